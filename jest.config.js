@@ -1,0 +1,14 @@
+/** Jest runs TypeScript through SWC (the same transform as `npm run build`). */
+const swcrc = require('./swc-jest.json');
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swcrc] },
+  moduleNameMapper: {
+    '^@haitang/(domain|event-store|messaging|read-store|auth)$': '<rootDir>/libs/$1/src',
+    '^@haitang/(ledger|reporting|projector)$': '<rootDir>/apps/$1/src',
+  },
+  testTimeout: 60000,
+  maxWorkers: 2,
+};
