@@ -1,0 +1,127 @@
+/**
+ * The EventStore port. Every adapter (SQLite, PostgreSQL, KurrentDB) passes the
+ * same contract suite (libs/event-store/test/event-store.contract.ts).
+ *
+ * Versions: a stream's version is the 0-based index of its last event; a stream
+ * that does not exist has version -1 (NO_STREAM).
+ * Positions: the global log position, 1-based, gap-free and strictly increasing
+ * in commit order, so "everything after N" never skips an event.
+ */
+export const NO_STREAM = -1;
+export type ExpectedVersion = number | 'any';
+
+export interface EventToAppend {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown>;
+}
+
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly expectedVersion: ExpectedVersion;
+  readonly events: readonly EventToAppend[];
+}
+
+export interface RecordedEvent<TData = unknown, TMeta = Record<string, unknown>> {
+  readonly position: number;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: TData;
+  readonly metadata: TMeta;
+  /** When the store committed it (ISO-8601 UTC). */
+  readonly recordedAt: string;
+}
+
+/**
+ * The receipt of a handled command, stored in the same transaction as its events.
+ * It makes commands idempotent across retries, concurrent duplicates and restarts.
+ */
+export interface CommandReceipt {
+  readonly commandId: string;
+  /** A hash of the request; the same id with another fingerprint is refused. */
+  readonly fingerprint: string;
+  /** What the command answered (without the position). */
+  readonly result: Record<string, unknown>;
+  /** The position of the command's last event. */
+  readonly position: number;
+}
+
+export interface AppendOptions {
+  readonly receipt?: Omit<CommandReceipt, 'position'>;
+}
+
+export interface AppendResult {
+  /** Position of the last event appended (the commit point). */
+  readonly position: number;
+  /** New version of each stream, in request order. */
+  readonly streams: readonly { streamId: string; version: number }[];
+}
+
+export class WrongExpectedVersionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: ExpectedVersion,
+    readonly actualVersion: number,
+  ) {
+    super(`Stream ${streamId}: expected version ${expectedVersion}, actual ${actualVersion}`);
+    this.name = 'WrongExpectedVersionError';
+  }
+}
+
+/** The command id already has a receipt; nothing was appended. */
+export class DuplicateCommandError extends Error {
+  constructor(readonly receipt: CommandReceipt) {
+    super(`Command ${receipt.commandId} was already handled`);
+    this.name = 'DuplicateCommandError';
+  }
+}
+
+/** Some but not all event ids of an append were already stored: a client bug, never a retry. */
+export class EventIdConflictError extends Error {
+  constructor(readonly eventId: string) {
+    super(`Event ${eventId} already exists elsewhere`);
+    this.name = 'EventIdConflictError';
+  }
+}
+
+/** The store cannot take writes right now (disk full, database down). Answered 503. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+export interface FollowOptions {
+  /** Events per batch (default 500). */
+  readonly batchSize?: number;
+  /** Stop following when aborted. */
+  readonly signal?: AbortSignal;
+  /** How often to look for writes by other processes, in ms (default 100). */
+  readonly pollIntervalMs?: number;
+}
+
+export interface EventStore {
+  /**
+   * Appends to one or more streams atomically, each checked against its expected
+   * version. Resolves only once the events are durable.
+   * Re-appending exactly the same event ids to the same stream is a no-op that
+   * answers the original result (idempotent retry).
+   */
+  append(streams: readonly StreamAppend[], options?: AppendOptions): Promise<AppendResult>;
+  /** A stream's events in version order ([] for a stream that does not exist). */
+  readStream(streamId: string): Promise<RecordedEvent[]>;
+  /** Up to `limit` events of the whole log with position > `after`, in order. */
+  readAll(after: number, limit: number): Promise<RecordedEvent[]>;
+  /** The position of the last committed event (0 when empty). */
+  headPosition(): Promise<number>;
+  /** Follows the log from `after`, yielding batches as they are committed, never missing or repeating one. */
+  follow(after: number, options?: FollowOptions): AsyncIterable<RecordedEvent[]>;
+  getReceipt(commandId: string): Promise<CommandReceipt | undefined>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EventStore');
