@@ -76,6 +76,8 @@ export interface ActivityState {
 export interface ActivityContext extends DecisionContext {
   readonly orgUnit?: OrgUnitState;
   readonly volunteer?: VolunteerState;
+  /** For completion: volunteers whose service for this activity was already recorded by hand. */
+  readonly recordedVolunteers?: ReadonlySet<string>;
 }
 
 export const activityStream = (activityId: string) => `activity-${activityId}`;
@@ -247,7 +249,7 @@ function decide(command: ActivityCommand, state: ActivityState, context: Activit
       if (beneficiaries !== null && (!Number.isInteger(beneficiaries) || beneficiaries < 0 || beneficiaries > 1_000_000)) {
         throw invalid('beneficiaries-invalid', '服务对象人数应为非负整数。(beneficiaries must be a non-negative integer.)');
       }
-      const { credited, notCredited } = creditAttendance(details, state.roster);
+      const { credited, notCredited } = creditAttendance(details, state.roster, context.recordedVolunteers);
       return [{
         type: 'ActivityCompleted.v1',
         data: { activityId: details.activityId, beneficiaries, completedAt: toIso(context.now), credited, notCredited },

@@ -3,7 +3,7 @@ import { wholeMinutesBetween } from '../shared/time';
 import type { ActivityDetails, Attendance } from './activity';
 
 export interface AttendanceCredit { volunteerId: string; recordId: string; minutes: number }
-export interface NotCredited { volunteerId: string; reason: 'missed-check-out' | 'no-time-in-window' | 'no-show' }
+export interface NotCredited { volunteerId: string; reason: 'missed-check-out' | 'no-time-in-window' | 'no-show' | 'already-recorded' }
 
 /**
  * The one service record a volunteer can have for an activity. Deriving its id
@@ -22,12 +22,17 @@ export function attendanceRecordId(activityId: string, volunteerId: string): str
 export function creditAttendance(
   details: Pick<ActivityDetails, 'activityId' | 'startsAt' | 'endsAt'>,
   roster: ReadonlyMap<string, Attendance>,
+  alreadyRecorded: ReadonlySet<string> = new Set(),
 ): { credited: AttendanceCredit[]; notCredited: NotCredited[] } {
   const credited: AttendanceCredit[] = [];
   const notCredited: NotCredited[] = [];
   const start = Date.parse(details.startsAt);
   const end = Date.parse(details.endsAt);
   for (const [volunteerId, attendance] of roster) {
+    if (alreadyRecorded.has(volunteerId)) {
+      notCredited.push({ volunteerId, reason: 'already-recorded' });
+      continue;
+    }
     if (attendance.checkedInAt === null) {
       notCredited.push({ volunteerId, reason: 'no-show' });
       continue;

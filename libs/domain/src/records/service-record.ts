@@ -4,6 +4,7 @@ import type { Decider, DecisionContext, DomainEvent } from '../shared/event';
 import { optionalText, requiredText } from '../shared/text';
 import { isCalendarDate, shanghaiDate } from '../shared/time';
 import type { ActivityState } from '../activities/activity';
+import { attendanceRecordId } from '../activities/credit-attendance';
 import type { OrgUnitState } from '../org-units/org-unit';
 import type { VolunteerState } from '../volunteers/volunteer';
 
@@ -11,7 +12,8 @@ import type { VolunteerState } from '../volunteers/volunteer';
 export const MAX_RECORD_MINUTES = 24 * 60;
 
 /** Where the hours came from: "whoever organised it records it". */
-export type RecordSource = 'attendance' | 'staff' | 'self-report' | 'import';
+export const RECORD_SOURCES = ['attendance', 'staff', 'self-report', 'import'] as const;
+export type RecordSource = (typeof RECORD_SOURCES)[number];
 export type RecordStatus = 'pending' | 'approved' | 'rejected' | 'revoked';
 
 export interface ServiceRecordDetails {
@@ -116,7 +118,11 @@ function recordService(command: RecordService, state: ServiceRecordState, contex
   let activityTitle: string | null = null;
   let location = optionalText(command.location, 'location', '服务地点', 200);
   let personInCharge = optionalText(command.personInCharge, 'personInCharge', '负责人', 50);
+  if (!RECORD_SOURCES.includes(command.source)) throw invalid('source-unknown', '记录来源不正确。(Unknown record source.)');
   if (command.activityId) {
+    if (command.recordId !== attendanceRecordId(command.activityId, command.volunteerId)) {
+      throw invalid('record-id-not-attendance', '活动的服务记录编号必须由活动和志愿者确定。(A record for an activity uses attendanceRecordId(activity, volunteer).)');
+    }
     const activity = context.activity;
     if (!activity || activity.status === 'none' || !activity.details) throw invalid('activity-not-found', '找不到所关联的活动。(The activity does not exist.)');
     if (activity.status === 'cancelled') throw conflict('activity-cancelled', '活动已取消，不能记录服务时长。(The activity was cancelled; no hours can be recorded.)');

@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Command, CommandBus } from '@nestjs/cqrs';
+import { createHash, randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '@haitang/domain';
+import { type CommandReceipt, DuplicateCommandError, EVENT_STORE, type EventStore } from '@haitang/event-store';
+import { problem, ProblemException } from '../http/problem';
+import type { CommandContext, CommandOutcome } from './command-context';
+import { commandsCounter } from './command-metrics';
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+const CORRELATION_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Until sign-in exists (issue 5) every command is made by the standalone operator. */
+export const STANDALONE_OPERATOR: Actor = { id: 'standalone-operator', role: 'admin', orgUnitId: null };
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Turns an HTTP request into a command context and runs the command exactly once
+ * per Idempotency-Key: a repeat answers the first answer (from the receipt stored
+ * with the events, so it survives restarts), the same key with another request
+ * is refused, and two identical requests racing each other append once.
+ */
+@Injectable()
+export class CommandGateway {
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  contextOf(request: FastifyRequest, actor: Actor = STANDALONE_OPERATOR): CommandContext {
+    const key = request.headers['idempotency-key'];
+    if (key !== undefined && (typeof key !== 'string' || !KEY_PATTERN.test(key))) {
+      throw new ProblemException(problem(400, 'bad-idempotency-key', 'Idempotency-Key 应为 1 到 200 个可见字符。(Idempotency-Key must be 1–200 visible ASCII characters.)'));
+    }
+    const correlation = request.headers['x-correlation-id'];
+    const commandId = (key as string | undefined) ?? randomUUID();
+    const fingerprint = createHash('sha256')
+      .update(`${request.method} ${request.url}\n${actor.id}\n${canonicalJson(request.body ?? null)}`)
+      .digest('base64url');
+    return {
+      commandId,
+      fingerprint,
+      correlationId: typeof correlation === 'string' && CORRELATION_PATTERN.test(correlation) ? correlation : commandId,
+      actor,
+      now: new Date(),
+    };
+  }
+
+  async execute(message: Command<CommandOutcome> & { context: CommandContext; command: { type: string } }): Promise<CommandOutcome> {
+    const { context } = message;
+    const prior = await this.store.getReceipt(context.commandId);
+    if (prior) return this.replay(prior, context);
+    try {
+      const outcome = await this.commandBus.execute(message);
+      commandsCounter.inc({ command: message.command.type, outcome: 'ok' });
+      return outcome;
+    } catch (error) {
+      if (error instanceof DuplicateCommandError) return this.replay(error.receipt, context);
+      commandsCounter.inc({ command: message.command.type, outcome: 'refused' });
+      throw error;
+    }
+  }
+
+  private replay(receipt: CommandReceipt, context: CommandContext): CommandOutcome {
+    if (receipt.fingerprint !== context.fingerprint) {
+      throw new ProblemException(problem(422, 'idempotency-key-reused',
+        '这个 Idempotency-Key 已用于另一个请求，请为新请求换一个新的键。(This Idempotency-Key was used for a different request.)'));
+    }
+    return { result: receipt.result, position: receipt.position, replayed: true };
+  }
+}
+
+/** Writes a command's answer: `{ ...result, position }`, 201 + Location for creates. */
+export function answer(reply: FastifyReply, outcome: CommandOutcome, location?: string): Record<string, unknown> {
+  if (location) void reply.status(201).header('location', location);
+  if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
+  return { ...outcome.result, position: outcome.position };
+}

@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Decider, DomainEvent } from '@haitang/domain';
+import {
+  EVENT_STORE, type EventStore, type StreamAppend, WrongExpectedVersionError,
+} from '@haitang/event-store';
+import type { CommandContext, CommandOutcome } from './command-context';
+
+/** A stream loaded and folded into its decider's state. */
+export interface Loaded<S> {
+  readonly streamId: string;
+  readonly state: S;
+  readonly version: number;
+}
+
+/** Events a decision wants appended to one stream, checked against the version it was decided on. */
+export interface Pending {
+  readonly stream: Loaded<unknown>;
+  readonly events: readonly DomainEvent[];
+  /** When the events happened, if not now (e.g. a check-in time). */
+  readonly occurredAt?: (event: DomainEvent) => string | undefined;
+}
+
+export interface Decision<R extends Record<string, unknown>> {
+  readonly appends: readonly Pending[];
+  readonly result: R;
+}
+
+export type Load = <S>(decider: Pick<Decider<never, DomainEvent, S, never>, 'initialState' | 'evolve'>, streamId: string) => Promise<Loaded<S>>;
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The write path: load the streams a command needs, run the pure decision, and
+ * append the new events with the versions they were decided on, plus the
+ * command's receipt, in one atomic append. The append is the commit point.
+ * When another command changed one of the streams meanwhile, the whole
+ * decision is made again on fresh state (safe: the decider re-checks every
+ * rule, so a retried check-out can never credit twice).
+ */
+@Injectable()
+export class DecisionRunner {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  readonly load: Load = async (decider, streamId) => {
+    const events = await this.store.readStream(streamId);
+    let state = decider.initialState;
+    for (const e of events) state = decider.evolve(state, { type: e.type, data: e.data } as DomainEvent);
+    return { streamId, state, version: events.length - 1 };
+  };
+
+  async run<R extends Record<string, unknown>>(
+    context: CommandContext,
+    decide: (load: Load) => Promise<Decision<R>>,
+  ): Promise<CommandOutcome<R>> {
+    for (let attempt = 1; ; attempt++) {
+      const decision = await decide(this.load);
+      try {
+        const appended = await this.store.append(this.toStreamAppends(decision.appends, context), {
+          receipt: { commandId: context.commandId, fingerprint: context.fingerprint, result: decision.result },
+        });
+        return { result: decision.result, position: appended.position, replayed: false };
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+    }
+  }
+
+  private toStreamAppends(appends: readonly Pending[], context: CommandContext): StreamAppend[] {
+    const recordedAt = context.now.toISOString();
+    return appends
+      .filter((a) => a.events.length > 0)
+      .map((a) => ({
+        streamId: a.stream.streamId,
+        expectedVersion: a.stream.version,
+        events: a.events.map((event) => {
+          const eventId = randomUUID();
+          return {
+          eventId,
+          type: event.type,
+          data: event.data,
+          metadata: {
+            eventId,
+            commandId: context.commandId,
+            correlationId: context.correlationId,
+            causationId: context.commandId,
+            actor: context.actor,
+            occurredAt: a.occurredAt?.(event) ?? recordedAt,
+            recordedAt,
+          },
+          };
+        }),
+      }));
+  }
+}

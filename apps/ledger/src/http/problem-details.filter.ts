@@ -1,0 +1,69 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '@haitang/domain';
+import { DuplicateCommandError, EventIdConflictError, StoreUnavailableError, WrongExpectedVersionError } from '@haitang/event-store';
+import { type Problem, problem, ProblemException } from './problem';
+
+const DOMAIN_STATUS: Record<DomainError['kind'], number> = { 'not-found': 404, conflict: 409, invalid: 422 };
+
+/** Maps anything thrown while answering a request to an RFC 9457 problem. */
+export function toProblem(error: unknown): { problem: Problem; headers: Record<string, string> } {
+  if (error instanceof ProblemException) return { problem: error.problem, headers: error.headers };
+  if (error instanceof DomainError) return { problem: problem(DOMAIN_STATUS[error.kind], error.code, error.message), headers: {} };
+  if (error instanceof WrongExpectedVersionError || error instanceof DuplicateCommandError || error instanceof EventIdConflictError) {
+    return { problem: problem(409, 'concurrent-change', '该记录刚被其他人修改，请刷新后重试。(Someone else changed this at the same moment; please retry.)'), headers: {} };
+  }
+  if (error instanceof StoreUnavailableError) {
+    return { problem: problem(503, 'store-unavailable', '数据暂时无法保存，本次操作没有生效，请稍后重试。(The ledger cannot save right now; nothing was recorded. Please retry shortly.)'), headers: { 'retry-after': '5' } };
+  }
+  if (error instanceof HttpException) return { problem: fromHttpException(error), headers: {} };
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return { problem: fromFastifyError(status, error as Error & { code?: string }), headers: {} };
+  return { problem: problem(500, 'internal-error', '服务器内部错误，已记录日志。(Something went wrong on our side; it has been logged.)'), headers: {} };
+}
+
+function fromHttpException(error: HttpException): Problem {
+  const status = error.getStatus();
+  if (status === 404) return problem(404, 'not-found', '找不到该地址。(No such resource.)');
+  if (status === 405) return problem(405, 'method-not-allowed', '不支持该操作。(Method not allowed.)');
+  if (status === 413) return problem(413, 'body-too-large', '提交的内容太大。(The request body is too large.)');
+  return problem(status, 'http-error', error.message);
+}
+
+function fromFastifyError(status: number, error: Error & { code?: string }): Problem {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problem(415, 'unsupported-media-type', '请以 JSON 格式提交（Content-Type: application/json）。(Send JSON: Content-Type application/json.)');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem(413, 'body-too-large', '提交的内容太大。(The request body is too large.)');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problem(400, 'empty-body', '请求内容为空。(The JSON body is empty.)');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return problem(400, 'bad-content-length', '请求长度不正确。(Content-Length does not match the body.)');
+    default:
+      if (error instanceof SyntaxError || /JSON/i.test(error.message)) {
+        return problem(400, 'malformed-json', '提交的内容不是有效的 JSON。(The body is not valid JSON.)');
+      }
+      return problem(status, 'bad-request', error.message);
+  }
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest | undefined, error: unknown, logger: Logger): void {
+  const { problem: body, headers } = toProblem(error);
+  if (body.status >= 500) logger.error({ err: error, url: request?.url }, 'request failed');
+  void reply
+    .status(body.status)
+    .headers(headers)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .send(request ? { ...body, instance: request.url } : body);
+}
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendProblem(http.getResponse<FastifyReply>(), http.getRequest<FastifyRequest>(), error, this.logger);
+  }
+}

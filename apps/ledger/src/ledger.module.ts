@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ActivitiesController } from './activities/activities.controller';
+import { ActivityCommandHandler } from './activities/activity.handler';
+import { CommandGateway } from './command-pipeline/command-gateway';
+import { DecisionRunner } from './command-pipeline/decision-runner';
+import { EventLogController } from './log/event-log.controller';
+import { OrgUnitCommandHandler } from './org-units/org-unit.handler';
+import { OrgUnitsController } from './org-units/org-units.controller';
+import { ServiceRecordCommandHandler } from './records/service-record.handler';
+import { ServiceRecordsController } from './records/service-records.controller';
+import { TeamCommandHandler } from './teams/team.handler';
+import { TeamsController } from './teams/teams.controller';
+import { VolunteerCommandHandler } from './volunteers/volunteer.handler';
+import { VolunteersController } from './volunteers/volunteers.controller';
+
+/**
+ * The write side: HTTP commands -> command handlers -> pure deciders -> event store.
+ * Needs EVENT_STORE and PERSONAL_DATA_VAULT from the hosting app.
+ */
+@Module({
+  imports: [CqrsModule],
+  controllers: [OrgUnitsController, TeamsController, VolunteersController, ActivitiesController, ServiceRecordsController, EventLogController],
+  providers: [
+    DecisionRunner, CommandGateway,
+    OrgUnitCommandHandler, TeamCommandHandler, VolunteerCommandHandler, ActivityCommandHandler, ServiceRecordCommandHandler,
+  ],
+  exports: [CommandGateway],
+})
+export class LedgerModule {}

@@ -1,0 +1,31 @@
+import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answer, CommandGateway } from '../command-pipeline/command-gateway';
+import { OrgUnitCommandMessage } from '../command-pipeline/ledger-command';
+import { ParseIdPipe } from '../http/ids';
+import { RegisterOrgUnitDto, RenameOrgUnitDto } from './org-unit.dto';
+
+@ApiTags('org units')
+@Controller('org-units')
+export class OrgUnitsController {
+  constructor(private readonly gateway: CommandGateway) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register a district, street, town or community' })
+  async register(@Body() dto: RegisterOrgUnitDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const outcome = await this.gateway.execute(new OrgUnitCommandMessage(
+      { type: 'RegisterOrgUnit', orgUnitId: randomUUID(), kind: dto.kind, name: dto.name, parentId: dto.parentId ?? null },
+      this.gateway.contextOf(req),
+    ));
+    return answer(reply, outcome, `/api/v1/org-units/${outcome.result.id}`);
+  }
+
+  @Post(':id/renaming')
+  @ApiOperation({ summary: 'Rename an org unit' })
+  async rename(@Param('id', ParseIdPipe) id: string, @Body() dto: RenameOrgUnitDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const outcome = await this.gateway.execute(new OrgUnitCommandMessage({ type: 'RenameOrgUnit', orgUnitId: id, name: dto.name }, this.gateway.contextOf(req)));
+    return answer(reply, outcome);
+  }
+}

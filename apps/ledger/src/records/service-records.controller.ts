@@ -1,0 +1,57 @@
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { attendanceRecordId, type ServiceRecordCommand } from '@haitang/domain';
+import { answer, CommandGateway } from '../command-pipeline/command-gateway';
+import { ServiceRecordCommandMessage } from '../command-pipeline/ledger-command';
+import { ParseIdPipe } from '../http/ids';
+import { AmendServiceDto, ReasonDto, RecordServiceDto, SelfReportDto } from './service-record.dto';
+
+@ApiTags('service records')
+@Controller()
+export class ServiceRecordsController {
+  constructor(private readonly gateway: CommandGateway) {}
+
+  private async run(req: FastifyRequest, reply: FastifyReply, command: ServiceRecordCommand, created = false) {
+    const outcome = await this.gateway.execute(new ServiceRecordCommandMessage(command, this.gateway.contextOf(req)));
+    return answer(reply, outcome, created ? `/api/v1/service-records/${outcome.result.id}` : undefined);
+  }
+
+  @Post('service-records')
+  @ApiOperation({ summary: 'Staff records service (approved at once)' })
+  record(@Body() dto: RecordServiceDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const recordId = dto.activityId ? attendanceRecordId(dto.activityId, dto.volunteerId) : randomUUID();
+    return this.run(req, reply, { type: 'RecordService', recordId, ...dto, source: 'staff' }, true);
+  }
+
+  @Post('volunteers/:id/service-reports')
+  @ApiOperation({ summary: 'A volunteer reports service done (pending until staff approve it)' })
+  report(@Param('id', ParseIdPipe) volunteerId: string, @Body() dto: SelfReportDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(req, reply, { type: 'RecordService', recordId: randomUUID(), volunteerId, ...dto, source: 'self-report' }, true);
+  }
+
+  @Post('service-records/:id/approval') @HttpCode(200)
+  @ApiOperation({ summary: 'Approve a pending self-report' })
+  approve(@Param('id', ParseIdPipe) id: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(req, reply, { type: 'ApproveService', recordId: id });
+  }
+
+  @Post('service-records/:id/rejection') @HttpCode(200)
+  @ApiOperation({ summary: 'Reject a pending self-report, with a reason' })
+  reject(@Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(req, reply, { type: 'RejectService', recordId: id, reason: dto.reason });
+  }
+
+  @Post('service-records/:id/amendments') @HttpCode(200)
+  @ApiOperation({ summary: 'Correct the minutes of a record, with a reason (history is kept)' })
+  amend(@Param('id', ParseIdPipe) id: string, @Body() dto: AmendServiceDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(req, reply, { type: 'AmendService', recordId: id, minutes: dto.minutes, reason: dto.reason });
+  }
+
+  @Post('service-records/:id/revocation') @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke a record, with a reason (history is kept)' })
+  revoke(@Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(req, reply, { type: 'RevokeService', recordId: id, reason: dto.reason });
+  }
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answer, CommandGateway } from '../command-pipeline/command-gateway';
+import { TeamCommandMessage } from '../command-pipeline/ledger-command';
+import { ParseIdPipe } from '../http/ids';
+import { FormTeamDto, LeaveTeamDto, TeamMemberDto } from './team.dto';
+
+@ApiTags('teams')
+@Controller('teams')
+export class TeamsController {
+  constructor(private readonly gateway: CommandGateway) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Form a team (志愿服务队, 党建联盟, 先锋骑行队, 红引擎)' })
+  async form(@Body() dto: FormTeamDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const outcome = await this.gateway.execute(new TeamCommandMessage({ type: 'FormTeam', teamId: randomUUID(), ...dto }, this.gateway.contextOf(req)));
+    return answer(reply, outcome, `/api/v1/teams/${outcome.result.id}`);
+  }
+
+  @Post(':id/members')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add a volunteer to a team' })
+  async join(@Param('id', ParseIdPipe) id: string, @Body() dto: TeamMemberDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return answer(reply, await this.gateway.execute(new TeamCommandMessage({ type: 'JoinTeam', teamId: id, volunteerId: dto.volunteerId }, this.gateway.contextOf(req))));
+  }
+
+  @Post(':id/members/:volunteerId/leaving')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A volunteer leaves a team' })
+  async leave(
+    @Param('id', ParseIdPipe) id: string, @Param('volunteerId', ParseIdPipe) volunteerId: string, @Body() dto: LeaveTeamDto,
+    @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return answer(reply, await this.gateway.execute(new TeamCommandMessage({ type: 'LeaveTeam', teamId: id, volunteerId, reason: dto.reason }, this.gateway.contextOf(req))));
+  }
+}
