@@ -5,3 +5,4 @@ export * from './command-pipeline/ledger-command';
 export * from './http/problem';
 export * from './http/problem-details.filter';
 export * from './http/validation';
+export * from './http/correlation';

@@ -4,12 +4,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@haitang/domain';
 import { type CommandReceipt, DuplicateCommandError, EVENT_STORE, type EventStore } from '@haitang/event-store';
+import { correlationIdOf } from '../http/correlation';
 import { problem, ProblemException } from '../http/problem';
 import type { CommandContext, CommandOutcome } from './command-context';
 import { commandsCounter } from './command-metrics';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
-const CORRELATION_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** Until sign-in exists (issue 5) every command is made by the standalone operator. */
 export const STANDALONE_OPERATOR: Actor = { id: 'standalone-operator', role: 'admin', orgUnitId: null };
@@ -40,7 +40,6 @@ export class CommandGateway {
     if (key !== undefined && (typeof key !== 'string' || !KEY_PATTERN.test(key))) {
       throw new ProblemException(problem(400, 'bad-idempotency-key', 'Idempotency-Key 应为 1 到 200 个可见字符。(Idempotency-Key must be 1–200 visible ASCII characters.)'));
     }
-    const correlation = request.headers['x-correlation-id'];
     const commandId = (key as string | undefined) ?? randomUUID();
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.url}\n${actor.id}\n${canonicalJson(request.body ?? null)}`)
@@ -48,7 +47,7 @@ export class CommandGateway {
     return {
       commandId,
       fingerprint,
-      correlationId: typeof correlation === 'string' && CORRELATION_PATTERN.test(correlation) ? correlation : commandId,
+      correlationId: correlationIdOf(request.raw),
       actor,
       now: new Date(),
     };

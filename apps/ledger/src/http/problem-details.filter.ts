@@ -27,6 +27,8 @@ function fromHttpException(error: HttpException): Problem {
   if (status === 404) return problem(404, 'not-found', '找不到该地址。(No such resource.)');
   if (status === 405) return problem(405, 'method-not-allowed', '不支持该操作。(Method not allowed.)');
   if (status === 413) return problem(413, 'body-too-large', '提交的内容太大。(The request body is too large.)');
+  if (status === 400 && /JSON/i.test(error.message)) return problem(400, 'malformed-json', '提交的内容不是有效的 JSON。(The body is not valid JSON.)');
+  if (status === 415) return problem(415, 'unsupported-media-type', '请以 JSON 格式提交（Content-Type: application/json）。(Send JSON: Content-Type application/json.)');
   return problem(status, 'http-error', error.message);
 }
 

@@ -1,0 +1,34 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { correlationIdOf, LedgerModule } from '@haitang/ledger';
+import type { HaitangConfig } from './config';
+import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { HealthController } from './observability/health.controller';
+import { MetricsController } from './observability/metrics.controller';
+
+/** The standalone process: ledger (and later projector and reporting) over embedded SQLite. */
+@Module({})
+export class HaitangModule {
+  static forRoot(config: HaitangConfig): DynamicModule {
+    return {
+      module: HaitangModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: (req) => correlationIdOf(req),
+            autoLogging: config.logRequests ? { ignore: (req) => req.url === '/health' || req.url === '/metrics' } : false,
+            customProps: (req) => ({ correlationId: correlationIdOf(req) }),
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            serializers: { req: (req) => ({ method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+          },
+        }),
+        InfrastructureModule.forRoot(config),
+        TerminusModule,
+        LedgerModule,
+      ],
+      controllers: [HealthController, MetricsController],
+    };
+  }
+}

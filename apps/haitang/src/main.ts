@@ -1,0 +1,17 @@
+import { Logger } from 'nestjs-pino';
+import { createHaitangApp } from './create-app';
+import { loadConfig } from './config';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createHaitangApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  app.get(Logger).log(`Haitang is listening on http://localhost:${port} (API docs: /docs), data in ${config.dataDir}`, 'main');
+}
+
+main().catch((error) => {
+  console.error('Haitang could not start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,15 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { collectDefaultMetrics, register } from 'prom-client';
+
+collectDefaultMetrics({ prefix: 'haitang_' });
+
+@ApiTags('operations')
+@Controller('metrics')
+export class MetricsController {
+  @Get()
+  @Header('content-type', register.contentType)
+  metrics(): Promise<string> {
+    return register.metrics();
+  }
+}
