@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { ROOT, requireBuild } from './built';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface HaitangProcess {
+  readonly baseUrl: string;
+  readonly child: ChildProcess;
+  output(): string;
+  /** Graceful stop (SIGTERM) */
+  stop(): Promise<void>;
+  /** Crash (SIGKILL) */
+  kill(): Promise<void>;
+}
+
+/** Starts the built standalone app (`node dist/apps/haitang/src/main.js`) and waits until /health answers. */
+export async function startHaitang(dataDir: string, env: Record<string, string> = {}): Promise<HaitangProcess> {
+  requireBuild();
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'haitang', 'src', 'main.js')], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HAITANG_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Haitang exited with ${child.exitCode}:\n${output}`);
+    try {
+      if ((await fetch(`${baseUrl}/health`)).ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Haitang did not start within 20 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    baseUrl,
+    child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export interface Answer<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A tiny JSON client over real HTTP. */
+export function client(baseUrl: string) {
+  async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${baseUrl}${path}`, init);
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* keep text */
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T };
+  }
+  return {
+    call,
+    get: <T = any>(path: string) => call<T>('GET', `/api/v1${path}`),
+    post: <T = any>(path: string, body: unknown = {}, headers: Record<string, string> = {}) => call<T>('POST', `/api/v1${path}`, body, headers),
+    async head(): Promise<number> {
+      return (await call('GET', '/api/v1/events?limit=1')).body.head;
+    },
+  };
+}
