@@ -4,14 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { correlationIdOf, ProblemDetailsFilter, sendProblem, validationPipe } from '@haitang/ledger';
+import { assertShallowJson, correlationIdOf, ProblemDetailsFilter, sendProblem, validationPipe } from '@haitang/ledger';
 import { HaitangModule } from './app.module';
 import type { HaitangConfig } from './config';
 
 /** Builds the standalone Haitang application (not yet listening). */
 export async function createHaitangApp(config: HaitangConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, maxParamLength: 200 });
-  const app = await NestFactory.create<NestFastifyApplication>(HaitangModule.forRoot(config), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(HaitangModule.forRoot(config), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'metrics'] });
@@ -19,8 +19,9 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
   app.useGlobalFilters(new ProblemDetailsFilter());
 
   const fastify = app.getHttpAdapter().getInstance();
-  // Commands take JSON only: anything else is answered 415, not half-parsed.
-  fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  // Commands take JSON only (Fastify's own parser): anything else is answered 415, not half-parsed.
+  fastify.removeContentTypeParser(['text/plain']);
+  fastify.addHook('preValidation', async (request) => assertShallowJson(request.body));
   const logger = new NestLogger('http');
   // Errors raised by Fastify itself (bad JSON, wrong content type, body too large) get problem+json too.
   fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, error, logger));

@@ -6,3 +6,4 @@ export * from './http/problem';
 export * from './http/problem-details.filter';
 export * from './http/validation';
 export * from './http/correlation';
+export * from './http/json-depth';
