@@ -20,7 +20,12 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
 
   const fastify = app.getHttpAdapter().getInstance();
   // Commands take JSON only (Fastify's own parser): anything else is answered 415, not half-parsed.
+  // An empty JSON body (a bodiless POST such as an approval) counts as no body.
   fastify.removeContentTypeParser(['text/plain']);
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body === '' ? done(null, undefined) : parseJson(request, body as string, done));
   fastify.addHook('preValidation', async (request) => assertShallowJson(request.body));
   const logger = new NestLogger('http');
   // Errors raised by Fastify itself (bad JSON, wrong content type, body too large) get problem+json too.
