@@ -172,6 +172,20 @@ describe('standalone ledger: the seed story over HTTP', () => {
     expect((await post(`${a}/completion`)).status).toBe(409);
   });
 
+  it('answers volunteer hours from the read side, waiting for the caller’s own write', async () => {
+    const amend = await post(`/service-records/${ids.yuRecord}/amendments`, { minutes: 100, reason: '负责人再次确认' });
+    const hours = await api.get(`/volunteers/${ids.uncleYu}/hours?minPosition=${amend.body.position}`);
+    expect(hours.status).toBe(200);
+    expect(hours.body).toMatchObject({ approvedMinutes: 100, pendingMinutes: 0, byCategory: { 'digital-inclusion': 100 }, starLevel: 0, nextStar: { level: 1, minutesToGo: 6000 - 100 } });
+    expect(hours.body.projectedPosition).toBeGreaterThanOrEqual(amend.body.position);
+    const driver = await api.get(`/volunteers/${ids.driver}/hours?minPosition=${amend.body.position}`);
+    expect(driver.body).toMatchObject({ approvedMinutes: 90, pendingMinutes: 40, byCategory: { 'errand-escort': 90 } });
+    const records = await api.get(`/volunteers/${ids.uncleYu}/records`);
+    expect(records.body.records[0].history.map((h: { type: string }) => h.type)).toEqual(['ServiceRecorded.v1', 'ServiceAmended.v1', 'ServiceAmended.v1', 'ServiceAmended.v1']);
+    expect((await api.get('/volunteers/nobody/hours')).status).toBe(404);
+    expect((await api.get(`/volunteers/${ids.uncleYu}/hours?minPosition=abc`)).status).toBe(400);
+  });
+
   it('keeps everything, receipts included, across a restart of the process', async () => {
     const before = await api.get('/events?limit=1000');
     await app.stop();
@@ -186,5 +200,7 @@ describe('standalone ledger: the seed story over HTTP', () => {
     expect(await api.head()).toBe(before.body.head);
     const zhao = await api.get(`/streams/record-${ids.zhaoRecord}`);
     expect(zhao.body.events[0].data.minutes).toBe(120);
+    const hours = await api.get(`/volunteers/${ids.uncleYu}/hours?minPosition=${before.body.head}`);
+    expect(hours.body.approvedMinutes).toBe(100);
   });
 });

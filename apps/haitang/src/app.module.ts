@@ -4,10 +4,12 @@ import { LoggerModule } from 'nestjs-pino';
 import { correlationIdOf, LedgerModule } from '@haitang/ledger';
 import type { HaitangConfig } from './config';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { ReadModelsModule } from './infrastructure/read-models.module';
+import { ReportingModule } from '@haitang/reporting';
 import { HealthController } from './observability/health.controller';
 import { MetricsController } from './observability/metrics.controller';
 
-/** The standalone process: ledger (and later projector and reporting) over embedded SQLite. */
+/** The standalone process: ledger, projector and reporting in one process over embedded SQLite. */
 @Module({})
 export class HaitangModule {
   static forRoot(config: HaitangConfig): DynamicModule {
@@ -26,7 +28,9 @@ export class HaitangModule {
         }),
         InfrastructureModule.forRoot(config),
         TerminusModule,
+        ReadModelsModule.forRoot(config),
         LedgerModule,
+        ReportingModule,
       ],
       controllers: [HealthController, MetricsController],
     };

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { parseStarThresholds } from '@haitang/domain';
 
 /** Everything Haitang reads from the environment, in one place (see README, Configuration). */
 export interface HaitangConfig {
@@ -8,6 +9,8 @@ export interface HaitangConfig {
   readonly logLevel: string;
   /** Log one line per HTTP request (commands are always logged). */
   readonly logRequests: boolean;
+  /** Star levels: cumulative approved hours for 1, 2, … stars. */
+  readonly starThresholdsHours: number[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig {
@@ -19,6 +22,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig 
     dataDir: resolve(env.HAITANG_DATA_DIR ?? './data'),
     logLevel: env.LOG_LEVEL ?? 'info',
     logRequests: (env.HAITANG_LOG_REQUESTS ?? 'true') !== 'false',
+    starThresholdsHours: parseStarThresholds(env.HAITANG_STAR_THRESHOLDS),
   };
 }
 

@@ -7,3 +7,4 @@ export * from './http/problem-details.filter';
 export * from './http/validation';
 export * from './http/correlation';
 export * from './http/json-depth';
+export * from './http/ids';

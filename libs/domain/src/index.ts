@@ -10,3 +10,4 @@ export * from './activities/activity';
 export * from './activities/credit-attendance';
 export * from './records/service-record';
 export * from './events';
+export * from './shared/star-levels';

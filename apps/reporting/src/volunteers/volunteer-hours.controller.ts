@@ -1,0 +1,36 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type Database from 'better-sqlite3';
+import { PROJECTION_RUNNER, READ_MODELS, type SqliteProjectionRunner, volunteerHours, volunteerRecords } from '@haitang/read-store';
+import { ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
+import { caughtUp, ConsistencyQuery } from '../read-your-writes';
+import { STAR_THRESHOLDS } from '../reporting.tokens';
+
+const notFound = () => new ProblemException(problem(404, 'volunteer-not-found', '找不到该志愿者。(Volunteer not found.)'));
+
+@ApiTags('volunteers')
+@Controller('volunteers')
+export class VolunteerHoursController {
+  constructor(
+    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(PROJECTION_RUNNER) private readonly runner: SqliteProjectionRunner,
+    @Inject(STAR_THRESHOLDS) private readonly thresholds: number[],
+  ) {}
+
+  @Get(':id/hours')
+  @ApiOperation({ summary: 'Approved and pending minutes, by category and year, star level and the way to the next star' })
+  async hours(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
+    await caughtUp(this.runner, query.minPosition);
+    const hours = volunteerHours(this.db, id, this.thresholds);
+    if (!hours) throw notFound();
+    return { ...hours, projectedPosition: this.runner.position };
+  }
+
+  @Get(':id/records')
+  @ApiOperation({ summary: 'Every service record of the volunteer with its status and full history of corrections' })
+  async records(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
+    await caughtUp(this.runner, query.minPosition);
+    if (!volunteerHours(this.db, id, this.thresholds)) throw notFound();
+    return { volunteerId: id, records: volunteerRecords(this.db, id), projectedPosition: this.runner.position };
+  }
+}

@@ -1,0 +1,59 @@
+import type Database from 'better-sqlite3';
+import { starStanding } from '@haitang/domain';
+import { stmt } from '../sqlite/statements';
+
+export interface VolunteerHours {
+  volunteerId: string;
+  displayName: string;
+  approvedMinutes: number;
+  pendingMinutes: number;
+  approvedHours: number;
+  byCategory: Record<string, number>;
+  byYear: Record<string, number>;
+  starLevel: number;
+  nextStar: { level: number; minutesToGo: number } | null;
+}
+
+/** A volunteer's hours: sums over their records, approved and pending apart. Null if unknown. */
+export function volunteerHours(db: Database.Database, volunteerId: string, thresholdsHours: readonly number[]): VolunteerHours | null {
+  const volunteer = stmt(db, 'SELECT display_name FROM volunteers WHERE volunteer_id = ?').get(volunteerId) as { display_name: string } | undefined;
+  if (!volunteer) return null;
+  const rows = stmt(db, `SELECT status, category, substr(service_date, 1, 4) AS year, sum(minutes) AS minutes
+    FROM service_records WHERE volunteer_id = ? AND status IN ('approved', 'pending') GROUP BY status, category, year`)
+    .all(volunteerId) as { status: string; category: string; year: string; minutes: number }[];
+  let approvedMinutes = 0;
+  let pendingMinutes = 0;
+  const byCategory: Record<string, number> = {};
+  const byYear: Record<string, number> = {};
+  for (const r of rows) {
+    if (r.status === 'pending') {
+      pendingMinutes += r.minutes;
+      continue;
+    }
+    approvedMinutes += r.minutes;
+    byCategory[r.category] = (byCategory[r.category] ?? 0) + r.minutes;
+    byYear[r.year] = (byYear[r.year] ?? 0) + r.minutes;
+  }
+  return {
+    volunteerId, displayName: volunteer.display_name, approvedMinutes, pendingMinutes,
+    approvedHours: Math.round(approvedMinutes / 6) / 10,
+    byCategory, byYear, ...starStanding(approvedMinutes, thresholdsHours),
+  };
+}
+
+export interface RecordView {
+  recordId: string; activityId: string | null; activityTitle: string | null; category: string; serviceDate: string;
+  minutes: number; status: string; source: string; orgUnitId: string; location: string | null; description: string;
+  history: { position: number; type: string; data: unknown; actor: unknown; recordedAt: string }[];
+}
+
+/** A volunteer's records, newest service first, each with its full history of corrections. */
+export function volunteerRecords(db: Database.Database, volunteerId: string): RecordView[] {
+  const records = stmt(db, `SELECT * FROM service_records WHERE volunteer_id = ? ORDER BY service_date DESC, recorded_position DESC`).all(volunteerId) as Record<string, any>[];
+  return records.map((r) => ({
+    recordId: r.record_id, activityId: r.activity_id, activityTitle: r.activity_title, category: r.category, serviceDate: r.service_date,
+    minutes: r.minutes, status: r.status, source: r.source, orgUnitId: r.org_unit_id, location: r.location, description: r.description,
+    history: (stmt(db, 'SELECT * FROM record_history WHERE record_id = ? ORDER BY position').all(r.record_id) as Record<string, any>[])
+      .map((h) => ({ position: h.position, type: h.type, data: JSON.parse(h.data), actor: JSON.parse(h.actor), recordedAt: h.recorded_at })),
+  }));
+}

@@ -1,0 +1,103 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { EventStore, RecordedEvent } from '@haitang/event-store';
+import type { SqliteProjection } from './sqlite-projection';
+import { stmt } from './statements';
+
+/** Opens the read-model file: its own SQLite file, separate from the events, so it can be deleted and rebuilt. */
+export function openReadModels(file: string): Database.Database {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID');
+  return db;
+}
+
+/**
+ * Follows the event log and applies it to the projections. Each batch is read
+ * first (the read is async), then applied together with every projection's new
+ * checkpoint in ONE synchronous SQLite transaction: a crash replays at most the
+ * uncommitted batch, and never counts an event twice.
+ */
+export class SqliteProjectionRunner {
+  private controller = new AbortController();
+  private running: Promise<void> | null = null;
+  private projected = 0;
+  private waiters: { position: number; resolve: () => void }[] = [];
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly store: EventStore,
+    private readonly projections: readonly SqliteProjection[],
+  ) {
+    for (const p of projections) {
+      const row = stmt(db, 'SELECT version FROM checkpoints WHERE projection = ?').get(p.name) as { version: number } | undefined;
+      if (row && row.version !== p.version) {
+        throw new Error(`Read model "${p.name}" has version ${row.version}, this Haitang expects ${p.version}: rebuild the read models (delete the read-model file).`);
+      }
+      db.exec(p.schema);
+      stmt(db, 'INSERT OR IGNORE INTO checkpoints VALUES (?, ?, 0)').run(p.name, p.version);
+    }
+    this.projected = this.checkpoint();
+  }
+
+  /** The lowest position every projection has reached. */
+  checkpoint(): number {
+    return (stmt(this.db, 'SELECT coalesce(min(position), 0) AS p FROM checkpoints WHERE projection IN (SELECT value FROM json_each(?))')
+      .get(JSON.stringify(this.projections.map((p) => p.name))) as { p: number }).p;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.controller = new AbortController();
+    this.running = this.follow(this.controller.signal);
+  }
+
+  private async follow(signal: AbortSignal): Promise<void> {
+    for await (const batch of this.store.follow(this.projected, { signal, batchSize: 1000 })) {
+      this.applyBatch(batch);
+      if (signal.aborted) break;
+    }
+  }
+
+  /** Applies one batch and moves the checkpoints, atomically. */
+  applyBatch(batch: readonly RecordedEvent[]): void {
+    if (batch.length === 0) return;
+    const last = batch[batch.length - 1].position;
+    this.db.transaction(() => {
+      for (const p of this.projections) {
+        const from = (stmt(this.db, 'SELECT position FROM checkpoints WHERE projection = ?').get(p.name) as { position: number }).position;
+        for (const event of batch) if (event.position > from && p.handles.has(event.type)) p.apply(this.db, event);
+        stmt(this.db, 'UPDATE checkpoints SET position = max(position, ?) WHERE projection = ?').run(last, p.name);
+      }
+    })();
+    this.projected = last;
+    this.waiters = this.waiters.filter((w) => (w.position <= last ? (w.resolve(), false) : true));
+  }
+
+  /** Resolves true once everything up to `position` is projected (read-your-writes), false on timeout. */
+  waitFor(position: number, timeoutMs = 5000): Promise<boolean> {
+    if (position <= this.projected) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = { position, resolve: () => { clearTimeout(timer); resolve(true); } };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  get position(): number {
+    return this.projected;
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.running?.catch(() => undefined);
+    this.running = null;
+  }
+}
