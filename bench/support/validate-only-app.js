@@ -1,0 +1,108 @@
+'use strict';
+/**
+ * BASELINE server for bench/write-path.js (run as a child process: `node bench/support/validate-only-app.js`).
+ *
+ * A NestJS 11 + Fastify app with the same per-request HTTP plumbing as the real
+ * app (apps/haitang/src/create-app.ts): nestjs-pino with the same pino-http
+ * options and request logs off, the global prefix api/v1, the very same
+ * validationPipe() and ProblemDetailsFilter, JSON-only body parsing and the
+ * x-correlation-id onSend hook. Each measured route has a POST endpoint that
+ * ONLY validates the compiled DTO class of that route and answers {ok:true},
+ * with the same status code as the real route. No command bus, no event store.
+ *
+ * So "measured / baseline" is the share of the framework's validate-and-answer
+ * throughput that survives the command pipeline (idempotency, load, decide, durable append).
+ *
+ * Env: PORT, HOST (default 127.0.0.1), LOG_LEVEL (default info).
+ */
+require('reflect-metadata');
+const { join } = require('node:path');
+const { Body, Controller, Get, HttpCode, Logger: NestLogger, Module, Param, Post } = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+const { FastifyAdapter } = require('@nestjs/platform-fastify');
+const { Logger, LoggerModule } = require('nestjs-pino');
+
+const DIST = join(__dirname, '..', '..', 'dist');
+const { AttendanceDto } = require(join(DIST, 'apps/ledger/src/activities/activity.dto.js'));
+const { RecordServiceDto } = require(join(DIST, 'apps/ledger/src/records/service-record.dto.js'));
+const { validationPipe } = require(join(DIST, 'apps/ledger/src/http/validation.js'));
+const { ParseIdPipe } = require(join(DIST, 'apps/ledger/src/http/ids.js'));
+const { correlationIdOf } = require(join(DIST, 'apps/ledger/src/http/correlation.js'));
+const { ProblemDetailsFilter, sendProblem } = require(join(DIST, 'apps/ledger/src/http/problem-details.filter.js'));
+
+/**
+ * Applies Nest decorators without decorator syntax: a POST route whose body is
+ * validated as `dto`, with an `:id` path parameter checked by the same ParseIdPipe when the path has one.
+ */
+function postRoute(cls, method, path, dto, status) {
+  const proto = cls.prototype;
+  const descriptor = Object.getOwnPropertyDescriptor(proto, method);
+  const hasId = path.includes(':id');
+  // What TypeScript's emitDecoratorMetadata would write: the ValidationPipe reads the DTO class from here.
+  Reflect.defineMetadata('design:paramtypes', hasId ? [String, dto] : [dto], proto, method);
+  if (hasId) Param('id', ParseIdPipe)(proto, method, 0);
+  Body()(proto, method, hasId ? 1 : 0);
+  Post(path)(proto, method, descriptor);
+  HttpCode(status)(proto, method, descriptor);
+}
+
+class ValidateOnlyController {
+  checkIn() { return { ok: true }; }
+  checkOut() { return { ok: true }; }
+  recordService() { return { ok: true }; }
+}
+// Same paths and status codes as ActivitiesController / ServiceRecordsController.
+postRoute(ValidateOnlyController, 'checkIn', 'activities/:id/check-ins', AttendanceDto, 200);
+postRoute(ValidateOnlyController, 'checkOut', 'activities/:id/check-outs', AttendanceDto, 200);
+postRoute(ValidateOnlyController, 'recordService', 'service-records', RecordServiceDto, 201);
+Controller()(ValidateOnlyController);
+
+class HealthController {
+  health() { return { status: 'ok' }; }
+}
+{
+  const descriptor = Object.getOwnPropertyDescriptor(HealthController.prototype, 'health');
+  Get('health')(HealthController.prototype, 'health', descriptor);
+  Controller()(HealthController);
+}
+
+class ValidateOnlyModule {}
+Module({
+  imports: [
+    // The same pino-http options as apps/haitang/src/app.module.ts with HAITANG_LOG_REQUESTS=false.
+    LoggerModule.forRoot({
+      pinoHttp: {
+        level: process.env.LOG_LEVEL ?? 'info',
+        genReqId: (req) => correlationIdOf(req),
+        autoLogging: false,
+        customProps: (req) => ({ correlationId: correlationIdOf(req) }),
+        redact: ['req.headers.authorization', 'req.headers.cookie'],
+        serializers: { req: (req) => ({ method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+      },
+    }),
+  ],
+  controllers: [ValidateOnlyController, HealthController],
+})(ValidateOnlyModule);
+
+async function main() {
+  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, maxParamLength: 200 });
+  const app = await NestFactory.create(ValidateOnlyModule, adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.setGlobalPrefix('api/v1', { exclude: ['health'] });
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  const logger = new NestLogger('http');
+  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, error, logger));
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-correlation-id', correlationIdOf(request.raw));
+  });
+  await app.listen({ port: Number(process.env.PORT ?? 0), host: process.env.HOST ?? '127.0.0.1' });
+}
+
+main().catch((error) => {
+  console.error('validate-only app could not start:', error);
+  process.exit(1);
+});
