@@ -112,8 +112,8 @@ export interface EventStore {
    * answers the original result (idempotent retry).
    */
   append(streams: readonly StreamAppend[], options?: AppendOptions): Promise<AppendResult>;
-  /** A stream's events in version order ([] for a stream that does not exist). */
-  readStream(streamId: string): Promise<RecordedEvent[]>;
+  /** A stream's events in version order from `fromVersion` (default 0); [] for a stream that does not exist. */
+  readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]>;
   /** Up to `limit` events of the whole log with position > `after`, in order. */
   readAll(after: number, limit: number): Promise<RecordedEvent[]>;
   /** The position of the last committed event (0 when empty). */

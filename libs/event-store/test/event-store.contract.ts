@@ -163,6 +163,8 @@ export function eventStoreContract(adapter: string, makeFixture: () => Promise<E
       expect(await store.readAll(25, 5)).toEqual([]);
       expect(await store.headPosition()).toBe(25);
       expect((await store.readStream('s-1')).map((e) => e.streamVersion)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect((await store.readStream('s-1', 4)).map((e) => e.streamVersion)).toEqual([4, 5]);
+      expect(await store.readStream('s-1', 6)).toEqual([]);
     });
 
     it('keeps everything after the storage is closed and reopened', async () => {

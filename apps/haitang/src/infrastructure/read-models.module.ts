@@ -1,20 +1,21 @@
-import { type DynamicModule, Global, Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type Database from 'better-sqlite3';
-import { EVENT_STORE, type EventStore } from '@haitang/event-store';
-import { openReadModels, PROJECTION_RUNNER, READ_MODELS, recordsProjection, SqliteProjectionRunner } from '@haitang/read-store';
+import {
+  ALL_PROJECTIONS, openReadModels, PROJECTION_PROGRESS, ProjectorThread, READ_MODELS, SqliteProjectionRunner,
+} from '@haitang/read-store';
 import { STAR_THRESHOLDS } from '@haitang/reporting';
 import { dataFile, type HaitangConfig } from '../config';
 
 /**
  * The standalone read side: read models in their own SQLite file
- * (readmodels.sqlite), kept up to date by an in-process projection runner
- * that follows the event store's log from its checkpoint.
+ * (readmodels.sqlite), kept up to date by the projector on its own thread,
+ * which follows the events file from its checkpoint. This thread only reads.
  */
 @Global()
 @Module({})
-export class ReadModelsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReadModelsModule implements OnApplicationShutdown {
   constructor(
-    @Inject(PROJECTION_RUNNER) private readonly runner: SqliteProjectionRunner,
+    @Inject(PROJECTION_PROGRESS) private readonly projector: ProjectorThread,
     @Inject(READ_MODELS) private readonly db: Database.Database,
   ) {}
 
@@ -24,22 +25,26 @@ export class ReadModelsModule implements OnApplicationBootstrap, OnApplicationSh
       providers: [
         { provide: READ_MODELS, useFactory: () => openReadModels(dataFile(config, 'readmodels.sqlite')) },
         {
-          provide: PROJECTION_RUNNER,
-          inject: [READ_MODELS, EVENT_STORE],
-          useFactory: (db: Database.Database, store: EventStore) => new SqliteProjectionRunner(db, store, [recordsProjection]),
+          provide: PROJECTION_PROGRESS,
+          inject: [READ_MODELS],
+          useFactory: (db: Database.Database) => {
+            // Creates the tables and checks their versions before the projector thread starts.
+            const startPosition = new SqliteProjectionRunner(db, null as never, ALL_PROJECTIONS).checkpoint();
+            return new ProjectorThread({
+              eventsFile: dataFile(config, 'events.sqlite'),
+              readModelsFile: dataFile(config, 'readmodels.sqlite'),
+              startPosition,
+            });
+          },
         },
         { provide: STAR_THRESHOLDS, useValue: config.starThresholdsHours },
       ],
-      exports: [READ_MODELS, PROJECTION_RUNNER, STAR_THRESHOLDS],
+      exports: [READ_MODELS, PROJECTION_PROGRESS, STAR_THRESHOLDS],
     };
   }
 
-  onApplicationBootstrap(): void {
-    this.runner.start();
-  }
-
   async onApplicationShutdown(): Promise<void> {
-    await this.runner.stop();
+    await this.projector.stop();
     this.db.close();
   }
 }

@@ -17,8 +17,9 @@ export class ActivityCommandHandler implements ICommandHandler<ActivityCommandMe
     return this.runner.run(context, async (load) => {
       const activity = await load(activityDecider, activityStream(command.activityId));
       const orgUnit = command.type === 'PlanActivity' ? (await load(orgUnitDecider, orgUnitStream(command.orgUnitId))).state : undefined;
-      const volunteerId = 'volunteerId' in command ? command.volunteerId : undefined;
-      const volunteer = volunteerId ? (await load(volunteerDecider, volunteerStream(volunteerId))).state : undefined;
+      // The volunteer's own stream matters only to enroll someone (on purpose or by walking in).
+      const enrolls = command.type === 'EnrollVolunteer' || (command.type === 'CheckIn' && !activity.state.roster.has(command.volunteerId));
+      const volunteer = enrolls ? (await load(volunteerDecider, volunteerStream(command.volunteerId))).state : undefined;
       const recordedVolunteers = command.type === 'CompleteActivity' ? await this.alreadyRecorded(load, command.activityId, [...activity.state.roster.keys()]) : undefined;
       const events = activityDecider.decide(command, activity.state, { now: context.now, orgUnit, volunteer, recordedVolunteers });
       const appends: Pending[] = [{ stream: activity, events, occurredAt: attendanceTime }];

@@ -5,6 +5,7 @@ import {
   EVENT_STORE, type EventStore, type StreamAppend, WrongExpectedVersionError,
 } from '@haitang/event-store';
 import type { CommandContext, CommandOutcome } from './command-context';
+import { StreamCache } from './stream-cache';
 
 /** A stream loaded and folded into its decider's state. */
 export interface Loaded<S> {
@@ -40,13 +41,22 @@ const MAX_ATTEMPTS = 5;
  */
 @Injectable()
 export class DecisionRunner {
+  private readonly cache = new StreamCache();
+
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
+  /** Folds a stream into state, starting from the cached state when there is one. */
   readonly load: Load = async (decider, streamId) => {
-    const events = await this.store.readStream(streamId);
-    let state = decider.initialState;
+    const cached = this.cache.get(streamId, decider);
+    let state = cached ? (cached.state as typeof decider.initialState) : decider.initialState;
+    let version = cached ? cached.version : -1;
+    const events = await this.store.readStream(streamId, version + 1);
     for (const e of events) state = decider.evolve(state, { type: e.type, data: e.data } as DomainEvent);
-    return { streamId, state, version: events.length - 1 };
+    if (events.length > 0) {
+      version = events[events.length - 1].streamVersion;
+      this.cache.set(streamId, decider, version, state);
+    }
+    return { streamId, state, version };
   };
 
   async run<R extends Record<string, unknown>>(

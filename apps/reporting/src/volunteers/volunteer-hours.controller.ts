@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type Database from 'better-sqlite3';
-import { PROJECTION_RUNNER, READ_MODELS, type SqliteProjectionRunner, volunteerHours, volunteerRecords } from '@haitang/read-store';
+import { PROJECTION_PROGRESS, READ_MODELS, type ProjectionProgress, volunteerHours, volunteerRecords } from '@haitang/read-store';
 import { ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
 import { STAR_THRESHOLDS } from '../reporting.tokens';
@@ -13,7 +13,7 @@ const notFound = () => new ProblemException(problem(404, 'volunteer-not-found', 
 export class VolunteerHoursController {
   constructor(
     @Inject(READ_MODELS) private readonly db: Database.Database,
-    @Inject(PROJECTION_RUNNER) private readonly runner: SqliteProjectionRunner,
+    @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
     @Inject(STAR_THRESHOLDS) private readonly thresholds: number[],
   ) {}
 

@@ -87,7 +87,7 @@ export class SqliteEventStore implements EventStore {
         'INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       byEventId: this.db.prepare('SELECT position, stream_id, stream_version FROM events WHERE event_id = ?'),
-      readStream: this.db.prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY stream_version'),
+      readStream: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version'),
       readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
       receipt: this.db.prepare('SELECT command_id, fingerprint, result, position FROM command_receipts WHERE command_id = ?'),
@@ -217,8 +217,8 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  readStream(streamId: string): Promise<RecordedEvent[]> {
-    return this.guardRead(() => (this.stmt.readStream.all(streamId) as EventRow[]).map(toRecorded));
+  readStream(streamId: string, fromVersion = 0): Promise<RecordedEvent[]> {
+    return this.guardRead(() => (this.stmt.readStream.all(streamId, fromVersion) as EventRow[]).map(toRecorded));
   }
 
   readAll(after: number, limit: number): Promise<RecordedEvent[]> {

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventStore, RecordedEvent } from '@haitang/event-store';
 import type { SqliteProjection } from './sqlite-projection';
+import { PositionWaiters, type ProjectionProgress } from '../projection-progress';
 import { stmt } from './statements';
 
 /** Opens the read-model file: its own SQLite file, separate from the events, so it can be deleted and rebuilt. */
@@ -22,16 +23,23 @@ export function openReadModels(file: string): Database.Database {
  * checkpoint in ONE synchronous SQLite transaction: a crash replays at most the
  * uncommitted batch, and never counts an event twice.
  */
-export class SqliteProjectionRunner {
+export class SqliteProjectionRunner implements ProjectionProgress {
   private controller = new AbortController();
   private running: Promise<void> | null = null;
-  private projected = 0;
-  private waiters: { position: number; resolve: () => void }[] = [];
+  private readonly progress = new PositionWaiters();
+  /** Called after each committed batch with the new position. */
+  onProjected: (position: number) => void = () => undefined;
 
   constructor(
     private readonly db: Database.Database,
     private readonly store: EventStore,
     private readonly projections: readonly SqliteProjection[],
+    /**
+     * After a small batch, wait this long before the next one, so events that
+     * arrive meanwhile share one read-model transaction instead of each paying
+     * for a commit on the request thread.
+     */
+    private readonly pacingMs = 20,
   ) {
     for (const p of projections) {
       const row = stmt(db, 'SELECT version FROM checkpoints WHERE projection = ?').get(p.name) as { version: number } | undefined;
@@ -41,7 +49,7 @@ export class SqliteProjectionRunner {
       db.exec(p.schema);
       stmt(db, 'INSERT OR IGNORE INTO checkpoints VALUES (?, ?, 0)').run(p.name, p.version);
     }
-    this.projected = this.checkpoint();
+    this.progress.advance(this.checkpoint());
   }
 
   /** The lowest position every projection has reached. */
@@ -57,9 +65,11 @@ export class SqliteProjectionRunner {
   }
 
   private async follow(signal: AbortSignal): Promise<void> {
-    for await (const batch of this.store.follow(this.projected, { signal, batchSize: 1000 })) {
+    const batchSize = 1000;
+    for await (const batch of this.store.follow(this.progress.position, { signal, batchSize })) {
       this.applyBatch(batch);
       if (signal.aborted) break;
+      if (batch.length < batchSize && this.pacingMs > 0) await new Promise((r) => setTimeout(r, this.pacingMs));
     }
   }
 
@@ -74,25 +84,17 @@ export class SqliteProjectionRunner {
         stmt(this.db, 'UPDATE checkpoints SET position = max(position, ?) WHERE projection = ?').run(last, p.name);
       }
     })();
-    this.projected = last;
-    this.waiters = this.waiters.filter((w) => (w.position <= last ? (w.resolve(), false) : true));
+    this.progress.advance(last);
+    this.onProjected(last);
   }
 
   /** Resolves true once everything up to `position` is projected (read-your-writes), false on timeout. */
   waitFor(position: number, timeoutMs = 5000): Promise<boolean> {
-    if (position <= this.projected) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiter = { position, resolve: () => { clearTimeout(timer); resolve(true); } };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(false);
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+    return this.progress.waitFor(position, timeoutMs);
   }
 
   get position(): number {
-    return this.projected;
+    return this.progress.position;
   }
 
   async stop(): Promise<void> {

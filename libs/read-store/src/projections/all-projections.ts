@@ -1,0 +1,5 @@
+import type { SqliteProjection } from '../sqlite/sqlite-projection';
+import { recordsProjection } from './records.projection';
+
+/** Every projection of the read store, in the order they are applied. */
+export const ALL_PROJECTIONS: readonly SqliteProjection[] = [recordsProjection];

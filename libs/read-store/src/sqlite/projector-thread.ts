@@ -1,0 +1,61 @@
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { PositionWaiters, type ProjectionProgress } from '../projection-progress';
+
+export interface ProjectorThreadOptions {
+  readonly eventsFile: string;
+  readonly readModelsFile: string;
+  /** The position already projected (read from the checkpoints at start). */
+  readonly startPosition: number;
+}
+
+/**
+ * Runs the projection runner on its own thread, with its own connections to
+ * the events file and the read-model file, so applying and committing
+ * projections never holds up the HTTP thread. The HTTP thread only reads the
+ * read models and learns here how far they have come.
+ */
+export class ProjectorThread implements ProjectionProgress {
+  private readonly progress: PositionWaiters;
+  private readonly worker: Worker;
+  private stopped: Promise<void> | null = null;
+  private failure: Error | null = null;
+
+  constructor(options: ProjectorThreadOptions) {
+    this.progress = new PositionWaiters(options.startPosition);
+    this.worker = new Worker(join(__dirname, 'projector-thread.worker.js'), {
+      workerData: { eventsFile: options.eventsFile, readModelsFile: options.readModelsFile },
+    });
+    this.worker.on('message', (message: { projected?: number; stopped?: boolean }) => {
+      if (message.projected !== undefined) this.progress.advance(message.projected);
+    });
+    this.worker.on('error', (error) => {
+      this.failure = error;
+    });
+  }
+
+  get position(): number {
+    return this.progress.position;
+  }
+
+  /** Set when the projector thread died; read models then stop advancing. */
+  get error(): Error | null {
+    return this.failure;
+  }
+
+  waitFor(position: number, timeoutMs = 5000): Promise<boolean> {
+    return this.progress.waitFor(position, timeoutMs);
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(() => void this.worker.terminate().then(() => resolve()), 5000);
+      this.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.worker.postMessage({ stop: true });
+    });
+    return this.stopped;
+  }
+}
