@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DuplicateCommandError, EventIdConflictError, type EventStore, type EventToAppend, NO_STREAM, type RecordedEvent,
-  WrongExpectedVersionError,
-} from '../src';
+import { type EventStore, type EventToAppend, NO_STREAM, type RecordedEvent } from '../src';
+
+// Errors are matched by name, not class, so the suite also runs against adapters loaded from the build.
 
 export interface EventStoreFixture {
   store: EventStore;
@@ -71,10 +70,10 @@ export function eventStoreContract(adapter: string, makeFixture: () => Promise<E
     it('refuses an append whose expected version is stale, with a typed error', async () => {
       await store.append([{ streamId: 's', expectedVersion: NO_STREAM, events: [anEvent()] }]);
       const stale = store.append([{ streamId: 's', expectedVersion: NO_STREAM, events: [anEvent()] }]);
-      await expect(stale).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await expect(stale).rejects.toMatchObject({ name: 'WrongExpectedVersionError' });
       await expect(stale).rejects.toMatchObject({ streamId: 's', expectedVersion: -1, actualVersion: 0 });
-      await expect(store.append([{ streamId: 's', expectedVersion: 5, events: [anEvent()] }])).rejects.toBeInstanceOf(WrongExpectedVersionError);
-      await expect(store.append([{ streamId: 'new', expectedVersion: 0, events: [anEvent()] }])).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await expect(store.append([{ streamId: 's', expectedVersion: 5, events: [anEvent()] }])).rejects.toMatchObject({ name: 'WrongExpectedVersionError' });
+      await expect(store.append([{ streamId: 'new', expectedVersion: 0, events: [anEvent()] }])).rejects.toMatchObject({ name: 'WrongExpectedVersionError' });
       expect(await store.headPosition()).toBe(1);
       const next = await store.append([{ streamId: 's', expectedVersion: 0, events: [anEvent()] }]);
       expect(next.streams[0].version).toBe(1);
@@ -92,7 +91,7 @@ export function eventStoreContract(adapter: string, makeFixture: () => Promise<E
         { streamId: 'a', expectedVersion: NO_STREAM, events: [anEvent()] },
         { streamId: 'b', expectedVersion: NO_STREAM, events: [anEvent()] },
       ]);
-      await expect(bad).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await expect(bad).rejects.toMatchObject({ name: 'WrongExpectedVersionError' });
       expect(await store.readStream('a')).toEqual([]);
       expect(await store.headPosition()).toBe(1);
       const good = await store.append([
@@ -115,8 +114,8 @@ export function eventStoreContract(adapter: string, makeFixture: () => Promise<E
     it('refuses an append that reuses some stored event ids with new ones', async () => {
       const e1 = anEvent();
       await store.append([{ streamId: 'r', expectedVersion: NO_STREAM, events: [e1] }]);
-      await expect(store.append([{ streamId: 'r', expectedVersion: 'any', events: [e1, anEvent()] }])).rejects.toBeInstanceOf(EventIdConflictError);
-      await expect(store.append([{ streamId: 'q', expectedVersion: 'any', events: [anEvent(), e1] }])).rejects.toBeInstanceOf(EventIdConflictError);
+      await expect(store.append([{ streamId: 'r', expectedVersion: 'any', events: [e1, anEvent()] }])).rejects.toMatchObject({ name: 'EventIdConflictError' });
+      await expect(store.append([{ streamId: 'q', expectedVersion: 'any', events: [anEvent(), e1] }])).rejects.toMatchObject({ name: 'EventIdConflictError' });
       expect(await store.headPosition()).toBe(1);
     });
 
@@ -125,7 +124,7 @@ export function eventStoreContract(adapter: string, makeFixture: () => Promise<E
       const r = await store.append([{ streamId: 'x', expectedVersion: NO_STREAM, events: [anEvent(), anEvent()] }], { receipt });
       expect(await store.getReceipt('cmd-1')).toEqual({ ...receipt, position: r.position });
       const again = store.append([{ streamId: 'y', expectedVersion: NO_STREAM, events: [anEvent()] }], { receipt: { ...receipt, fingerprint: 'other' } });
-      await expect(again).rejects.toBeInstanceOf(DuplicateCommandError);
+      await expect(again).rejects.toMatchObject({ name: 'DuplicateCommandError' });
       await expect(again).rejects.toMatchObject({ receipt: { commandId: 'cmd-1', fingerprint: 'fp', position: 2 } });
       expect(await store.readStream('y')).toEqual([]);
     });
@@ -138,7 +137,7 @@ export function eventStoreContract(adapter: string, makeFixture: () => Promise<E
       expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
       const losers = attempts.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
       expect(losers).toHaveLength(19);
-      for (const l of losers) expect(l.reason).toBeInstanceOf(WrongExpectedVersionError);
+      for (const l of losers) expect(l.reason).toMatchObject({ name: 'WrongExpectedVersionError' });
       expect(await store.readStream('race')).toHaveLength(2);
     });
 

@@ -1,13 +1,17 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import {
-  type AppendOptions, type AppendResult, type CommandReceipt, DuplicateCommandError, EventIdConflictError,
-  type EventStore, type FollowOptions, NO_STREAM, type RecordedEvent, StoreUnavailableError, type StreamAppend,
-  WrongExpectedVersionError,
+  type AppendOptions, type AppendResult, type CommandReceipt, type EventStore, type FollowOptions, type RecordedEvent,
+  StoreUnavailableError, type StreamAppend,
 } from '../event-store.port';
 import { AppendSignal, followLog } from '../follow-log';
-import { migrateEventsDatabase } from './schema';
+import {
+  type AppendOutcome, deserializeError, isStorageFailure, openEventsDatabase, type SerializedAppend, SqliteWriter,
+} from './sqlite-writer';
+
+export { isStorageFailure } from './sqlite-writer';
 
 interface EventRow {
   position: number; stream_id: string; stream_version: number; event_id: string;
@@ -15,8 +19,7 @@ interface EventRow {
 }
 
 interface PendingAppend {
-  streams: readonly StreamAppend[];
-  options: AppendOptions;
+  append: SerializedAppend;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -26,15 +29,14 @@ export interface SqliteEventStoreOptions {
   readonly file: string;
   /** How long to wait for another process's write lock (ms). */
   readonly busyTimeoutMs?: number;
+  /**
+   * Commit on a writer thread (default when the compiled worker is available,
+   * i.e. everywhere but in tests run from the TypeScript sources).
+   */
+  readonly writerThread?: boolean;
 }
 
-/** SQLite error codes that mean "the store can't write now", answered 503, never 500. */
-const UNAVAILABLE_CODES = /^SQLITE_(FULL|IOERR|BUSY|LOCKED|READONLY|CANTOPEN|CORRUPT|NOTADB|PROTOCOL)/;
-
-export function isStorageFailure(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'string' && UNAVAILABLE_CODES.test(code);
-}
+const WORKER_FILE = join(__dirname, 'sqlite-writer.worker.js');
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {
@@ -49,159 +51,110 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
+function serialize(streams: readonly StreamAppend[], options: AppendOptions): SerializedAppend {
+  return {
+    streams: streams.map((s) => ({
+      streamId: s.streamId,
+      expectedVersion: s.expectedVersion,
+      events: s.events.map((e) => ({ eventId: e.eventId, type: e.type, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) })),
+    })),
+    receipt: options.receipt && { ...options.receipt, result: JSON.stringify(options.receipt.result) },
+  };
+}
+
 /**
  * The event store on one SQLite file (better-sqlite3, WAL, synchronous=FULL).
  *
- * Group commit: appends that arrive while the event loop is busy are queued and
- * written together in one transaction on the next turn, each inside its own
- * savepoint, so one refused append never fails the others, and one fsync makes
- * the whole group durable. A promise resolves only after COMMIT returned.
+ * Group commit: appends that arrive while a commit is under way are queued and
+ * written together in the next transaction, each in its own savepoint, so one
+ * refused append never fails the others and one fsync makes the whole group
+ * durable. A promise resolves only after COMMIT returned. The commit runs on a
+ * writer thread with its own connection, so the HTTP thread keeps working
+ * while the disk syncs; reads use this thread's connection (WAL snapshots).
  * Several processes may share the file: writers take SQLite's write lock
  * (BEGIN IMMEDIATE) and positions are assigned under it, so they are gap-free
  * and become visible strictly in order.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
+  private readonly worker: Worker | null;
+  private readonly inlineWriter: SqliteWriter | null;
   private queue: PendingAppend[] = [];
-  private flushScheduled = false;
+  private inFlight: PendingAppend[] | null = null;
+  private scheduled = false;
+  private nextId = 1;
   private readonly appended = new AppendSignal();
   private closed = false;
+  private writerGone = false;
+  private idle: (() => void) | null = null;
   private readonly stmt;
+  /** Group-commit statistics since start: transactions, appends in them, the largest group. */
+  readonly groupStats = { groups: 0, appends: 0, largest: 0 };
 
   constructor(private readonly options: SqliteEventStoreOptions) {
-    mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    migrateEventsDatabase(this.db);
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.db = openEventsDatabase(options.file, busyTimeoutMs);
+    const threaded = options.writerThread ?? existsSync(WORKER_FILE);
+    if (threaded) {
+      this.worker = new Worker(WORKER_FILE, { workerData: { file: options.file, busyTimeoutMs } });
+      this.worker.on('message', (message: { outcomes?: AppendOutcome[] }) => message.outcomes && this.settle(message.outcomes));
+      this.worker.on('error', (error) => this.settle(null, error));
+      this.worker.on('exit', () => {
+        this.writerGone = true;
+        if (this.inFlight) this.settle(null);
+        for (const pending of this.queue.splice(0)) pending.reject(new StoreUnavailableError('The event store writer stopped; nothing was recorded.'));
+      });
+      this.inlineWriter = null;
+    } else {
+      this.worker = null;
+      this.inlineWriter = new SqliteWriter(this.db);
+    }
     this.stmt = {
-      begin: this.db.prepare('BEGIN IMMEDIATE'),
-      commit: this.db.prepare('COMMIT'),
-      rollback: this.db.prepare('ROLLBACK'),
-      savepoint: this.db.prepare('SAVEPOINT append_one'),
-      release: this.db.prepare('RELEASE append_one'),
-      rollbackTo: this.db.prepare('ROLLBACK TO append_one'),
-      version: this.db.prepare('SELECT max(stream_version) AS v FROM events WHERE stream_id = ?').pluck(),
-      insert: this.db.prepare(
-        'INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      byEventId: this.db.prepare('SELECT position, stream_id, stream_version FROM events WHERE event_id = ?'),
       readStream: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version'),
       readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
       receipt: this.db.prepare('SELECT command_id, fingerprint, result, position FROM command_receipts WHERE command_id = ?'),
-      insertReceipt: this.db.prepare('INSERT INTO command_receipts (command_id, fingerprint, result, position) VALUES (?, ?, ?, ?)'),
     };
   }
 
   append(streams: readonly StreamAppend[], options: AppendOptions = {}): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(new StoreUnavailableError('The event store is closed.'));
+    if (this.closed || this.writerGone) return Promise.reject(new StoreUnavailableError('The event store is closed.'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ streams, options, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.queue.push({ append: serialize(streams, options), resolve, reject });
+      this.schedule();
     });
   }
 
-  /** Writes every queued append in one transaction: the group commit. */
-  private flush(): void {
-    const group = this.queue;
-    this.queue = [];
-    this.flushScheduled = false;
-    if (group.length === 0) return;
-    const outcomes: ({ ok: AppendResult } | { error: unknown })[] = [];
-    try {
-      this.stmt.begin.run();
-      const recordedAt = new Date().toISOString();
-      for (const pending of group) {
-        this.stmt.savepoint.run();
-        try {
-          outcomes.push({ ok: this.appendOne(pending, recordedAt) });
-          this.stmt.release.run();
-        } catch (error) {
-          this.stmt.rollbackTo.run();
-          this.stmt.release.run();
-          if (isStorageFailure(error)) throw error;
-          outcomes.push({ error });
-        }
-      }
-      this.stmt.commit.run();
-    } catch (error) {
-      if (this.db.inTransaction) this.stmt.rollback.run();
-      const failure = new StoreUnavailableError('The event store could not save the change; nothing was recorded. Please retry.', error);
-      for (const pending of group) pending.reject(failure);
-      return;
-    }
+  /** Sends the queue to the writer when it is free; what arrives meanwhile waits for the next group. */
+  private schedule(): void {
+    if (this.inFlight || this.scheduled || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.inFlight || this.queue.length === 0) return;
+      const group = (this.inFlight = this.queue);
+      this.queue = [];
+      this.groupStats.groups += 1;
+      this.groupStats.appends += group.length;
+      this.groupStats.largest = Math.max(this.groupStats.largest, group.length);
+      const payload = group.map((p) => p.append);
+      if (this.worker) this.worker.postMessage({ id: this.nextId++, group: payload });
+      else this.settle(this.inlineWriter!.write(payload));
+    });
+  }
+
+  private settle(outcomes: AppendOutcome[] | null, failure?: unknown): void {
+    const group = this.inFlight ?? [];
+    this.inFlight = null;
     group.forEach((pending, i) => {
-      const outcome = outcomes[i];
-      if ('ok' in outcome) pending.resolve(outcome.ok);
-      else pending.reject(outcome.error);
+      const outcome = outcomes?.[i];
+      if (!outcome) pending.reject(new StoreUnavailableError('The event store writer stopped; nothing was recorded.', failure));
+      else if ('ok' in outcome) pending.resolve(outcome.ok);
+      else pending.reject(deserializeError(outcome.error));
     });
     this.appended.notify();
-  }
-
-  private appendOne({ streams, options }: PendingAppend, recordedAt: string): AppendResult {
-    const receipt = options.receipt;
-    if (receipt) {
-      const existing = this.readReceipt(receipt.commandId);
-      if (existing) throw new DuplicateCommandError(existing);
-    }
-    const retried = this.retriedAppend(streams);
-    if (retried) return retried;
-    let position = 0;
-    const versions: { streamId: string; version: number }[] = [];
-    for (const stream of streams) {
-      const current = (this.stmt.version.get(stream.streamId) as number | null) ?? NO_STREAM;
-      if (stream.expectedVersion !== 'any' && stream.expectedVersion !== current) {
-        throw new WrongExpectedVersionError(stream.streamId, stream.expectedVersion, current);
-      }
-      let version = current;
-      for (const event of stream.events) {
-        version += 1;
-        try {
-          position = Number(this.stmt.insert.run(
-            stream.streamId, version, event.eventId, event.type,
-            JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt,
-          ).lastInsertRowid);
-        } catch (error) {
-          if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) throw new EventIdConflictError(event.eventId);
-          throw error;
-        }
-      }
-      versions.push({ streamId: stream.streamId, version });
-    }
-    if (receipt) {
-      this.stmt.insertReceipt.run(receipt.commandId, receipt.fingerprint, JSON.stringify(receipt.result), position);
-    }
-    return { position, streams: versions };
-  }
-
-  /**
-   * An append whose event ids are all stored already, in the same streams and
-   * order, is a retry: answer what the first one got and store nothing.
-   */
-  private retriedAppend(streams: readonly StreamAppend[]): AppendResult | null {
-    const first = streams.find((s) => s.events.length > 0)?.events[0];
-    if (!first || !this.stmt.byEventId.get(first.eventId)) return null;
-    let position = 0;
-    const versions: { streamId: string; version: number }[] = [];
-    for (const stream of streams) {
-      let version = NO_STREAM;
-      let previous: number | null = null;
-      for (const event of stream.events) {
-        const row = this.stmt.byEventId.get(event.eventId) as Pick<EventRow, 'position' | 'stream_id' | 'stream_version'> | undefined;
-        if (!row || row.stream_id !== stream.streamId || (previous !== null && row.stream_version !== previous + 1)) {
-          throw new EventIdConflictError(event.eventId);
-        }
-        previous = version = row.stream_version;
-        position = Math.max(position, row.position);
-      }
-      versions.push({ streamId: stream.streamId, version });
-    }
-    return { position, streams: versions };
+    if (this.queue.length > 0) this.schedule();
+    else this.idle?.();
   }
 
   private readReceipt(commandId: string): CommandReceipt | undefined {
@@ -237,10 +190,24 @@ export class SqliteEventStore implements EventStore {
     return followLog(this, after, options, (ms, signal) => this.appended.wait(ms, signal));
   }
 
+  /** Writes what is queued, then closes both connections. */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
     this.closed = true;
+    while (this.inFlight || this.queue.length > 0 || this.scheduled) {
+      await new Promise<void>((resolve) => {
+        this.idle = resolve;
+        this.schedule();
+      });
+      this.idle = null;
+    }
+    if (this.worker) {
+      await new Promise<void>((resolve) => {
+        this.worker!.once('message', () => resolve());
+        this.worker!.postMessage({ id: this.nextId++, close: true });
+      });
+      await this.worker.terminate();
+    }
     this.appended.notify();
     this.db.close();
   }
