@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { CommandGateway } from '@haitang/ledger';
 import { HaitangModule } from './app.module';
-import { loadConfig } from './config';
+import { Presets, SingleBar } from 'cli-progress';
+import { EVENT_STORE, type EventStore, SqliteEventStore } from '@haitang/event-store';
+import { ALL_PROJECTIONS, rebuildReadModels } from '@haitang/read-store';
+import { dataFile, loadConfig } from './config';
 import { formatSummary, loadDemo } from './demo/load-demo';
 import { seedStory } from './demo/seed-story';
 
-const USAGE = `Usage: node dist/apps/haitang/src/cli.js <command>      (or: npm run demo)
+const USAGE = `Usage: node dist/apps/haitang/src/cli.js <command>      (or: npm run demo, npm run rebuild)
 
 Commands:
   demo    Load the demo data of the seed story into HAITANG_DATA_DIR (default ./data):
@@ -15,8 +17,40 @@ Commands:
           先锋骑行队, 小蜜蜂 and 银发老党员 teams, about 40 volunteers, and activities
           and service records from August to November 2026.
           Every demo command has a fixed id, so running it again adds nothing.
+  rebuild Rebuild every read model (hours, dashboards, reports) from the event log:
+          replays the log into fresh tables with a progress bar, then swaps them in
+          in one step. A running Haitang keeps answering meanwhile and continues
+          from the rebuilt figures.
   help    Show this text.
 `;
+
+/** Replays the log into fresh read models and swaps them in; safe while the server runs. */
+async function rebuild(): Promise<void> {
+  const config = loadConfig();
+  const store = new SqliteEventStore({ file: dataFile(config, 'events.sqlite'), writerThread: false });
+  const bar = new SingleBar({
+    format: 'Rebuilding read models |{bar}| {percentage}% · {value}/{total} events · {rate} events/s · ETA {eta_formatted}',
+    hideCursor: true,
+  }, Presets.shades_classic);
+  const started = Date.now();
+  try {
+    bar.start(Math.max(1, await store.headPosition()), 0, { rate: 0 });
+    const result = await rebuildReadModels({
+      store,
+      readModelsFile: dataFile(config, 'readmodels.sqlite'),
+      projections: ALL_PROJECTIONS,
+      onProgress: ({ projected, target }) => {
+        bar.setTotal(Math.max(1, target));
+        bar.update(projected, { rate: Math.round(projected / Math.max(0.001, (Date.now() - started) / 1000)) });
+      },
+    });
+    bar.stop();
+    console.log(`Rebuilt the read models from ${result.events} events (up to log position ${result.position}) in ${result.seconds.toFixed(1)} s.`);
+  } finally {
+    bar.stop();
+    await store.close();
+  }
+}
 
 /** Loads the demo through the same Nest module as the server, without listening on HTTP. */
 async function demo(): Promise<void> {
@@ -35,6 +69,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
+    return 0;
+  }
+  if (command === 'rebuild' && rest.length === 0) {
+    await rebuild();
     return 0;
   }
   if (command !== 'demo' || rest.length > 0) {

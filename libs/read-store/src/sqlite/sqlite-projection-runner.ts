@@ -6,6 +6,8 @@ import type { SqliteProjection } from './sqlite-projection';
 import { PositionWaiters, type ProjectionProgress } from '../projection-progress';
 import { stmt } from './statements';
 
+class CheckpointGap extends Error {}
+
 /** Opens the read-model file: its own SQLite file, separate from the events, so it can be deleted and rebuilt. */
 export function openReadModels(file: string): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
@@ -66,26 +68,42 @@ export class SqliteProjectionRunner implements ProjectionProgress {
 
   private async follow(signal: AbortSignal): Promise<void> {
     const batchSize = 1000;
-    for await (const batch of this.store.follow(this.progress.position, { signal, batchSize })) {
-      this.applyBatch(batch);
-      if (signal.aborted) break;
-      if (batch.length < batchSize && this.pacingMs > 0) await new Promise((r) => setTimeout(r, this.pacingMs));
+    while (!signal.aborted) {
+      for await (const batch of this.store.follow(this.checkpoint(), { signal, batchSize })) {
+        // False when the checkpoints moved under us (a rebuild was swapped in): follow again from them.
+        if (!this.applyBatch(batch)) break;
+        if (signal.aborted) break;
+        if (batch.length < batchSize && this.pacingMs > 0) await new Promise((r) => setTimeout(r, this.pacingMs));
+      }
     }
   }
 
-  /** Applies one batch and moves the checkpoints, atomically. */
-  applyBatch(batch: readonly RecordedEvent[]): void {
-    if (batch.length === 0) return;
+  /**
+   * Applies one batch and moves the checkpoints, atomically. Refuses (false,
+   * nothing applied) a batch that starts after a gap, i.e. when a projection's
+   * checkpoint is behind the batch's first event.
+   */
+  applyBatch(batch: readonly RecordedEvent[]): boolean {
+    if (batch.length === 0) return true;
+    const first = batch[0].position;
     const last = batch[batch.length - 1].position;
-    this.db.transaction(() => {
+    const applied = this.db.transaction(() => {
       for (const p of this.projections) {
         const from = (stmt(this.db, 'SELECT position FROM checkpoints WHERE projection = ?').get(p.name) as { position: number }).position;
+        if (from < first - 1) throw new CheckpointGap();
         for (const event of batch) if (event.position > from && p.handles.has(event.type)) p.apply(this.db, event);
         stmt(this.db, 'UPDATE checkpoints SET position = max(position, ?) WHERE projection = ?').run(last, p.name);
       }
-    })();
+    });
+    try {
+      applied();
+    } catch (error) {
+      if (error instanceof CheckpointGap) return false;
+      throw error;
+    }
     this.progress.advance(last);
     this.onProjected(last);
+    return true;
   }
 
   /** Resolves true once everything up to `position` is projected (read-your-writes), false on timeout. */

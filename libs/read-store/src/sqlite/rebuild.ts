@@ -1,0 +1,72 @@
+import { rmSync } from 'node:fs';
+import type { EventStore } from '@haitang/event-store';
+import type { SqliteProjection } from './sqlite-projection';
+import { openReadModels, SqliteProjectionRunner } from './sqlite-projection-runner';
+
+export interface RebuildProgress {
+  readonly projected: number;
+  readonly target: number;
+}
+
+/**
+ * Rebuilds every read model from the log: replays it from position zero into a
+ * fresh file, then swaps the fresh tables into the live file in one
+ * transaction. Readers keep seeing the old figures until that commit (WAL
+ * snapshots) and the new ones after; a running projector notices that the
+ * checkpoints moved and carries on from them.
+ */
+export async function rebuildReadModels(options: {
+  store: EventStore;
+  readModelsFile: string;
+  projections: readonly SqliteProjection[];
+  onProgress?: (progress: RebuildProgress) => void;
+  batchSize?: number;
+}): Promise<{ events: number; position: number; seconds: number }> {
+  const started = Date.now();
+  const freshFile = `${options.readModelsFile}.rebuild-${process.pid}-${started}`;
+  const fresh = openReadModels(freshFile);
+  try {
+    fresh.pragma('synchronous = OFF');
+    const runner = new SqliteProjectionRunner(fresh, options.store, options.projections, 0);
+    const target = await options.store.headPosition();
+    let position = 0;
+    let events = 0;
+    options.onProgress?.({ projected: 0, target });
+    for (;;) {
+      const batch = await options.store.readAll(position, options.batchSize ?? 5000);
+      if (batch.length === 0) break;
+      runner.applyBatch(batch);
+      position = batch[batch.length - 1].position;
+      events += batch.length;
+      options.onProgress?.({ projected: position, target: Math.max(target, position) });
+    }
+    fresh.pragma('wal_checkpoint(TRUNCATE)');
+    fresh.close();
+    swapIn(options.readModelsFile, freshFile, options.projections);
+    return { events, position, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    if (fresh.open) fresh.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(freshFile + suffix, { force: true });
+  }
+}
+
+/** Replaces the live tables by the fresh ones in one transaction. */
+function swapIn(liveFile: string, freshFile: string, projections: readonly SqliteProjection[]): void {
+  const live = openReadModels(liveFile);
+  try {
+    live.prepare('ATTACH DATABASE ? AS fresh').run(freshFile);
+    const tables = (live.prepare(`SELECT name FROM fresh.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[])
+      .map((t) => t.name);
+    live.transaction(() => {
+      for (const table of tables) if (table !== 'checkpoints') live.exec(`DROP TABLE IF EXISTS main."${table}"`);
+      for (const p of projections) live.exec(p.schema);
+      for (const table of tables) {
+        if (table === 'checkpoints') live.exec('DELETE FROM main.checkpoints');
+        live.exec(`INSERT INTO main."${table}" SELECT * FROM fresh."${table}"`);
+      }
+    })();
+    live.exec('DETACH DATABASE fresh');
+  } finally {
+    live.close();
+  }
+}
