@@ -1,5 +1,7 @@
 import type { SqliteProjection } from '../sqlite/sqlite-projection';
+import { activitiesProjection } from './activities.projection';
+import { orgUnitsProjection } from './org-units.projection';
 import { recordsProjection } from './records.projection';
 
 /** Every projection of the read store, in the order they are applied. */
-export const ALL_PROJECTIONS: readonly SqliteProjection[] = [recordsProjection];
+export const ALL_PROJECTIONS: readonly SqliteProjection[] = [recordsProjection, orgUnitsProjection, activitiesProjection];

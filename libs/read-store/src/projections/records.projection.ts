@@ -12,7 +12,10 @@ type Data<E extends { data: unknown }> = E['data'];
 /**
  * Volunteers and their service records, with every event that touched a record
  * kept as history. Totals are never stored: they are sums over `service_records`,
- * so an amendment or revocation can't leave a stale total behind.
+ * so an amendment or revocation can't leave a stale total behind. The indexes
+ * serve the unit reports (records of a unit in a date range, covering) and the
+ * activity views (records of an activity); adding an index changes no table
+ * shape, so it needs no rebuild.
  */
 export const recordsProjection: SqliteProjection = {
   name: 'records',
@@ -29,6 +32,9 @@ export const recordsProjection: SqliteProjection = {
       activity_id TEXT, activity_title TEXT, location TEXT, description TEXT NOT NULL, recorded_position INTEGER NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS service_records_by_volunteer ON service_records (volunteer_id, service_date);
+    CREATE INDEX IF NOT EXISTS service_records_by_unit ON service_records (org_unit_id, service_date, status, volunteer_id, category, minutes);
+    CREATE INDEX IF NOT EXISTS service_records_by_activity ON service_records (activity_id) WHERE activity_id IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS volunteers_by_home ON volunteers (home_org_unit_id, registered_at);
     CREATE TABLE IF NOT EXISTS record_history (
       position INTEGER PRIMARY KEY, record_id TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL,
       actor TEXT NOT NULL, recorded_at TEXT NOT NULL

@@ -1,0 +1,51 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type Database from 'better-sqlite3';
+import { isCalendarDate, shanghaiDate } from '@haitang/domain';
+import { activityView, checkDayRange, listActivities, orgUnitExists, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS } from '@haitang/read-store';
+import { ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
+import { caughtUp, ConsistencyQuery } from '../read-your-writes';
+import { checkQuery, orgUnitNotFound } from '../org-units/query-checks';
+import { ActivitiesQuery } from './activity-queries.dto';
+
+/** Activities as the read models see them: lists by unit, period and status; one activity with its roster. */
+@ApiTags('activities')
+@Controller('activities')
+export class ActivityViewsController {
+  constructor(
+    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Activities, newest first, by unit (its whole subtree), start day and status (planned, completed, cancelled, overdue)' })
+  async list(@Query() query: ActivitiesQuery) {
+    for (const field of ['from', 'to'] as const) {
+      const day = query[field];
+      if (day !== undefined && !isCalendarDate(day)) {
+        const message = `${field} 不是有效的日期。(${field} is not a valid date.)`;
+        throw new ProblemException(problem(400, `${field}-invalid`, message, [{ field, message }]));
+      }
+    }
+    if (query.from !== undefined && query.to !== undefined) checkQuery('from', () => checkDayRange(query.from!, query.to!));
+    await caughtUp(this.runner, query.minPosition);
+    if (query.orgUnitId !== undefined && !orgUnitExists(this.db, query.orgUnitId)) throw orgUnitNotFound();
+    const now = new Date();
+    const limit = query.limit ?? 100;
+    const offset = query.offset ?? 0;
+    const page = listActivities(this.db, { orgUnitId: query.orgUnitId, from: query.from, to: query.to, status: query.status, limit, offset }, now);
+    return {
+      orgUnitId: query.orgUnitId ?? null, from: query.from ?? null, to: query.to ?? null, status: query.status ?? null,
+      limit, offset, ...page, asOf: shanghaiDate(now), projectedPosition: this.runner.position,
+    };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One activity: roster, attendance, missed check-outs, status, overdue, credited minutes and its records' })
+  async view(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
+    await caughtUp(this.runner, query.minPosition);
+    const activity = activityView(this.db, id, new Date());
+    if (!activity) throw new ProblemException(problem(404, 'activity-not-found', '找不到该活动。(Activity not found.)'));
+    return { ...activity, projectedPosition: this.runner.position };
+  }
+}

@@ -1,0 +1,91 @@
+import { Controller, Get, Headers, Inject, Param, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type Database from 'better-sqlite3';
+import type { FastifyReply } from 'fastify';
+import { shanghaiDate } from '@haitang/domain';
+import {
+  allOrgUnits, checkDayRange, orgUnitDashboard, orgUnitExists, orgUnitReport, orgUnitView, PROJECTION_PROGRESS,
+  type ProjectionProgress, READ_MODELS, shanghaiPeriod,
+} from '@haitang/read-store';
+import { ParseIdPipe } from '@haitang/ledger';
+import { caughtUp, ConsistencyQuery } from '../read-your-writes';
+import { toCsv } from '../exports/csv';
+import { MEDIA_TYPES, negotiateReportFormat, type ReportFormat } from '../exports/report-format';
+import { attachment, reportTable } from '../exports/report-table';
+import { toXlsx } from '../exports/xlsx';
+import { DashboardQuery, ReportQuery } from './org-unit-queries.dto';
+import { checkQuery, orgUnitNotFound } from './query-checks';
+
+/** The hierarchy, a unit's monthly dashboard and its reports (JSON, CSV, Excel), from the read models. */
+@ApiTags('org units')
+@Controller('org-units')
+export class OrgUnitReportsController {
+  constructor(
+    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every org unit, parents before children' })
+  async list(@Query() query: ConsistencyQuery) {
+    await caughtUp(this.runner, query.minPosition);
+    return { orgUnits: allOrgUnits(this.db), projectedPosition: this.runner.position };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A unit with its path from the district and its children' })
+  async unit(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
+    await caughtUp(this.runner, query.minPosition);
+    const unit = orgUnitView(this.db, id);
+    if (!unit) throw orgUnitNotFound();
+    return { ...unit, projectedPosition: this.runner.position };
+  }
+
+  @Get(':id/dashboard')
+  @ApiOperation({ summary: 'A month of the unit and everything under it: activities, minutes, volunteers, groups, top 10, overdue activities' })
+  async dashboard(@Param('id', ParseIdPipe) id: string, @Query() query: DashboardQuery) {
+    await caughtUp(this.runner, query.minPosition);
+    if (!orgUnitExists(this.db, id)) throw orgUnitNotFound();
+    const now = new Date();
+    const dashboard = orgUnitDashboard(this.db, id, query.period ?? shanghaiPeriod(now), shanghaiDate(now));
+    return { ...dashboard, projectedPosition: this.runner.position };
+  }
+
+  @Get(':id/report')
+  @ApiProduces(MEDIA_TYPES.json, MEDIA_TYPES.csv, MEDIA_TYPES.xlsx)
+  @ApiOperation({ summary: 'Minutes, activities and volunteers of the unit’s subtree over days, by child, category, month or group (Accept: text/csv for CSV)' })
+  report(@Param('id', ParseIdPipe) id: string, @Query() query: ReportQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.header('vary', 'Accept');
+    return this.answer(id, query, query.format ?? negotiateReportFormat(accept), reply);
+  }
+
+  @Get(':id/report.csv')
+  @ApiProduces(MEDIA_TYPES.csv)
+  @ApiOperation({ summary: 'The report as CSV (UTF-8 with BOM, opens in Excel)' })
+  reportCsv(@Param('id', ParseIdPipe) id: string, @Query() query: ReportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.answer(id, query, 'csv', reply);
+  }
+
+  @Get(':id/report.xlsx')
+  @ApiProduces(MEDIA_TYPES.xlsx)
+  @ApiOperation({ summary: 'The report as an Excel workbook' })
+  reportXlsx(@Param('id', ParseIdPipe) id: string, @Query() query: ReportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.answer(id, query, 'xlsx', reply);
+  }
+
+  private async answer(id: string, query: ReportQuery, format: ReportFormat, reply: FastifyReply) {
+    const range = checkQuery('from', () => checkDayRange(query.from, query.to));
+    await caughtUp(this.runner, query.minPosition);
+    if (!orgUnitExists(this.db, id)) throw orgUnitNotFound();
+    const report = orgUnitReport(this.db, id, range, query.groupBy ?? 'child');
+    if (format === 'json') return { ...report, projectedPosition: this.runner.position };
+    const table = reportTable(report);
+    const file = format === 'csv' ? toCsv(table.header, table.lines) : await toXlsx(table);
+    void reply.header('x-projected-position', String(this.runner.position));
+    return new StreamableFile(file, {
+      type: format === 'csv' ? `${MEDIA_TYPES.csv}; charset=utf-8` : MEDIA_TYPES.xlsx,
+      disposition: attachment(table.fileName, format),
+      length: file.length,
+    });
+  }
+}

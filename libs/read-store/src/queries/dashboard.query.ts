@@ -1,0 +1,104 @@
+import type Database from 'better-sqlite3';
+import { stmt } from '../sqlite/statements';
+import { instantsOf, monthRange } from './calendar';
+import { hoursOf } from './hours';
+import { overdueActivities, type OverdueActivity } from './activities.query';
+import { orgUnitName } from './org-units.query';
+
+/** The volunteer groups of DESIGN §3 that dashboards count. They overlap: a senior party member is in both. */
+export const VOLUNTEER_GROUPS = ['partyMember', 'senior', 'courier', 'foodDelivery', 'rideHailing'] as const;
+export type VolunteerGroup = (typeof VOLUNTEER_GROUPS)[number];
+
+export interface OrgUnitDashboard {
+  orgUnitId: string;
+  orgUnitName: string | null;
+  /** YYYY-MM, Asia/Shanghai. */
+  period: string;
+  from: string;
+  to: string;
+  /** Completed activities of the subtree whose start falls in the period. */
+  activities: number;
+  /** Approved minutes of the subtree's records whose service date falls in the period. */
+  serviceMinutes: number;
+  serviceHours: number;
+  /** Minutes of self-reports in the period still waiting for approval (not in serviceMinutes). */
+  pendingMinutes: number;
+  /** Distinct volunteers with approved minutes in the period. */
+  activeVolunteers: number;
+  /** Volunteers registered in the period whose home unit is in the subtree. */
+  newVolunteers: number;
+  byCategory: Record<string, number>;
+  /** Overlapping groups, by the volunteers' current profile: volunteers with approved minutes, and those minutes. */
+  byGroup: Record<VolunteerGroup, { volunteers: number; minutes: number }>;
+  /** The ten volunteers with the most approved minutes in the period (ties: by id). */
+  topVolunteers: { volunteerId: string; displayName: string | null; minutes: number; hours: number }[];
+  /** Activities of the subtree overdue on `asOf`, whatever their month, oldest first (at most 50; `overdueCount` counts them all). */
+  overdueActivities: OverdueActivity[];
+  overdueCount: number;
+  /** The day overdue is judged on (today, Asia/Shanghai). */
+  asOf: string;
+}
+
+/** The records of a unit's subtree in a day range: the common table of the aggregates below. */
+const SUBTREE_RECORDS = `org_unit_closure c JOIN service_records r ON r.org_unit_id = c.descendant_id
+  WHERE c.ancestor_id = ? AND r.service_date >= ? AND r.service_date <= ?`;
+
+/**
+ * A unit's month, a handful of SQL aggregates over the closure table: a
+ * community sees itself, a street or district its whole subtree.
+ */
+export function orgUnitDashboard(db: Database.Database, orgUnitId: string, period: string, today: string): OrgUnitDashboard {
+  const { from, to } = monthRange(period);
+  const args = [orgUnitId, from, to];
+
+  const byStatusAndCategory = stmt(db, `SELECT r.status, r.category, sum(r.minutes) AS minutes FROM ${SUBTREE_RECORDS}
+    AND r.status IN ('approved', 'pending') GROUP BY r.status, r.category`).all(...args) as { status: string; category: string; minutes: number }[];
+  const byCategory: Record<string, number> = {};
+  let serviceMinutes = 0;
+  let pendingMinutes = 0;
+  for (const row of byStatusAndCategory) {
+    if (row.status === 'pending') {
+      pendingMinutes += row.minutes;
+      continue;
+    }
+    byCategory[row.category] = row.minutes;
+    serviceMinutes += row.minutes;
+  }
+
+  const perVolunteer = `WITH pv AS (SELECT r.volunteer_id, sum(r.minutes) AS minutes FROM ${SUBTREE_RECORDS} AND r.status = 'approved' GROUP BY r.volunteer_id)`;
+  const groups = stmt(db, `${perVolunteer}
+    SELECT count(*) AS active,
+      coalesce(sum(v.party_member = 1), 0) AS party_v, coalesce(sum(CASE WHEN v.party_member = 1 THEN pv.minutes END), 0) AS party_m,
+      coalesce(sum(v.senior = 1), 0) AS senior_v, coalesce(sum(CASE WHEN v.senior = 1 THEN pv.minutes END), 0) AS senior_m,
+      coalesce(sum(v.occupation = 'courier'), 0) AS courier_v, coalesce(sum(CASE WHEN v.occupation = 'courier' THEN pv.minutes END), 0) AS courier_m,
+      coalesce(sum(v.occupation = 'food-delivery'), 0) AS food_v, coalesce(sum(CASE WHEN v.occupation = 'food-delivery' THEN pv.minutes END), 0) AS food_m,
+      coalesce(sum(v.occupation = 'ride-hailing'), 0) AS ride_v, coalesce(sum(CASE WHEN v.occupation = 'ride-hailing' THEN pv.minutes END), 0) AS ride_m
+    FROM pv LEFT JOIN volunteers v ON v.volunteer_id = pv.volunteer_id`).get(...args) as Record<string, number>;
+  const top = stmt(db, `${perVolunteer}
+    SELECT pv.volunteer_id, v.display_name, pv.minutes FROM pv LEFT JOIN volunteers v ON v.volunteer_id = pv.volunteer_id
+    ORDER BY pv.minutes DESC, pv.volunteer_id LIMIT 10`).all(...args) as { volunteer_id: string; display_name: string | null; minutes: number }[];
+
+  const activities = (stmt(db, `SELECT count(*) AS n FROM org_unit_closure c JOIN activities a ON a.org_unit_id = c.descendant_id
+    WHERE c.ancestor_id = ? AND a.start_date >= ? AND a.start_date <= ? AND a.status = 'completed'`).get(...args) as { n: number }).n;
+  const { start, end } = instantsOf({ from, to });
+  const newVolunteers = (stmt(db, `SELECT count(*) AS n FROM org_unit_closure c JOIN volunteers v ON v.home_org_unit_id = c.descendant_id
+    WHERE c.ancestor_id = ? AND v.registered_at >= ? AND v.registered_at < ?`).get(orgUnitId, start, end) as { n: number }).n;
+  const overdue = overdueActivities(db, orgUnitId, today);
+
+  return {
+    orgUnitId, orgUnitName: orgUnitName(db, orgUnitId), period, from, to,
+    activities, serviceMinutes, serviceHours: hoursOf(serviceMinutes), pendingMinutes,
+    activeVolunteers: groups.active, newVolunteers, byCategory,
+    byGroup: {
+      partyMember: { volunteers: groups.party_v, minutes: groups.party_m },
+      senior: { volunteers: groups.senior_v, minutes: groups.senior_m },
+      courier: { volunteers: groups.courier_v, minutes: groups.courier_m },
+      foodDelivery: { volunteers: groups.food_v, minutes: groups.food_m },
+      rideHailing: { volunteers: groups.ride_v, minutes: groups.ride_m },
+    },
+    topVolunteers: top.map((t) => ({ volunteerId: t.volunteer_id, displayName: t.display_name, minutes: t.minutes, hours: hoursOf(t.minutes) })),
+    overdueActivities: overdue.activities,
+    overdueCount: overdue.total,
+    asOf: today,
+  };
+}

@@ -1,0 +1,158 @@
+import type Database from 'better-sqlite3';
+import { SERVICE_CATEGORIES, SERVICE_CATEGORY_CODES, type ServiceCategory } from '@haitang/domain';
+import { stmt } from '../sqlite/statements';
+import { type DayRange, monthsBetween } from './calendar';
+import { hoursOf } from './hours';
+import { orgUnitName } from './org-units.query';
+
+export const REPORT_GROUPINGS = ['child', 'category', 'month', 'group'] as const;
+export type ReportGrouping = (typeof REPORT_GROUPINGS)[number];
+
+/** The label of the row that holds a unit's own records (those not recorded on any unit under it). */
+export const OWN_LEVEL_LABEL = '本级';
+
+/**
+ * groupBy=group rows are disjoint: each volunteer lands in exactly one, the
+ * first that applies in this order. (The dashboard's byGroup overlaps instead.)
+ */
+export const REPORT_GROUPS = [
+  { key: 'partyMember', label: '党员' },
+  { key: 'senior', label: '银发（非党员）' },
+  { key: 'courier', label: '快递员（非党员、非银发）' },
+  { key: 'foodDelivery', label: '外卖骑手（非党员、非银发）' },
+  { key: 'rideHailing', label: '网约车司机（非党员、非银发）' },
+  { key: 'other', label: '其他' },
+] as const;
+
+const GROUP_OF_VOLUNTEER = `CASE WHEN v.party_member = 1 THEN 'partyMember' WHEN v.senior = 1 THEN 'senior'
+  WHEN v.occupation = 'courier' THEN 'courier' WHEN v.occupation = 'food-delivery' THEN 'foodDelivery'
+  WHEN v.occupation = 'ride-hailing' THEN 'rideHailing' ELSE 'other' END`;
+
+export interface ReportFigures {
+  /** Approved minutes of records whose service date is in the range. */
+  serviceMinutes: number;
+  serviceHours: number;
+  /** Completed activities whose start day is in the range. */
+  activities: number;
+  /** Distinct volunteers with approved minutes in the range. */
+  volunteers: number;
+}
+
+export interface ReportRow extends ReportFigures {
+  key: string;
+  label: string;
+}
+
+export interface OrgUnitReport {
+  orgUnitId: string;
+  orgUnitName: string | null;
+  from: string;
+  to: string;
+  groupBy: ReportGrouping;
+  rows: ReportRow[];
+  total: ReportFigures;
+  /** Which columns of the rows add up to the total (serviceMinutes always does). */
+  additive: { serviceMinutes: true; activities: boolean; volunteers: boolean };
+}
+
+/** Rows keyed by dimension, from the records and from the activities. */
+interface Dimension {
+  /** Every row, in order, zeros included. */
+  keys(db: Database.Database, orgUnitId: string, range: DayRange): { key: string; label: string }[];
+  /** Approved minutes and distinct volunteers per key: named parameters @unit, @from, @to. */
+  recordsSql: string;
+  /** Completed activities per key. */
+  activitiesSql: string;
+  /** The label of a key that turns up in the data without being in `keys` (e.g. a category newer than this code). */
+  labelOf(key: string): string;
+}
+
+const APPROVED_IN_RANGE = `r.status = 'approved' AND r.service_date >= @from AND r.service_date <= @to`;
+const COMPLETED_IN_RANGE = `a.status = 'completed' AND a.start_date >= @from AND a.start_date <= @to`;
+const SUBTREE_RECORDS = `org_unit_closure c JOIN service_records r ON r.org_unit_id = c.descendant_id WHERE c.ancestor_id = @unit AND ${APPROVED_IN_RANGE}`;
+const SUBTREE_ACTIVITIES = `org_unit_closure c JOIN activities a ON a.org_unit_id = c.descendant_id WHERE c.ancestor_id = @unit AND ${COMPLETED_IN_RANGE}`;
+
+/** Every unit of the subtree mapped to its row: the child it lies under, or the unit itself for its own records. */
+const ROW_OF_UNIT = `WITH row_of_unit(unit_id, row_key) AS (
+    SELECT @unit, @unit
+    UNION ALL
+    SELECT below.descendant_id, child.descendant_id FROM org_unit_closure child
+      JOIN org_unit_closure below ON below.ancestor_id = child.descendant_id
+    WHERE child.ancestor_id = @unit AND child.depth = 1)`;
+
+const DIMENSIONS: Record<ReportGrouping, Dimension> = {
+  child: {
+    keys: (db, orgUnitId) => [
+      ...(stmt(db, 'SELECT org_unit_id AS key, name AS label FROM org_units WHERE parent_id = ? ORDER BY registered_position').all(orgUnitId) as { key: string; label: string }[]),
+      { key: orgUnitId, label: OWN_LEVEL_LABEL },
+    ],
+    recordsSql: `${ROW_OF_UNIT} SELECT m.row_key AS key, sum(r.minutes) AS minutes, count(DISTINCT r.volunteer_id) AS volunteers
+      FROM row_of_unit m JOIN service_records r ON r.org_unit_id = m.unit_id WHERE ${APPROVED_IN_RANGE} GROUP BY m.row_key`,
+    activitiesSql: `${ROW_OF_UNIT} SELECT m.row_key AS key, count(*) AS activities
+      FROM row_of_unit m JOIN activities a ON a.org_unit_id = m.unit_id WHERE ${COMPLETED_IN_RANGE} GROUP BY m.row_key`,
+    labelOf: (key) => key,
+  },
+  category: {
+    keys: () => SERVICE_CATEGORY_CODES.map((code) => ({ key: code, label: SERVICE_CATEGORIES[code] })),
+    recordsSql: `SELECT r.category AS key, sum(r.minutes) AS minutes, count(DISTINCT r.volunteer_id) AS volunteers FROM ${SUBTREE_RECORDS} GROUP BY r.category`,
+    activitiesSql: `SELECT a.category AS key, count(*) AS activities FROM ${SUBTREE_ACTIVITIES} GROUP BY a.category`,
+    labelOf: (key) => SERVICE_CATEGORIES[key as ServiceCategory] ?? key,
+  },
+  month: {
+    keys: (_db, _unit, range) => monthsBetween(range.from, range.to).map((m) => ({ key: m, label: `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月` })),
+    recordsSql: `SELECT substr(r.service_date, 1, 7) AS key, sum(r.minutes) AS minutes, count(DISTINCT r.volunteer_id) AS volunteers
+      FROM ${SUBTREE_RECORDS} GROUP BY key`,
+    activitiesSql: `SELECT substr(a.start_date, 1, 7) AS key, count(*) AS activities FROM ${SUBTREE_ACTIVITIES} GROUP BY key`,
+    labelOf: (key) => key,
+  },
+  group: {
+    keys: () => REPORT_GROUPS.map((g) => ({ key: g.key, label: g.label })),
+    recordsSql: `SELECT ${GROUP_OF_VOLUNTEER} AS key, sum(r.minutes) AS minutes, count(DISTINCT r.volunteer_id) AS volunteers
+      FROM org_unit_closure c JOIN service_records r ON r.org_unit_id = c.descendant_id LEFT JOIN volunteers v ON v.volunteer_id = r.volunteer_id
+      WHERE c.ancestor_id = @unit AND ${APPROVED_IN_RANGE} GROUP BY key`,
+    // An activity counts in every group that has a volunteer with an approved record for it: these overlap.
+    activitiesSql: `SELECT ${GROUP_OF_VOLUNTEER} AS key, count(DISTINCT a.activity_id) AS activities
+      FROM org_unit_closure c JOIN activities a ON a.org_unit_id = c.descendant_id
+      JOIN service_records r ON r.activity_id = a.activity_id AND r.status = 'approved'
+      LEFT JOIN volunteers v ON v.volunteer_id = r.volunteer_id
+      WHERE c.ancestor_id = @unit AND ${COMPLETED_IN_RANGE} GROUP BY key`,
+    labelOf: (key) => key,
+  },
+};
+
+/**
+ * A unit's report over a day range, grouped by child unit, category, month or
+ * volunteer group. Rows are the whole dimension (zeros included), and every
+ * approved minute of the subtree in the range lands in exactly one row, so
+ * the rows' serviceMinutes always add up to the total. `volunteers` of the
+ * total counts distinct people (one volunteer may be in several rows);
+ * `activities` adds up except for groupBy=group. See docs/read-side.md.
+ */
+export function orgUnitReport(db: Database.Database, orgUnitId: string, range: DayRange, groupBy: ReportGrouping): OrgUnitReport {
+  const dimension = DIMENSIONS[groupBy];
+  const params = { unit: orgUnitId, from: range.from, to: range.to };
+  const rows = new Map<string, ReportRow>();
+  const rowOf = (key: string, label = dimension.labelOf(key)) => {
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = { key, label, serviceMinutes: 0, serviceHours: 0, activities: 0, volunteers: 0 }));
+    return row;
+  };
+  for (const { key, label } of dimension.keys(db, orgUnitId, range)) rowOf(key, label);
+  for (const r of stmt(db, dimension.recordsSql).all(params) as { key: string; minutes: number; volunteers: number }[]) {
+    const row = rowOf(r.key);
+    row.serviceMinutes = r.minutes;
+    row.serviceHours = hoursOf(r.minutes);
+    row.volunteers = r.volunteers;
+  }
+  for (const a of stmt(db, dimension.activitiesSql).all(params) as { key: string; activities: number }[]) rowOf(a.key).activities = a.activities;
+
+  const records = stmt(db, `SELECT coalesce(sum(r.minutes), 0) AS minutes, count(DISTINCT r.volunteer_id) AS volunteers FROM ${SUBTREE_RECORDS}`)
+    .get(params) as { minutes: number; volunteers: number };
+  const activities = (stmt(db, `SELECT count(*) AS n FROM ${SUBTREE_ACTIVITIES}`).get(params) as { n: number }).n;
+  return {
+    orgUnitId, orgUnitName: orgUnitName(db, orgUnitId), from: range.from, to: range.to, groupBy,
+    rows: [...rows.values()],
+    total: { serviceMinutes: records.minutes, serviceHours: hoursOf(records.minutes), activities, volunteers: records.volunteers },
+    additive: { serviceMinutes: true, activities: groupBy !== 'group', volunteers: groupBy === 'group' },
+  };
+}
