@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Command, CommandBus } from '@nestjs/cqrs';
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Actor } from '@haitang/domain';
 import { type CommandReceipt, DuplicateCommandError, EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { correlationIdOf } from '../http/correlation';
@@ -33,6 +34,7 @@ export class CommandGateway {
   constructor(
     private readonly commandBus: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @InjectPinoLogger('commands') private readonly logger: PinoLogger,
   ) {}
 
   contextOf(request: FastifyRequest, actor: Actor = STANDALONE_OPERATOR): CommandContext {
@@ -55,20 +57,25 @@ export class CommandGateway {
 
   async execute(message: Command<CommandOutcome> & { context: CommandContext; command: { type: string } }): Promise<CommandOutcome> {
     const { context } = message;
+    const type = message.command.type;
+    const log = { command: type, commandId: context.commandId, correlationId: context.correlationId, actor: context.actor.id };
     const prior = await this.store.getReceipt(context.commandId);
-    if (prior) return this.replay(prior, context);
+    if (prior) return this.replay(prior, context, log);
     try {
       const outcome = await this.commandBus.execute(message);
-      commandsCounter.inc({ command: message.command.type, outcome: 'ok' });
+      commandsCounter.inc({ command: type, outcome: 'ok' });
+      this.logger.info({ ...log, position: outcome.position }, 'command recorded');
       return outcome;
     } catch (error) {
-      if (error instanceof DuplicateCommandError) return this.replay(error.receipt, context);
-      commandsCounter.inc({ command: message.command.type, outcome: 'refused' });
+      if (error instanceof DuplicateCommandError) return this.replay(error.receipt, context, log);
+      commandsCounter.inc({ command: type, outcome: 'refused' });
+      this.logger.info({ ...log, refused: (error as { code?: string }).code ?? (error as Error).name }, 'command refused');
       throw error;
     }
   }
 
-  private replay(receipt: CommandReceipt, context: CommandContext): CommandOutcome {
+  private replay(receipt: CommandReceipt, context: CommandContext, log: Record<string, unknown>): CommandOutcome {
+    this.logger.info({ ...log, position: receipt.position, replayed: receipt.fingerprint === context.fingerprint }, 'command repeated');
     if (receipt.fingerprint !== context.fingerprint) {
       throw new ProblemException(problem(422, 'idempotency-key-reused',
         '这个 Idempotency-Key 已用于另一个请求，请为新请求换一个新的键。(This Idempotency-Key was used for a different request.)'));
