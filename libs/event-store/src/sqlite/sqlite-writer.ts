@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   type AppendResult, type CommandReceipt, DuplicateCommandError, EventIdConflictError, type ExpectedVersion, NO_STREAM,
@@ -30,8 +30,59 @@ export function isStorageFailure(error: unknown): boolean {
   return typeof code === 'string' && UNAVAILABLE_CODES.test(code);
 }
 
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+/** A write-ahead log is a 32-byte header and then frames; anything longer has frames to replay. */
+const WAL_HEADER_BYTES = 32;
+
+function sizeOf(file: string): number | null {
+  try {
+    return statSync(file).size;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Refuses an events file whose end was cut off. SQLite writes the main file in whole pages, and in WAL
+ * mode only a checkpoint writes it, from frames that stay in the -wal until the copy is complete (and
+ * are copied again by the recovery after a crash). So a file that is not a whole number of pages, or
+ * is shorter than its header says, while no -wal frames are left to repair it, was damaged by something
+ * else: a failing disk, an interrupted copy or restore. SQLite does not notice: it reads the missing
+ * bytes as zeros, so stored events silently change (and `PRAGMA integrity_check` may still answer ok).
+ * A ledger must not be read or extended in that state; this costs one stat and a 100-byte read.
+ * With -wal frames (or a rollback journal) present, the repair is left to SQLite's recovery
+ * (see test/fault-torn-page.e2e.spec.ts).
+ */
+export function assertEventsFileWhole(file: string): void {
+  const size = sizeOf(file);
+  if (!size) return; // not created yet, or empty: SQLite initialises it
+  if ((sizeOf(`${file}-wal`) ?? 0) > WAL_HEADER_BYTES || (sizeOf(`${file}-journal`) ?? 0) > 0) return; // SQLite repairs from those
+  const header = Buffer.alloc(100);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (!header.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) return; // not SQLite at all: SQLite says so itself
+  const rawPageSize = header.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return; // a damaged header: SQLite refuses it itself
+  // The page count at offset 28 is valid when the "version-valid-for" number (92) equals the change counter (24).
+  const headerPages = header.readUInt32BE(92) === header.readUInt32BE(24) ? header.readUInt32BE(28) : 0;
+  const wholePages = size % pageSize === 0;
+  if (wholePages && headerPages * pageSize <= size) return;
+  throw new Error(
+    `The events file ${file} is damaged: it is ${size} bytes, ` +
+    (wholePages ? `shorter than the ${headerPages} pages of ${pageSize} bytes its header records` : `not a whole number of ${pageSize}-byte pages`) +
+    ', and there is no write-ahead log (-wal) to repair it, so its end was cut off. Haitang will not read or extend a damaged ledger: ' +
+    'restore events.sqlite from a backup (or salvage what is left with `sqlite3 events.sqlite .recover`).',
+  );
+}
+
 export function openEventsDatabase(file: string, busyTimeoutMs: number): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
+  assertEventsFileWhole(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
