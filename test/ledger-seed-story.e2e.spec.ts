@@ -186,6 +186,19 @@ describe('standalone ledger: the seed story over HTTP', () => {
     expect((await api.get(`/volunteers/${ids.uncleYu}/hours?minPosition=abc`)).status).toBe(400);
   });
 
+  it('erases a volunteer’s personal data on request, keeping their hours', async () => {
+    const before = await api.get(`/volunteers/${ids.auntZhao}/hours`);
+    const erase = await api.call('DELETE', `/api/v1/volunteers/${ids.auntZhao}/personal-data`, { reason: '本人申请注销' }, { 'idempotency-key': 'erase-zhao' });
+    expect(erase.status).toBe(200);
+    const events = (await api.get(`/streams/volunteer-${ids.auntZhao}`)).body.events;
+    expect(events.map((e: { type: string }) => e.type)).toEqual(['VolunteerRegistered.v1', 'VolunteerPersonalDataErased.v1']);
+    const again = await api.call('DELETE', `/api/v1/volunteers/${ids.auntZhao}/personal-data`, {}, { 'idempotency-key': 'erase-zhao-2' });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('already-erased');
+    const after = await api.get(`/volunteers/${ids.auntZhao}/hours?minPosition=${erase.body.position}`);
+    expect(after.body.approvedMinutes).toBe(before.body.approvedMinutes);
+  });
+
   it('keeps everything, receipts included, across a restart of the process', async () => {
     const before = await api.get('/events?limit=1000');
     await app.stop();

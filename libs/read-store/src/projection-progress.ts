@@ -12,6 +12,11 @@ export class PositionWaiters {
 
   constructor(public position = 0) {}
 
+  /** After a rebuild the projected position may move back. */
+  reset(position: number): void {
+    this.position = position;
+  }
+
   advance(position: number): void {
     if (position <= this.position) return;
     this.position = position;

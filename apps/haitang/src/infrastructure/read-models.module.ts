@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import {
   ALL_PROJECTIONS, openReadModels, PROJECTION_PROGRESS, ProjectorThread, READ_MODELS, SqliteProjectionRunner,
@@ -30,11 +30,12 @@ export class ReadModelsModule implements OnApplicationShutdown {
           useFactory: (db: Database.Database) => {
             // Creates the tables and checks their versions before the projector thread starts.
             const startPosition = new SqliteProjectionRunner(db, null as never, ALL_PROJECTIONS).checkpoint();
+            const logger = new Logger('projector');
             return new ProjectorThread({
               eventsFile: dataFile(config, 'events.sqlite'),
               readModelsFile: dataFile(config, 'readmodels.sqlite'),
               startPosition,
-            });
+            }, (level, message) => logger[level](message));
           },
         },
         { provide: STAR_THRESHOLDS, useValue: config.starThresholdsHours },

@@ -1,8 +1,14 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, HttpException, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
+import { PROJECTION_PROGRESS, type ProjectorThread } from '@haitang/read-store';
 
+/**
+ * GET /health: 200 when the ledger can read its log and the read models are
+ * being updated; 503 (with the same details) when either is not.
+ */
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
@@ -10,20 +16,32 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTION_PROGRESS) private readonly projector: ProjectorThread,
   ) {}
 
   @Get()
-  @HealthCheck()
-  check() {
-    return this.health.check([
-      async () => {
-        const indicator = this.indicators.check('eventStore');
-        try {
-          return indicator.up({ headPosition: await this.store.headPosition() });
-        } catch (error) {
-          return indicator.down({ message: (error as Error).message });
-        }
-      },
-    ]);
+  async check(@Res({ passthrough: true }) reply: FastifyReply) {
+    try {
+      return await this.health.check([
+        async () => {
+          const indicator = this.indicators.check('eventStore');
+          try {
+            return indicator.up({ headPosition: await this.store.headPosition() });
+          } catch (error) {
+            return indicator.down({ message: (error as Error).message });
+          }
+        },
+        async () => {
+          const indicator = this.indicators.check('readModels');
+          const details = { projectedPosition: this.projector.position };
+          const failure = this.projector.error;
+          return failure ? indicator.down({ ...details, message: failure.message }) : indicator.up(details);
+        },
+      ]);
+    } catch (error) {
+      if (!(error instanceof HttpException)) throw error;
+      void reply.status(error.getStatus());
+      return error.getResponse();
+    }
   }
 }

@@ -25,6 +25,8 @@ export interface Pending {
 export interface Decision<R extends Record<string, unknown>> {
   readonly appends: readonly Pending[];
   readonly result: R;
+  /** Work that must be done before the events are appended (idempotent: a retried decision runs it again). */
+  readonly beforeAppend?: () => Promise<void>;
 }
 
 export type Load = <S>(decider: Pick<Decider<never, DomainEvent, S, never>, 'initialState' | 'evolve'>, streamId: string) => Promise<Loaded<S>>;
@@ -65,6 +67,7 @@ export class DecisionRunner {
   ): Promise<CommandOutcome<R>> {
     for (let attempt = 1; ; attempt++) {
       const decision = await decide(this.load);
+      await decision.beforeAppend?.();
       try {
         const appended = await this.store.append(this.toStreamAppends(decision.appends, context), {
           receipt: { commandId: context.commandId, fingerprint: context.fingerprint, result: decision.result },

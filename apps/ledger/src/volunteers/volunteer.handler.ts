@@ -8,7 +8,8 @@ import { VolunteerCommandMessage } from '../command-pipeline/ledger-command';
 /**
  * Volunteer commands. Personal data is sealed with the volunteer's own key
  * before the decision, so no event ever holds it in clear. Erasure destroys the
- * key only after the erasure event is durable.
+ * key once the decision allows it and before the erasure event is appended: if
+ * the append then fails, the data is gone anyway and a retry records the event.
  */
 @CommandHandler(VolunteerCommandMessage)
 export class VolunteerCommandHandler implements ICommandHandler<VolunteerCommandMessage> {
@@ -19,16 +20,15 @@ export class VolunteerCommandHandler implements ICommandHandler<VolunteerCommand
 
   async execute({ command: input, context }: VolunteerCommandMessage) {
     const command = await this.sealed(input);
-    const outcome = await this.runner.run(context, async (load) => {
+    return this.runner.run(context, async (load) => {
       const volunteer = await load(volunteerDecider, volunteerStream(command.volunteerId));
       const homeOrgUnitId = command.type === 'RegisterVolunteer' ? command.homeOrgUnitId
         : command.type === 'UpdateVolunteerProfile' ? command.changes.homeOrgUnitId : undefined;
       const homeOrgUnit = homeOrgUnitId ? (await load(orgUnitDecider, orgUnitStream(homeOrgUnitId))).state : undefined;
       const events = volunteerDecider.decide(command, volunteer.state, { now: context.now, homeOrgUnit });
-      return { appends: [{ stream: volunteer, events }], result: { id: command.volunteerId } };
+      const beforeAppend = command.type === 'EraseVolunteerPersonalData' ? () => this.vault.destroyKey(command.volunteerId) : undefined;
+      return { appends: [{ stream: volunteer, events }], result: { id: command.volunteerId }, beforeAppend };
     });
-    if (command.type === 'EraseVolunteerPersonalData') await this.vault.destroyKey(command.volunteerId);
-    return outcome;
   }
 
   private async sealed(input: VolunteerCommandMessage['command']): Promise<VolunteerCommand> {

@@ -166,7 +166,10 @@ export class SqliteEventStore implements EventStore {
     try {
       return Promise.resolve(read());
     } catch (error) {
-      return Promise.reject(isStorageFailure(error) ? new StoreUnavailableError('The event store cannot be read right now.', error) : error);
+      if (isStorageFailure(error)) return Promise.reject(new StoreUnavailableError('The event store cannot be read right now.', error));
+      // A stored event that no longer parses: the file was damaged outside Haitang. Answered 503, never 500.
+      if (error instanceof SyntaxError) return Promise.reject(new StoreUnavailableError('The event log holds a damaged record; restore it from a backup.', error));
+      return Promise.reject(error);
     }
   }
 

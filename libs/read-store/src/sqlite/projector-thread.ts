@@ -20,17 +20,32 @@ export class ProjectorThread implements ProjectionProgress {
   private readonly worker: Worker;
   private stopped: Promise<void> | null = null;
   private failure: Error | null = null;
+  private exited = false;
 
-  constructor(options: ProjectorThreadOptions) {
+  constructor(
+    options: ProjectorThreadOptions,
+    private readonly log: (level: 'warn' | 'error', message: string) => void = (level, message) => console[level](message),
+  ) {
     this.progress = new PositionWaiters(options.startPosition);
     this.worker = new Worker(join(__dirname, 'projector-thread.worker.js'), {
       workerData: { eventsFile: options.eventsFile, readModelsFile: options.readModelsFile },
     });
-    this.worker.on('message', (message: { projected?: number; stopped?: boolean }) => {
-      if (message.projected !== undefined) this.progress.advance(message.projected);
+    this.worker.on('message', (message: { projected?: number; reset?: number; error?: string; warning?: string }) => {
+      if (message.projected !== undefined) {
+        this.progress.advance(message.projected);
+        this.failure = null;
+      }
+      if (message.reset !== undefined) this.progress.reset(message.reset);
+      if (message.error !== undefined) {
+        this.failure = new Error(message.error);
+        this.log('error', `Read models are not being updated: ${message.error} (retrying)`);
+      }
+      if (message.warning !== undefined) this.log('warn', message.warning);
     });
+    this.worker.once('exit', () => (this.exited = true));
     this.worker.on('error', (error) => {
       this.failure = error;
+      this.log('error', `The projector thread stopped: ${error.message}`);
     });
   }
 
@@ -38,7 +53,7 @@ export class ProjectorThread implements ProjectionProgress {
     return this.progress.position;
   }
 
-  /** Set when the projector thread died; read models then stop advancing. */
+  /** Set while the projector cannot apply the log (it retries), or when its thread died. */
   get error(): Error | null {
     return this.failure;
   }
@@ -49,6 +64,7 @@ export class ProjectorThread implements ProjectionProgress {
 
   stop(): Promise<void> {
     this.stopped ??= new Promise<void>((resolve) => {
+      if (this.exited) return resolve();
       const timer = setTimeout(() => void this.worker.terminate().then(() => resolve()), 5000);
       this.worker.once('exit', () => {
         clearTimeout(timer);

@@ -1,15 +1,34 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteEventStore } from '@haitang/event-store';
 import { ALL_PROJECTIONS } from '../projections/all-projections';
+import { rebuildReadModels } from './rebuild';
 import { openReadModels, SqliteProjectionRunner } from './sqlite-projection-runner';
 
 /** The projector thread: follows the events file and applies the projections to the read-model file. */
 const { eventsFile, readModelsFile } = workerData as { eventsFile: string; readModelsFile: string };
-const store = new SqliteEventStore({ file: eventsFile, busyTimeoutMs: 30_000 });
+const store = new SqliteEventStore({ file: eventsFile, busyTimeoutMs: 30_000, writerThread: false });
 const db = openReadModels(readModelsFile);
-const runner = new SqliteProjectionRunner(db, store, ALL_PROJECTIONS);
-runner.onProjected = (position) => parentPort!.postMessage({ projected: position });
-runner.start();
+let runner = new SqliteProjectionRunner(db, store, ALL_PROJECTIONS);
+
+async function start(): Promise<void> {
+  // Read models ahead of the log (the log was restored from an older backup, or lost its tail):
+  // they no longer describe this log, so they are rebuilt from it before anything is served.
+  const head = await store.headPosition();
+  if (runner.checkpoint() > head) {
+    parentPort!.postMessage({ warning: `The read models were ahead of the event log (${runner.checkpoint()} > ${head}); rebuilding them from the log.` });
+    await rebuildReadModels({ store, readModelsFile, projections: ALL_PROJECTIONS });
+    runner = new SqliteProjectionRunner(db, store, ALL_PROJECTIONS);
+    parentPort!.postMessage({ reset: runner.position });
+  }
+  runner.onProjected = (position) => parentPort!.postMessage({ projected: position });
+  runner.onError = (error) => parentPort!.postMessage({ error: (error as Error)?.message ?? String(error) });
+  runner.start();
+}
+
+void start().catch((error) => {
+  parentPort!.postMessage({ error: `The projector could not start: ${(error as Error)?.message ?? error}` });
+  process.exit(1);
+});
 
 parentPort!.on('message', async (message: { stop?: boolean }) => {
   if (!message.stop) return;

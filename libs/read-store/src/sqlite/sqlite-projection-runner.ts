@@ -31,6 +31,9 @@ export class SqliteProjectionRunner implements ProjectionProgress {
   private readonly progress = new PositionWaiters();
   /** Called after each committed batch with the new position. */
   onProjected: (position: number) => void = () => undefined;
+  /** Called when a batch could not be applied; the runner retries after `retryMs`. */
+  onError: (error: unknown) => void = () => undefined;
+  retryMs = 1000;
 
   constructor(
     private readonly db: Database.Database,
@@ -69,11 +72,18 @@ export class SqliteProjectionRunner implements ProjectionProgress {
   private async follow(signal: AbortSignal): Promise<void> {
     const batchSize = 1000;
     while (!signal.aborted) {
-      for await (const batch of this.store.follow(this.checkpoint(), { signal, batchSize })) {
-        // False when the checkpoints moved under us (a rebuild was swapped in): follow again from them.
-        if (!this.applyBatch(batch)) break;
+      try {
+        for await (const batch of this.store.follow(this.checkpoint(), { signal, batchSize })) {
+          // False when the checkpoints moved under us (a rebuild was swapped in): follow again from them.
+          if (!this.applyBatch(batch)) break;
+          if (signal.aborted) break;
+          if (batch.length < batchSize && this.pacingMs > 0) await new Promise((r) => setTimeout(r, this.pacingMs));
+        }
+      } catch (error) {
+        // A full disk, a locked file: nothing of the failed batch was committed. Say so, wait, and go on from the checkpoint.
         if (signal.aborted) break;
-        if (batch.length < batchSize && this.pacingMs > 0) await new Promise((r) => setTimeout(r, this.pacingMs));
+        this.onError(error);
+        await new Promise((r) => setTimeout(r, this.retryMs));
       }
     }
   }
