@@ -122,6 +122,7 @@ describe('standalone ledger: bad input is refused with problem+json and changes 
     { name: 'an unknown route', path: '/volcanoes', body: {}, status: 404 },
     { name: 'a body over 1 MiB', path: '/org-units', body: { kind: 'district', name: 'x'.repeat(1_100_000) }, status: 413 },
     { name: 'deeply nested JSON', path: '/org-units', body: `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`, status: 400, code: 'json-too-deep' },
+    { name: 'a lone surrogate in a name', path: '/org-units', body: '{"kind":"district","name":"姑苏\\ud800区"}', status: 400, code: 'malformed-text' },
     { name: 'deeply nested arrays', path: '/org-units', body: `{"kind":"district","name":${'['.repeat(3000)}${']'.repeat(3000)}}`, status: 400, code: 'json-too-deep' },
     { name: 'a negative log position', method: 'GET', path: '/events?after=-1', status: 400 },
     { name: 'a huge log page', method: 'GET', path: '/events?limit=100000', status: 400 },

@@ -3,14 +3,33 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
-import { assertShallowJson, correlationIdOf, ProblemDetailsFilter, sendProblem, validationPipe } from '@haitang/ledger';
+import {
+  assertShallowJson, clientErrorProblem, correlationIdOf, problem, ProblemDetailsFilter, ProblemException, rawProblemResponse, sendProblem, validationPipe,
+} from '@haitang/ledger';
 import { HaitangModule } from './app.module';
 import type { HaitangConfig } from './config';
 
 /** Builds the standalone Haitang application (not yet listening). */
 export async function createHaitangApp(config: HaitangConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, maxParamLength: 200 });
+  const logger = new NestLogger('http');
+  const adapter = new FastifyAdapter({
+    bodyLimit: 1024 * 1024,
+    maxParamLength: 200,
+    // Errors Fastify answers before routing (a badly percent-encoded URL, an over-long id) get problem+json too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, request, error, logger),
+    // So does HTTP that Node's parser refuses (malformed request line or headers, headers over 16 KB).
+    clientErrorHandler: (error, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      // As Node does: never write into an answer already under way on this connection.
+      const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+      if (socket.writable && !inFlight?.headersSent) socket.write(rawProblemResponse(clientErrorProblem(error)));
+      socket.destroy(error);
+    },
+    // Node would answer a missing Host with a bare 400; the onRequest hook below refuses it as a problem instead.
+    http: { requireHostHeader: false },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(HaitangModule.forRoot(config), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
@@ -27,7 +46,16 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
     body === '' ? done(null, undefined) : parseJson(request, body as string, done));
   fastify.addHook('preValidation', async (request) => assertShallowJson(request.body));
-  const logger = new NestLogger('http');
+  fastify.addHook('onRequest', async (request) => {
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      throw new ProblemException(problem(400, 'host-required', '请求缺少 Host 头。(An HTTP/1.1 request must have a Host header.)'));
+    }
+  });
+  // Node answers an Expect other than 100-continue with a bare 417 unless someone listens: answer it as a problem.
+  fastify.server.on('checkExpectation', (_request, response) => {
+    const body = problem(417, 'expectation-failed', '不支持该 Expect 请求头。(Only "Expect: 100-continue" is supported.)');
+    response.writeHead(417, { 'content-type': 'application/problem+json; charset=utf-8', connection: 'close' }).end(JSON.stringify(body));
+  });
   // Errors raised by Fastify itself (bad JSON, wrong content type, body too large) get problem+json too.
   fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, error, logger));
   fastify.addHook('onSend', async (request, reply) => {

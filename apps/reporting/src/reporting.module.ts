@@ -5,7 +5,8 @@ import { VolunteerHoursController } from './volunteers/volunteer-hours.controlle
 
 /**
  * The query side: answers from the read models. Needs READ_MODELS,
- * PROJECTION_RUNNER and STAR_THRESHOLDS from the hosting app.
+ * PROJECTION_RUNNER and STAR_THRESHOLDS from the hosting app, and EVENT_STORE
+ * (only its head: `?minPosition=` beyond it is refused, not waited for).
  */
 @Module({ controllers: [VolunteerHoursController, OrgUnitReportsController, ActivityViewsController] })
 export class ReportingModule {}

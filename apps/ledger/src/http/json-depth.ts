@@ -3,8 +3,15 @@ import { problem, ProblemException } from './problem';
 /** No command body nests deeper than this; deeper JSON is refused before any validation runs. */
 export const MAX_JSON_DEPTH = 16;
 
-/** Refuses deeply nested JSON (an easy way to exhaust the stack of recursive validators). Iterative on purpose. */
+const wellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
+
+/**
+ * Refuses deeply nested JSON (an easy way to exhaust the stack of recursive
+ * validators) and text that is not valid Unicode (a lone surrogate would be
+ * stored in the log but turn into "�" in the read models). Iterative on purpose.
+ */
 export function assertShallowJson(body: unknown): void {
+  if (typeof body === 'string') return assertWellFormed(body);
   if (body === null || typeof body !== 'object') return;
   const stack: [unknown, number][] = [[body, 1]];
   while (stack.length > 0) {
@@ -12,8 +19,16 @@ export function assertShallowJson(body: unknown): void {
     if (depth > MAX_JSON_DEPTH) {
       throw new ProblemException(problem(400, 'json-too-deep', `提交的 JSON 嵌套过深（最多 ${MAX_JSON_DEPTH} 层）。(The JSON nests deeper than ${MAX_JSON_DEPTH} levels.)`));
     }
-    for (const child of Object.values(value as object)) {
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    for (const [key, child] of Object.entries(value as object)) {
+      assertWellFormed(key);
+      if (typeof child === 'string') assertWellFormed(child);
+      else if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
     }
+  }
+}
+
+function assertWellFormed(text: string): void {
+  if (!wellFormed(text)) {
+    throw new ProblemException(problem(400, 'malformed-text', '提交的文字包含无效字符，请重新输入。(The text contains invalid Unicode: a lone surrogate.)'));
   }
 }

@@ -1,7 +1,9 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@haitang/domain';
-import { DuplicateCommandError, EventIdConflictError, StoreUnavailableError, WrongExpectedVersionError } from '@haitang/event-store';
+import {
+  DuplicateCommandError, EventIdConflictError, isStorageFailure, StoreUnavailableError, WrongExpectedVersionError,
+} from '@haitang/event-store';
 import { type Problem, problem, ProblemException } from './problem';
 
 const DOMAIN_STATUS: Record<DomainError['kind'], number> = { 'not-found': 404, conflict: 409, invalid: 422 };
@@ -15,6 +17,12 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
   }
   if (error instanceof StoreUnavailableError) {
     return { problem: problem(503, 'store-unavailable', '数据暂时无法保存，本次操作没有生效，请稍后重试。(The ledger cannot save right now; nothing was recorded. Please retry shortly.)'), headers: { 'retry-after': '5' } };
+  }
+  // The same condition raised by another SQLite file (the personal-data vault on a full disk, a busy read
+  // model): 503, never 500. Whether part of the request took effect is not known here, so this answer
+  // does not claim that nothing was recorded.
+  if (isStorageFailure(error)) {
+    return { problem: problem(503, 'store-unavailable', '存储暂时不可用（例如磁盘已满），请稍后重试。(The ledger\'s storage is unavailable right now, e.g. the disk is full. Please retry shortly.)'), headers: { 'retry-after': '5' } };
   }
   if (error instanceof HttpException) return { problem: fromHttpException(error), headers: {} };
   const status = (error as { statusCode?: unknown })?.statusCode;
@@ -42,12 +50,40 @@ function fromFastifyError(status: number, error: Error & { code?: string }): Pro
       return problem(400, 'empty-body', '请求内容为空。(The JSON body is empty.)');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return problem(400, 'bad-content-length', '请求长度不正确。(Content-Length does not match the body.)');
+    case 'FST_ERR_BAD_URL':
+      return problem(400, 'bad-url', '请求地址的编码不正确。(The URL is not validly percent-encoded.)');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // Like ParseIdPipe: an id too long to be an id cannot exist.
+      return problem(404, 'not-found', '找不到该编号对应的记录。(Nothing exists with this id.)');
     default:
       if (error instanceof SyntaxError || /JSON/i.test(error.message)) {
         return problem(400, 'malformed-json', '提交的内容不是有效的 JSON。(The body is not valid JSON.)');
       }
       return problem(status, 'bad-request', error.message);
   }
+}
+
+/**
+ * The problem for a request Node's HTTP parser refused before Fastify saw it
+ * (malformed HTTP, headers over the size limit, a request that never arrived).
+ */
+export function clientErrorProblem(error: { code?: string }): Problem {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return problem(431, 'headers-too-large', '请求头或地址太长。(The request headers or URL are too large.)');
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+    case 'ERR_HTTP_REQUEST_HEADERS_TIMEOUT':
+      return problem(408, 'request-timeout', '请求超时。(The request took too long to arrive.)');
+    default:
+      return problem(400, 'malformed-http', '请求不是有效的 HTTP。(The request is not valid HTTP.)');
+  }
+}
+
+/** A problem as a complete HTTP/1.1 response, for answering on a raw socket. */
+export function rawProblemResponse(body: Problem): string {
+  const text = JSON.stringify(body);
+  return `HTTP/1.1 ${body.status} ${body.title}\r\nContent-Type: application/problem+json; charset=utf-8\r\n`
+    + `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`;
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest | undefined, error: unknown, logger: Logger): void {

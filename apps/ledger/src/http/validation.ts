@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { type FieldError, problem, ProblemException } from './problem';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -9,9 +9,33 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   });
 }
 
+/** Names every object inherits: no DTO field is called so. */
+const INHERITED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/**
+ * Unknown fields named like Object.prototype members (`constructor`,
+ * `hasOwnProperty`, `__defineGetter__`, …) slip past class-validator's
+ * whitelist (it looks them up in a plain object and finds the inherited
+ * function) or are silently deleted by Nest's prototype-key stripping, so
+ * they would be ignored instead of refused. They are refused here first.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if ((metadata.type === 'body' || metadata.type === 'query') && metadata.metatype && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const inherited = Object.keys(value).filter((key) => INHERITED_NAMES.has(key));
+      if (inherited.length > 0) {
+        throw await this.exceptionFactory(inherited.map((property) => ({
+          property, children: [], constraints: { whitelistValidation: `property ${property} should not exist` },
+        })));
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Validates every body and query against its DTO; unknown fields are refused, not ignored. */
 export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type Database from 'better-sqlite3';
+import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { isCalendarDate, shanghaiDate } from '@haitang/domain';
 import { activityView, checkDayRange, listActivities, orgUnitExists, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS } from '@haitang/read-store';
 import { ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
@@ -15,6 +16,7 @@ export class ActivityViewsController {
   constructor(
     @Inject(READ_MODELS) private readonly db: Database.Database,
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
+    @Inject(EVENT_STORE) private readonly log: EventStore,
   ) {}
 
   @Get()
@@ -28,7 +30,7 @@ export class ActivityViewsController {
       }
     }
     if (query.from !== undefined && query.to !== undefined) checkQuery('from', () => checkDayRange(query.from!, query.to!));
-    await caughtUp(this.runner, query.minPosition);
+    await caughtUp(this.runner, query.minPosition, this.log);
     if (query.orgUnitId !== undefined && !orgUnitExists(this.db, query.orgUnitId)) throw orgUnitNotFound();
     const now = new Date();
     const limit = query.limit ?? 100;
@@ -43,7 +45,7 @@ export class ActivityViewsController {
   @Get(':id')
   @ApiOperation({ summary: 'One activity: roster, attendance, missed check-outs, status, overdue, credited minutes and its records' })
   async view(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
-    await caughtUp(this.runner, query.minPosition);
+    await caughtUp(this.runner, query.minPosition, this.log);
     const activity = activityView(this.db, id, new Date());
     if (!activity) throw new ProblemException(problem(404, 'activity-not-found', '找不到该活动。(Activity not found.)'));
     return { ...activity, projectedPosition: this.runner.position };

@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type Database from 'better-sqlite3';
+import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import type { FastifyReply } from 'fastify';
 import { shanghaiDate } from '@haitang/domain';
 import {
@@ -23,19 +24,20 @@ export class OrgUnitReportsController {
   constructor(
     @Inject(READ_MODELS) private readonly db: Database.Database,
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
+    @Inject(EVENT_STORE) private readonly log: EventStore,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'Every org unit, parents before children' })
   async list(@Query() query: ConsistencyQuery) {
-    await caughtUp(this.runner, query.minPosition);
+    await caughtUp(this.runner, query.minPosition, this.log);
     return { orgUnits: allOrgUnits(this.db), projectedPosition: this.runner.position };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A unit with its path from the district and its children' })
   async unit(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
-    await caughtUp(this.runner, query.minPosition);
+    await caughtUp(this.runner, query.minPosition, this.log);
     const unit = orgUnitView(this.db, id);
     if (!unit) throw orgUnitNotFound();
     return { ...unit, projectedPosition: this.runner.position };
@@ -44,7 +46,7 @@ export class OrgUnitReportsController {
   @Get(':id/dashboard')
   @ApiOperation({ summary: 'A month of the unit and everything under it: activities, minutes, volunteers, groups, top 10, overdue activities' })
   async dashboard(@Param('id', ParseIdPipe) id: string, @Query() query: DashboardQuery) {
-    await caughtUp(this.runner, query.minPosition);
+    await caughtUp(this.runner, query.minPosition, this.log);
     if (!orgUnitExists(this.db, id)) throw orgUnitNotFound();
     const now = new Date();
     const dashboard = orgUnitDashboard(this.db, id, query.period ?? shanghaiPeriod(now), shanghaiDate(now));
@@ -75,7 +77,7 @@ export class OrgUnitReportsController {
 
   private async answer(id: string, query: ReportQuery, format: ReportFormat, reply: FastifyReply) {
     const range = checkQuery('from', () => checkDayRange(query.from, query.to));
-    await caughtUp(this.runner, query.minPosition);
+    await caughtUp(this.runner, query.minPosition, this.log);
     if (!orgUnitExists(this.db, id)) throw orgUnitNotFound();
     const report = orgUnitReport(this.db, id, range, query.groupBy ?? 'child');
     if (format === 'json') return { ...report, projectedPosition: this.runner.position };

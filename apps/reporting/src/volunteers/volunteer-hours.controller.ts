@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type Database from 'better-sqlite3';
+import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { PROJECTION_PROGRESS, READ_MODELS, type ProjectionProgress, volunteerHours, volunteerRecords } from '@haitang/read-store';
 import { ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
@@ -14,13 +15,14 @@ export class VolunteerHoursController {
   constructor(
     @Inject(READ_MODELS) private readonly db: Database.Database,
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
+    @Inject(EVENT_STORE) private readonly log: EventStore,
     @Inject(STAR_THRESHOLDS) private readonly thresholds: number[],
   ) {}
 
   @Get(':id/hours')
   @ApiOperation({ summary: 'Approved and pending minutes, by category and year, star level and the way to the next star' })
   async hours(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
-    await caughtUp(this.runner, query.minPosition);
+    await caughtUp(this.runner, query.minPosition, this.log);
     const hours = volunteerHours(this.db, id, this.thresholds);
     if (!hours) throw notFound();
     return { ...hours, projectedPosition: this.runner.position };
@@ -29,7 +31,7 @@ export class VolunteerHoursController {
   @Get(':id/records')
   @ApiOperation({ summary: 'Every service record of the volunteer with its status and full history of corrections' })
   async records(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
-    await caughtUp(this.runner, query.minPosition);
+    await caughtUp(this.runner, query.minPosition, this.log);
     if (!volunteerHours(this.db, id, this.thresholds)) throw notFound();
     return { volunteerId: id, records: volunteerRecords(this.db, id), projectedPosition: this.runner.position };
   }
