@@ -1,11 +1,13 @@
 'use strict';
 /**
- * Runs every benchmark in sequence, prints a Markdown table and writes bench/results/latest.json.
+ * Runs every benchmark in sequence (write path, event store, read side), prints a Markdown table
+ * and writes bench/results/latest.json.
  *
- *   npm run bench                        (full: 10 s per scenario, 100k events)
- *   BENCH_PROFILE=short npm run bench    (short: 5 s per scenario, 20k events)
+ *   npm run bench                        (full: 10 s per scenario, 100k appends, a 1M-event log)
+ *   BENCH_PROFILE=short npm run bench    (short: 5 s per scenario, 20k appends, a 200k-event log)
  *
- * BENCH_SECONDS, BENCH_WARMUP_SECONDS and BENCH_EVENTS override the profile; see bench/README.md.
+ * BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_EVENTS, BENCH_LOG_EVENTS and BENCH_LOG_VOLUNTEERS
+ * override the profile; see bench/README.md.
  */
 const { mkdirSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
@@ -13,11 +15,16 @@ const { join } = require('node:path');
 const { killAllSync, fmt, installCleanupHooks } = require('./support/common');
 const writePath = require('./write-path');
 const eventStore = require('./event-store');
+const readSide = require('./read-side');
 
 const PROFILES = {
-  short: { seconds: 5, warmupSeconds: 1, events: 20_000 },
-  full: { seconds: 10, warmupSeconds: 2, events: 100_000 },
+  short: { seconds: 5, warmupSeconds: 1, events: 20_000, ...pickLog(readSide.PROFILES.short) },
+  full: { seconds: 10, warmupSeconds: 2, events: 100_000, ...pickLog(readSide.PROFILES.full) },
 };
+
+function pickLog({ logEvents, logVolunteers }) {
+  return { logEvents, logVolunteers };
+}
 
 function profile() {
   const name = process.env.BENCH_PROFILE || 'full';
@@ -29,12 +36,14 @@ function profile() {
     seconds: num(process.env.BENCH_SECONDS, base.seconds),
     warmupSeconds: num(process.env.BENCH_WARMUP_SECONDS, base.warmupSeconds),
     events: num(process.env.BENCH_EVENTS, base.events),
+    logEvents: num(process.env.BENCH_LOG_EVENTS, base.logEvents),
+    logVolunteers: num(process.env.BENCH_LOG_VOLUNTEERS, base.logVolunteers),
   };
 }
 
 const verdict = (ok) => (ok ? 'ok' : 'missed');
 
-function markdown(wp, es) {
+function markdown(wp, es, rs) {
   const rows = [
     '| Figure | Measured | Baseline | Measured / baseline | Target |',
     '|---|---:|---:|---:|---|',
@@ -50,6 +59,7 @@ function markdown(wp, es) {
   rows.push(`| event store: mean group-commit size (rows/transaction) | ${fmt(es.groupCommit.meanSize, 1)} | ${es.baseline.rowsPerTransaction} | | |`);
   rows.push(`| event store: append p50 / p99 (ms) | ${fmt(es.appendP50Ms, 1)} / ${fmt(es.appendP99Ms, 1)} | | | |`);
   rows.push(`| event store: CPU per append / per row (µs) | ${fmt(es.cpuMicrosPerAppend, 1)} | ${fmt(es.baseline.cpuMicrosPerRow, 1)} | | |`);
+  rows.push(...readSide.markdownRows(rs));
   return rows.join('\n');
 }
 
@@ -65,7 +75,7 @@ async function main() {
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     tmpdir: os.tmpdir(),
   };
-  console.error(`Haitang benchmarks, profile "${p.name}" (${p.seconds} s per scenario, ${p.events} events) on ${machine.cpus} CPU(s), Node ${machine.node}\n`);
+  console.error(`Haitang benchmarks, profile "${p.name}" (${p.seconds} s per scenario, ${p.events} appends, a ${p.logEvents}-event log) on ${machine.cpus} CPU(s), Node ${machine.node}\n`);
   const started = new Date();
   const wp = await writePath.run({ seconds: p.seconds, warmupSeconds: p.warmupSeconds });
   console.log(writePath.print(wp));
@@ -73,7 +83,12 @@ async function main() {
   const es = await eventStore.run({ events: p.events });
   console.log(eventStore.print(es));
   console.log();
-  const table = markdown(wp, es);
+  const rs = await readSide.run({
+    profile: p.name, seconds: p.seconds, warmupSeconds: p.warmupSeconds, logEvents: p.logEvents, logVolunteers: p.logVolunteers,
+  });
+  console.log(readSide.print(rs));
+  console.log();
+  const table = markdown(wp, es, rs);
   console.log(table);
 
   const results = {
@@ -82,6 +97,7 @@ async function main() {
     machine,
     writePath: wp,
     eventStore: es,
+    readSide: rs,
     markdown: table,
   };
   const dir = join(__dirname, 'results');

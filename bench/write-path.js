@@ -164,6 +164,7 @@ async function load(server, { seconds, connections, requests }) {
   return {
     seconds: round(wallMs / 1000, 2),
     ok,
+    sent: result.requests?.sent,
     perSecond: ok / (wallMs / 1000),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
@@ -375,7 +376,7 @@ function print(result) {
   return lines.join('\n');
 }
 
-module.exports = { run, print, TARGETS };
+module.exports = { run, print, TARGETS, load };
 
 if (require.main === module) {
   run()

@@ -73,13 +73,19 @@ function removeTempDir(dir) {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** Stops tracking a temp dir, so that it outlives the process (for diagnostics). */
+function keepTempDir(dir) {
+  tempDirs.delete(dir);
+}
+
 /**
- * Starts `node <script>` as a tracked child, waits until GET <healthPath> answers 200.
+ * Starts `node <script>` as a tracked child, waits until GET <healthPath> answers 200 (polled every pollMs).
  * Output is kept (last 64 KB) for error messages, never echoed.
  */
-async function startServer({ name, script, env, nodeArgs = [], healthPath = '/health', timeoutMs = 30_000 }) {
+async function startServer({ name, script, env, nodeArgs = [], healthPath = '/health', timeoutMs = 30_000, pollMs = 50 }) {
   installCleanupHooks();
   const port = await freePort();
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST },
@@ -107,13 +113,15 @@ async function startServer({ name, script, env, nodeArgs = [], healthPath = '/he
       child.kill('SIGKILL');
       throw new Error(`${name} did not start within ${timeoutMs} ms:\n${output}`);
     }
-    await sleep(50);
+    await sleep(pollMs);
   }
   return {
     name,
     baseUrl,
     port,
     child,
+    /** From spawn to the first 200 on healthPath (resolution: pollMs). */
+    startedInMs: performance.now() - spawnedAt,
     output: () => output,
     /** CPU time (user+system, ms) the child has used so far, from /proc (Linux). */
     cpuMs: () => processCpuMs(child.pid),
@@ -179,5 +187,5 @@ const fmt = (x, digits = 0) => (x === null || x === undefined || !Number.isFinit
 
 module.exports = {
   ROOT, DIST, HOST, requireBuild, freePort, startServer, installCleanupHooks, killAllSync,
-  makeTempDir, removeTempDir, sleep, percentile, pool, shanghaiToday, round, fmt, processCpuMs, machineBusyMs,
+  makeTempDir, removeTempDir, keepTempDir, sleep, percentile, pool, shanghaiToday, round, fmt, processCpuMs, machineBusyMs,
 };
