@@ -33,7 +33,8 @@ export const recordsProjection: SqliteProjection = {
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS service_records_by_volunteer ON service_records (volunteer_id, service_date);
     CREATE INDEX IF NOT EXISTS service_records_by_unit ON service_records (org_unit_id, service_date, status, volunteer_id, category, minutes);
-    CREATE INDEX IF NOT EXISTS service_records_by_activity ON service_records (activity_id) WHERE activity_id IS NOT NULL;
+    DROP INDEX IF EXISTS service_records_by_activity;
+    CREATE INDEX IF NOT EXISTS service_records_by_activity_status ON service_records (activity_id, status, volunteer_id) WHERE activity_id IS NOT NULL;
     CREATE INDEX IF NOT EXISTS volunteers_by_home ON volunteers (home_org_unit_id, registered_at);
     CREATE TABLE IF NOT EXISTS record_history (
       position INTEGER PRIMARY KEY, record_id TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL,
