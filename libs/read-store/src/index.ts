@@ -19,3 +19,5 @@ export * from './queries/report.query';
 export const READ_MODELS = Symbol('ReadModels');
 /** How far the read models have come: a ProjectionProgress. */
 export const PROJECTION_PROGRESS = Symbol('ProjectionProgress');
+export * from './projections/figure-changes.projection';
+export * from './queries/figure-cache';

@@ -5,7 +5,7 @@ import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import type { FastifyReply } from 'fastify';
 import { shanghaiDate } from '@haitang/domain';
 import {
-  allOrgUnits, checkDayRange, orgUnitDashboard, orgUnitExists, orgUnitReport, orgUnitView, PROJECTION_PROGRESS,
+  allOrgUnits, checkDayRange, FigureCache, orgUnitDashboard, type OrgUnitReport, orgUnitExists, orgUnitReport, orgUnitView, PROJECTION_PROGRESS,
   type ProjectionProgress, READ_MODELS, shanghaiPeriod,
 } from '@haitang/read-store';
 import { ParseIdPipe } from '@haitang/ledger';
@@ -21,6 +21,9 @@ import { checkQuery, orgUnitNotFound } from './query-checks';
 @ApiTags('org units')
 @Controller('org-units')
 export class OrgUnitReportsController {
+  /** Reports are reused while their unit's figures over their months are unchanged (exact, see FigureCache). */
+  private readonly reports = new FigureCache<OrgUnitReport>();
+
   constructor(
     @Inject(READ_MODELS) private readonly db: Database.Database,
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
@@ -79,7 +82,10 @@ export class OrgUnitReportsController {
     const range = checkQuery('from', () => checkDayRange(query.from, query.to));
     await caughtUp(this.runner, query.minPosition, this.log);
     if (!orgUnitExists(this.db, id)) throw orgUnitNotFound();
-    const report = orgUnitReport(this.db, id, range, query.groupBy ?? 'child');
+    const groupBy = query.groupBy ?? 'child';
+    const { value: report, hit } = this.reports.get(this.db, { unitId: id, fromMonth: range.from.slice(0, 7), toMonth: range.to.slice(0, 7) },
+      `${id}|${range.from}|${range.to}|${groupBy}`, () => orgUnitReport(this.db, id, range, groupBy));
+    void reply.header('x-figures-cache', hit ? 'hit' : 'miss');
     if (format === 'json') return { ...report, projectedPosition: this.runner.position };
     const table = reportTable(report);
     const file = format === 'csv' ? toCsv(table.header, table.lines) : await toXlsx(table);

@@ -1,7 +1,12 @@
 import type { SqliteProjection } from '../sqlite/sqlite-projection';
 import { activitiesProjection } from './activities.projection';
+import { figureChangesProjection } from './figure-changes.projection';
 import { orgUnitsProjection } from './org-units.projection';
 import { recordsProjection } from './records.projection';
 
 /** Every projection of the read store, in the order they are applied. */
-export const ALL_PROJECTIONS: readonly SqliteProjection[] = [recordsProjection, orgUnitsProjection, activitiesProjection];
+export const ALL_PROJECTIONS: readonly SqliteProjection[] = [
+  recordsProjection, orgUnitsProjection, activitiesProjection,
+  // Last: it reads what the others wrote in the same transaction.
+  figureChangesProjection,
+];

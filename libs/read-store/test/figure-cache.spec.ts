@@ -1,0 +1,86 @@
+import { FigureCache, orgUnitReport, type OrgUnitReport, type ReportGrouping } from '../src';
+import { freshReadModels, type ReadModels, TestLog } from './read-model-fixture';
+
+/** A cached report is reused exactly while nothing in its unit's months changed. */
+describe('report cache with exact invalidation', () => {
+  let rm: ReadModels;
+  let log: TestLog;
+  let applied = 0;
+  const apply = () => {
+    rm.runner.applyBatch(log.events.slice(applied));
+    applied = log.events.length;
+  };
+  const cache = new FigureCache<OrgUnitReport>();
+  const report = (unit: string, from: string, to: string, groupBy: ReportGrouping = 'child') =>
+    cache.get(rm.db, { unitId: unit, fromMonth: from.slice(0, 7), toMonth: to.slice(0, 7) }, `${unit}|${from}|${to}|${groupBy}`,
+      () => orgUnitReport(rm.db, unit, { from, to }, groupBy));
+
+  beforeAll(() => {
+    rm = freshReadModels();
+    log = new TestLog();
+    log.unit('gusu', 'district', '姑苏区');
+    log.unit('canglang', 'street', '沧浪街道', 'gusu');
+    log.unit('taohuawu', 'community', '桃花坞社区', 'canglang');
+    log.unit('xiangcheng', 'district', '相城区');
+    log.unit('fuyuan', 'community', '富元社区', 'xiangcheng');
+    log.volunteer('v1', 'taohuawu', { partyMember: true });
+    log.volunteer('v2', 'fuyuan');
+    log.record('r1', 'v1', 'taohuawu', '2025-10-08', 120);
+    log.record('r2', 'v2', 'fuyuan', '2025-10-09', 60);
+    apply();
+  });
+  afterAll(() => rm.close());
+
+  it('computes once, then answers from the cache', () => {
+    expect(report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 120 } } });
+    expect(report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: true, value: { total: { serviceMinutes: 120 } } });
+  });
+
+  it('stays valid when other units or other months change', () => {
+    log.record('r3', 'v2', 'fuyuan', '2025-11-01', 45); // another district
+    log.record('r4', 'v1', 'taohuawu', '2026-03-01', 30); // the same unit, outside the range
+    apply();
+    expect(report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: true, value: { total: { serviceMinutes: 120 } } });
+  });
+
+  it('recomputes when a record in the range is added, amended, approved or revoked', () => {
+    log.record('r5', 'v1', 'taohuawu', '2025-12-24', 90);
+    apply();
+    expect(report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 210 } } });
+    log.add('ServiceAmended.v1', { recordId: 'r1', volunteerId: 'v1', previousMinutes: 120, minutes: 100, reason: '核对' });
+    apply();
+    expect(report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 190 } } });
+    log.record('r6', 'v1', 'taohuawu', '2025-06-01', 15, { status: 'pending' });
+    apply();
+    expect(report('gusu', '2025-01-01', '2025-12-31').value.total.serviceMinutes).toBe(190);
+    log.add('ServiceApproved.v1', { recordId: 'r6', volunteerId: 'v1', minutes: 15 });
+    apply();
+    expect(report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 205 } } });
+    log.add('ServiceRevoked.v1', { recordId: 'r5', volunteerId: 'v1', previousStatus: 'approved', minutes: 90, reason: '误录' });
+    apply();
+    expect(report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 115 } } });
+  });
+
+  it('recomputes every report when the hierarchy or a volunteer’s groups change', () => {
+    expect(report('gusu', '2025-01-01', '2025-12-31', 'group').hit).toBe(false);
+    expect(report('gusu', '2025-01-01', '2025-12-31', 'group').hit).toBe(true);
+    log.add('VolunteerProfileUpdated.v1', { volunteerId: 'v1', partyMember: false });
+    apply();
+    const regrouped = report('gusu', '2025-01-01', '2025-12-31', 'group');
+    expect(regrouped.hit).toBe(false);
+    expect(regrouped.value.rows.find((r) => r.key === 'partyMember')!.serviceMinutes).toBe(0);
+    log.unit('jinchang', 'street', '金阊街道', 'gusu');
+    apply();
+    const withNewChild = report('gusu', '2025-01-01', '2025-12-31');
+    expect(withNewChild.hit).toBe(false);
+    expect(withNewChild.value.rows.map((r) => r.key)).toContain('jinchang');
+  });
+
+  it('always answers what a fresh computation gives', () => {
+    for (const [unit, from, to] of [['gusu', '2025-01-01', '2025-12-31'], ['canglang', '2025-10-01', '2026-03-31'], ['xiangcheng', '2025-01-01', '2026-12-31']] as const) {
+      for (const groupBy of ['child', 'category', 'month', 'group'] as const) {
+        expect(report(unit, from, to, groupBy).value).toEqual(orgUnitReport(rm.db, unit, { from, to }, groupBy));
+      }
+    }
+  });
+});
