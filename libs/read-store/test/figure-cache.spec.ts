@@ -1,4 +1,4 @@
-import { FigureCache, orgUnitReport, type OrgUnitReport, type ReportGrouping } from '../src';
+import { FigureCache, orgUnitDashboard, orgUnitReport, type OrgUnitReport, type ReportGrouping } from '../src';
 import { freshReadModels, type ReadModels, TestLog } from './read-model-fixture';
 
 /** A cached report is reused exactly while nothing in its unit's months changed. */
@@ -81,6 +81,63 @@ describe('report cache with exact invalidation', () => {
       for (const groupBy of ['child', 'category', 'month', 'group'] as const) {
         expect(report(unit, from, to, groupBy).value).toEqual(orgUnitReport(rm.db, unit, { from, to }, groupBy));
       }
+    }
+  });
+});
+
+/** After every single event of a varied story, every cached report and dashboard equals a fresh computation. */
+describe('cached figures never go stale', () => {
+  it('matches fresh reports and dashboards after each event', () => {
+    const rm = freshReadModels();
+    const log = new TestLog();
+    const reports = new FigureCache<OrgUnitReport>();
+    const dashboards = new FigureCache<ReturnType<typeof orgUnitDashboard>>();
+    const units = ['gusu', 'canglang', 'taohuawu', 'maojiaqiao', 'xiangcheng', 'fuyuan'];
+    const today = '2026-11-26';
+    const story: (() => void)[] = [
+      () => log.unit('gusu', 'district', '姑苏区'),
+      () => log.unit('canglang', 'street', '沧浪街道', 'gusu'),
+      () => log.unit('taohuawu', 'community', '桃花坞社区', 'canglang'),
+      () => log.unit('xiangcheng', 'district', '相城区'),
+      () => log.unit('fuyuan', 'community', '富元社区', 'xiangcheng'),
+      () => log.volunteer('v1', 'taohuawu', { partyMember: true }, '2026-10-03T02:00:00.000Z'),
+      () => log.volunteer('v2', 'fuyuan', { senior: true }, '2026-09-03T02:00:00.000Z'),
+      () => log.activity('a1', 'taohuawu', '2026-10-05T01:00:00.000Z', '2026-10-05T03:00:00.000Z'),
+      () => log.activity('a2', 'taohuawu', '2026-10-12T01:00:00.000Z', '2026-10-12T03:00:00.000Z'),
+      () => log.record('r1', 'v1', 'taohuawu', '2026-10-05', 120, { activityId: 'a1', source: 'attendance' }),
+      () => log.add('ActivityCompleted.v1', { activityId: 'a1', beneficiaries: 20, completedAt: '2026-10-05T04:00:00.000Z', credited: [], notCredited: [] }),
+      () => log.record('r2', 'v2', 'fuyuan', '2026-10-20', 60, { status: 'pending' }),
+      () => log.add('ServiceApproved.v1', { recordId: 'r2', volunteerId: 'v2', minutes: 60 }),
+      () => log.record('r3', 'v1', 'taohuawu', '2026-09-28', 30),
+      () => log.add('ServiceAmended.v1', { recordId: 'r1', volunteerId: 'v1', previousMinutes: 120, minutes: 110, reason: '核对' }),
+      () => log.record('r4', 'v2', 'taohuawu', '2026-10-12', 45, { activityId: 'a2', source: 'staff' }),
+      () => log.add('ActivityCancelled.v1', { activityId: 'a2', reason: '暴雨' }),
+      () => log.unit('maojiaqiao', 'community', '毛家桥社区', 'canglang'),
+      () => log.add('VolunteerProfileUpdated.v1', { volunteerId: 'v2', partyMember: true, displayName: '俞阿姨' }),
+      () => log.add('ServiceRevoked.v1', { recordId: 'r3', volunteerId: 'v1', previousStatus: 'approved', minutes: 30, reason: '误录' }),
+    ];
+    let applied = 0;
+    try {
+      for (const step of story) {
+        step();
+        rm.runner.applyBatch(log.events.slice(applied));
+        applied = log.events.length;
+        for (const unit of units) {
+          if (!rm.db.prepare('SELECT 1 FROM org_units WHERE org_unit_id = ?').get(unit)) continue;
+          for (const period of ['2026-09', '2026-10']) {
+            const cached = dashboards.get(rm.db, { unitId: unit, fromMonth: period, toMonth: period, anyMonth: true }, `${unit}|${period}|${today}`,
+              () => orgUnitDashboard(rm.db, unit, period, today)).value;
+            expect(cached).toEqual(orgUnitDashboard(rm.db, unit, period, today));
+          }
+          for (const groupBy of ['child', 'group'] as const) {
+            const cached = reports.get(rm.db, { unitId: unit, fromMonth: '2026-09', toMonth: '2026-10' }, `${unit}|${groupBy}`,
+              () => orgUnitReport(rm.db, unit, { from: '2026-09-01', to: '2026-10-31' }, groupBy)).value;
+            expect(cached).toEqual(orgUnitReport(rm.db, unit, { from: '2026-09-01', to: '2026-10-31' }, groupBy));
+          }
+        }
+      }
+    } finally {
+      rm.close();
     }
   });
 });

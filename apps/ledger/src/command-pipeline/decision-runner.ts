@@ -7,11 +7,14 @@ import {
 import type { CommandContext, CommandOutcome } from './command-context';
 import { StreamCache } from './stream-cache';
 
+type Folder<S> = Pick<Decider<never, DomainEvent, S, never>, 'initialState' | 'evolve'>;
+
 /** A stream loaded and folded into its decider's state. */
 export interface Loaded<S> {
   readonly streamId: string;
   readonly state: S;
   readonly version: number;
+  readonly decider: Folder<S>;
 }
 
 /** Events a decision wants appended to one stream, checked against the version it was decided on. */
@@ -29,7 +32,7 @@ export interface Decision<R extends Record<string, unknown>> {
   readonly beforeAppend?: () => Promise<void>;
 }
 
-export type Load = <S>(decider: Pick<Decider<never, DomainEvent, S, never>, 'initialState' | 'evolve'>, streamId: string) => Promise<Loaded<S>>;
+export type Load = <S>(decider: Folder<S>, streamId: string) => Promise<Loaded<S>>;
 
 const MAX_ATTEMPTS = 5;
 
@@ -40,6 +43,13 @@ const MAX_ATTEMPTS = 5;
  * When another command changed one of the streams meanwhile, the whole
  * decision is made again on fresh state (safe: the decider re-checks every
  * rule, so a retried check-out can never credit twice).
+ *
+ * Streams come from a cache of folded states that this runner keeps current
+ * with its own appends, so most commands read nothing: the version check of
+ * the append catches a state that another process changed meanwhile, and the
+ * stale entry is dropped before the decision is made again. Streams read only
+ * for context (does this volunteer exist?) are not version-checked; entities
+ * are never deleted, so a cached "exists" stays true (see docs/decisions.md).
  */
 @Injectable()
 export class DecisionRunner {
@@ -47,18 +57,16 @@ export class DecisionRunner {
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  /** Folds a stream into state, starting from the cached state when there is one. */
+  /** A stream's state: the cached one, or folded from the store (and then cached). */
   readonly load: Load = async (decider, streamId) => {
     const cached = this.cache.get(streamId, decider);
-    let state = cached ? (cached.state as typeof decider.initialState) : decider.initialState;
-    let version = cached ? cached.version : -1;
-    const events = await this.store.readStream(streamId, version + 1);
+    if (cached) return { streamId, state: cached.state as ReturnType<typeof decider.evolve>, version: cached.version, decider };
+    const events = await this.store.readStream(streamId);
+    let state = decider.initialState;
     for (const e of events) state = decider.evolve(state, { type: e.type, data: e.data } as DomainEvent);
-    if (events.length > 0) {
-      version = events[events.length - 1].streamVersion;
-      this.cache.set(streamId, decider, version, state);
-    }
-    return { streamId, state, version };
+    const version = events.length - 1;
+    if (events.length > 0) this.cache.set(streamId, decider, version, state);
+    return { streamId, state, version, decider };
   };
 
   async run<R extends Record<string, unknown>>(
@@ -72,11 +80,26 @@ export class DecisionRunner {
         const appended = await this.store.append(this.toStreamAppends(decision.appends, context), {
           receipt: { commandId: context.commandId, fingerprint: context.fingerprint, result: decision.result },
         });
+        this.remember(decision.appends, appended.streams);
         return { result: decision.result, position: appended.position, replayed: false };
       } catch (error) {
-        if (error instanceof WrongExpectedVersionError && attempt < MAX_ATTEMPTS) continue;
+        if (error instanceof WrongExpectedVersionError) {
+          this.cache.forget(error.streamId);
+          if (attempt < MAX_ATTEMPTS) continue;
+        }
         throw error;
       }
+    }
+  }
+
+  /** Keeps the cache current with what this runner just appended. */
+  private remember(appends: readonly Pending[], versions: readonly { streamId: string; version: number }[]): void {
+    for (const { stream, events } of appends) {
+      if (events.length === 0) continue;
+      const version = versions.find((v) => v.streamId === stream.streamId)?.version;
+      if (version === undefined) continue;
+      const state = events.reduce((s, e) => stream.decider.evolve(s, e), stream.state);
+      this.cache.setIfNewer(stream.streamId, stream.decider, version, state);
     }
   }
 

@@ -1,9 +1,8 @@
 /**
- * The last folded state of recently used streams, so a command reads and folds
- * only the events appended since (states are immutable values, so sharing them
- * is safe). Bounded; the least recently used stream is dropped first. A stale
- * entry costs nothing but a catch-up read: the store is always asked for newer
- * events, and an append decided on a stale state fails its version check.
+ * The last folded state of recently used streams (states are immutable values,
+ * so sharing them is safe). Bounded; the least recently used stream is dropped
+ * first. An append decided on a stale entry fails its version check, and the
+ * runner then forgets the entry.
  */
 export class StreamCache {
   private readonly entries = new Map<string, { version: number; state: unknown; decider: unknown }>();
@@ -16,6 +15,17 @@ export class StreamCache {
     this.entries.delete(streamId);
     this.entries.set(streamId, entry);
     return entry;
+  }
+
+  /** Replaces the entry unless it already holds a later version (two commands may finish out of order). */
+  setIfNewer(streamId: string, decider: unknown, version: number, state: unknown): void {
+    const current = this.entries.get(streamId);
+    if (current && current.decider === decider && current.version >= version) return;
+    this.set(streamId, decider, version, state);
+  }
+
+  forget(streamId: string): void {
+    this.entries.delete(streamId);
   }
 
   set(streamId: string, decider: unknown, version: number, state: unknown): void {

@@ -5,7 +5,7 @@ import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import type { FastifyReply } from 'fastify';
 import { shanghaiDate } from '@haitang/domain';
 import {
-  allOrgUnits, checkDayRange, FigureCache, orgUnitDashboard, type OrgUnitReport, orgUnitExists, orgUnitReport, orgUnitView, PROJECTION_PROGRESS,
+  allOrgUnits, checkDayRange, FigureCache, orgUnitDashboard, type OrgUnitDashboard, type OrgUnitReport, orgUnitExists, orgUnitReport, orgUnitView, PROJECTION_PROGRESS,
   type ProjectionProgress, READ_MODELS, shanghaiPeriod,
 } from '@haitang/read-store';
 import { ParseIdPipe } from '@haitang/ledger';
@@ -23,6 +23,7 @@ import { checkQuery, orgUnitNotFound } from './query-checks';
 export class OrgUnitReportsController {
   /** Reports are reused while their unit's figures over their months are unchanged (exact, see FigureCache). */
   private readonly reports = new FigureCache<OrgUnitReport>();
+  private readonly dashboards = new FigureCache<OrgUnitDashboard>();
 
   constructor(
     @Inject(READ_MODELS) private readonly db: Database.Database,
@@ -48,11 +49,16 @@ export class OrgUnitReportsController {
 
   @Get(':id/dashboard')
   @ApiOperation({ summary: 'A month of the unit and everything under it: activities, minutes, volunteers, groups, top 10, overdue activities' })
-  async dashboard(@Param('id', ParseIdPipe) id: string, @Query() query: DashboardQuery) {
+  async dashboard(@Param('id', ParseIdPipe) id: string, @Query() query: DashboardQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     await caughtUp(this.runner, query.minPosition, this.log);
     if (!orgUnitExists(this.db, id)) throw orgUnitNotFound();
     const now = new Date();
-    const dashboard = orgUnitDashboard(this.db, id, query.period ?? shanghaiPeriod(now), shanghaiDate(now));
+    const period = query.period ?? shanghaiPeriod(now);
+    const today = shanghaiDate(now);
+    // The key holds today: which activities are overdue depends on the day.
+    const { value: dashboard, hit } = this.dashboards.get(this.db, { unitId: id, fromMonth: period, toMonth: period, anyMonth: true },
+      `${id}|${period}|${today}`, () => orgUnitDashboard(this.db, id, period, today));
+    void reply.header('x-figures-cache', hit ? 'hit' : 'miss');
     return { ...dashboard, projectedPosition: this.runner.position };
   }
 

@@ -12,9 +12,14 @@ export class FigureCache<T> {
 
   constructor(private readonly capacity = 256) {}
 
-  get(db: Database.Database, scope: { unitId: string; fromMonth: string; toMonth: string }, key: string, compute: () => T): { value: T; hit: boolean } {
+  get(
+    db: Database.Database,
+    scope: { unitId: string; fromMonth: string; toMonth: string; anyMonth?: boolean },
+    key: string,
+    compute: () => T,
+  ): { value: T; hit: boolean } {
     // Read the stamp before computing: the computation then sees at least every change the stamp covers.
-    const stamp = lastFigureChange(db, scope.unitId, scope.fromMonth, scope.toMonth);
+    const stamp = lastFigureChange(db, scope.unitId, scope.fromMonth, scope.toMonth, scope.anyMonth);
     const cached = this.entries.get(key);
     this.entries.delete(key);
     if (cached && cached.stamp === stamp) {
