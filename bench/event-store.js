@@ -194,12 +194,4 @@ function print(r) {
 
 module.exports = { run, print, TARGETS };
 
-if (require.main === module) {
-  run()
-    .then((result) => console.log(print(result)))
-    .catch((error) => {
-      console.error(error);
-      process.exitCode = 1;
-    })
-    .finally(killAllSync);
-}
+if (require.main === module) require('./support/common').runStandalone(run, print);

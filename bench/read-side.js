@@ -625,12 +625,4 @@ function markdownRows(r) {
 
 module.exports = { run, print, markdownRows, TARGETS, PROFILES };
 
-if (require.main === module) {
-  run()
-    .then((result) => console.log(print(result)))
-    .catch((error) => {
-      console.error(error);
-      process.exitCode = 1;
-    })
-    .finally(killAllSync);
-}
+if (require.main === module) require('./support/common').runStandalone(run, print);

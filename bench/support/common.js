@@ -189,3 +189,15 @@ module.exports = {
   ROOT, DIST, HOST, requireBuild, freePort, startServer, installCleanupHooks, killAllSync,
   makeTempDir, removeTempDir, keepTempDir, sleep, percentile, pool, shanghaiToday, round, fmt, processCpuMs, machineBusyMs,
 };
+
+/** Runs a benchmark file on its own (`node bench/x.js`): prints its figures, kills its children. */
+function runStandalone(run, print) {
+  run()
+    .then((result) => console.log(print(result)))
+    .catch((error) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(killAllSync);
+}
+module.exports.runStandalone = runStandalone;
