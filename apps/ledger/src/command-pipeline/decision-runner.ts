@@ -92,10 +92,14 @@ export class DecisionRunner {
     }
   }
 
-  /** Keeps the cache current with what this runner just appended. */
+  /**
+   * Keeps the cached streams current with what this runner just appended.
+   * Streams this command created are left out: most (a service record) are
+   * rarely touched again, and would only push useful entries out.
+   */
   private remember(appends: readonly Pending[], versions: readonly { streamId: string; version: number }[]): void {
     for (const { stream, events } of appends) {
-      if (events.length === 0) continue;
+      if (events.length === 0 || !this.cache.has(stream.streamId)) continue;
       const version = versions.find((v) => v.streamId === stream.streamId)?.version;
       if (version === undefined) continue;
       const state = events.reduce((s, e) => stream.decider.evolve(s, e), stream.state);
