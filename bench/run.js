@@ -50,6 +50,7 @@ function markdown(wp, es, rs) {
   ];
   for (const s of wp.scenarios) {
     rows.push(`| ${s.scenario}: commands/s (2xx/s) | ${fmt(s.commandsPerSecond)} | ${fmt(s.baseline.requestsPerSecond)} req/s | ${fmt(s.ratio, 2)} | ≥ ${s.targets.ratio}: ${verdict(s.pass.ratio)} |`);
+    rows.push(`| ${s.scenario}: commands/s vs bare Fastify | ${fmt(s.commandsPerSecond)} | ${fmt(s.bareFastify.requestsPerSecond)} req/s | ${fmt(s.ratioToBareFastify, 2)} | |`);
     rows.push(`| ${s.scenario}: p50 latency (ms) | ${fmt(s.p50Ms, 1)} | ${fmt(s.baseline.p50Ms, 1)} | | |`);
     rows.push(`| ${s.scenario}: p99 latency (ms) | ${fmt(s.p99Ms, 1)} | ${fmt(s.baseline.p99Ms, 1)} | | ≤ ${s.targets.p99Ms}: ${verdict(s.pass.p99)} |`);
     rows.push(`| ${s.scenario}: non-2xx answers | ${s.non2xx} | ${s.baseline.non2xx} | | 0 |`);

@@ -284,6 +284,7 @@ async function run(overrides = {}) {
   const dataDir = makeTempDir('haitang-bench-');
   const servers = [];
   const baseline = {};
+  const bare = {};
   const measured = {};
   let setupSeconds;
   let counters;
@@ -291,6 +292,8 @@ async function run(overrides = {}) {
     process.stderr.write('write path: starting BASELINE (bench/support/validate-only-app.js) and MEASURED (dist/apps/haitang/src/main.js)\n');
     const baseServer = await startServer({ name: 'baseline', script: join(__dirname, 'support', 'validate-only-app.js'), env });
     servers.push(baseServer);
+    const bareServer = await startServer({ name: 'bare-fastify', script: join(__dirname, 'support', 'bare-fastify-app.js'), env });
+    servers.push(bareServer);
     const app = await startServer({
       name: 'haitang',
       script: join(DIST, 'apps', 'haitang', 'src', 'main.js'),
@@ -308,6 +311,7 @@ async function run(overrides = {}) {
     const synthetic = syntheticIds(opts);
     const tag = randomUUID().slice(0, 8);
     for (const name of opts.scenarios) {
+      bare[name] = await warmAndMeasure(bareServer, synthetic, opts, name, `${tag}-bare`);
       baseline[name] = await warmAndMeasure(baseServer, synthetic, opts, name, `${tag}-base`);
       measured[name] = await warmAndMeasure(app, ids, opts, name, tag);
     }
@@ -320,6 +324,7 @@ async function run(overrides = {}) {
   const scenarios = opts.scenarios.map((name) => {
     const m = measured[name];
     const b = baseline[name];
+    const f = bare[name];
     const ratio = m.perSecond / b.perSecond;
     return {
       scenario: name,
@@ -345,7 +350,9 @@ async function run(overrides = {}) {
         loadGeneratorCpuPct: round(b.loadGenCpuPct, 0),
         otherProcessesCpuPct: round(b.otherCpuPct, 0),
       },
+      bareFastify: { requestsPerSecond: round(f.perSecond, 1), p50Ms: round(f.p50, 2), p99Ms: round(f.p99, 2), non2xx: f.non2xx, serverCpuPct: round(f.serverCpuPct, 0) },
       ratio: round(ratio, 3),
+      ratioToBareFastify: round(m.perSecond / f.perSecond, 3),
       targets: { ratio: TARGETS.ratio, p99Ms: TARGETS.p99Ms },
       pass: { ratio: ratio >= TARGETS.ratio, p99: m.p99 <= TARGETS.p99Ms },
     };
@@ -371,7 +378,8 @@ function print(result) {
       (s.attendeesPerActivityAtEnd !== undefined ? `; ~${s.attendeesPerActivityAtEnd} attendees per activity at the end` : ''));
     lines.push(`    baseline: ${fmt(s.baseline.requestsPerSecond)} req/s, p50 ${fmt(s.baseline.p50Ms, 1)} ms, p99 ${fmt(s.baseline.p99Ms, 1)} ms; ` +
       `CPU % of one core: server ${fmt(s.baseline.serverCpuPct)}, load generator ${fmt(s.baseline.loadGeneratorCpuPct)}, other processes ${fmt(s.baseline.otherProcessesCpuPct)}`);
-    lines.push(`    ratio measured/baseline: ${fmt(s.ratio, 2)} (target >= ${s.targets.ratio}: ${mark(s.pass.ratio)})`);
+    lines.push(`    bare Fastify (JSON-schema validation only): ${fmt(s.bareFastify.requestsPerSecond)} req/s, p50 ${fmt(s.bareFastify.p50Ms, 1)} ms, p99 ${fmt(s.bareFastify.p99Ms, 1)} ms, non-2xx ${s.bareFastify.non2xx}`);
+    lines.push(`    ratio measured/baseline: ${fmt(s.ratio, 2)} (target >= ${s.targets.ratio}: ${mark(s.pass.ratio)}); measured/bare Fastify: ${fmt(s.ratioToBareFastify, 2)}`);
   }
   return lines.join('\n');
 }
