@@ -27,7 +27,9 @@ function canonicalJson(value: unknown): string {
  * Turns an HTTP request into a command context and runs the command exactly once
  * per Idempotency-Key: a repeat answers the first answer (from the receipt stored
  * with the events, so it survives restarts), the same key with another request
- * is refused, and two identical requests racing each other append once.
+ * is refused, and two identical requests racing each other append once. The
+ * receipt is looked up only when it matters: the append itself refuses a known
+ * key, and a refused command checks whether it is a repeat.
  */
 @Injectable()
 export class CommandGateway {
@@ -59,15 +61,17 @@ export class CommandGateway {
     const { context } = message;
     const type = message.command.type;
     const log = { command: type, commandId: context.commandId, correlationId: context.correlationId, actor: context.actor.id };
-    const prior = await this.store.getReceipt(context.commandId);
-    if (prior) return this.replay(prior, context, log);
     try {
       const outcome = await this.commandBus.execute(message);
       commandsCounter.inc({ command: type, outcome: 'ok' });
       this.logger.info({ ...log, position: outcome.position }, 'command recorded');
       return outcome;
     } catch (error) {
+      // A repeat is recognised when it tries to store its receipt (the append refuses the known key)…
       if (error instanceof DuplicateCommandError) return this.replay(error.receipt, context, log);
+      // …or, when the repeat is refused before that (a check-in sent twice is "already checked in"), here.
+      const prior = await this.store.getReceipt(context.commandId);
+      if (prior) return this.replay(prior, context, log);
       commandsCounter.inc({ command: type, outcome: 'refused' });
       this.logger.info({ ...log, refused: (error as { code?: string }).code ?? (error as Error).name }, 'command refused');
       throw error;
