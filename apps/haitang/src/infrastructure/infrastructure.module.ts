@@ -3,8 +3,6 @@ import { loadMasterKey, PERSONAL_DATA_VAULT, type PersonalDataVault, SqliteVault
 import { EVENT_STORE, type EventStore, SqliteEventStore } from '@haitang/event-store';
 import { dataFile, type HaitangConfig } from '../config';
 
-export const HAITANG_CONFIG = Symbol('HaitangConfig');
-
 /**
  * The standalone adapters: the event store and the personal-data vault on
  * SQLite files in HAITANG_DATA_DIR. Other modes swap these providers only.
@@ -21,7 +19,6 @@ export class InfrastructureModule implements OnApplicationShutdown {
     return {
       module: InfrastructureModule,
       providers: [
-        { provide: HAITANG_CONFIG, useValue: config },
         { provide: EVENT_STORE, useFactory: () => new SqliteEventStore({ file: dataFile(config, 'events.sqlite') }) },
         {
           provide: PERSONAL_DATA_VAULT,
@@ -34,7 +31,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [HAITANG_CONFIG, EVENT_STORE, PERSONAL_DATA_VAULT],
+      exports: [EVENT_STORE, PERSONAL_DATA_VAULT],
     };
   }
 

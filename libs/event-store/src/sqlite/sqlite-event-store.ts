@@ -91,7 +91,7 @@ export class SqliteEventStore implements EventStore {
   /** Group-commit statistics since start: transactions, appends in them, the largest group. */
   readonly groupStats = { groups: 0, appends: 0, largest: 0 };
 
-  constructor(private readonly options: SqliteEventStoreOptions) {
+  constructor(options: SqliteEventStoreOptions) {
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     this.db = openEventsDatabase(options.file, busyTimeoutMs);
     const threaded = options.writerThread ?? existsSync(WORKER_FILE);
@@ -213,10 +213,5 @@ export class SqliteEventStore implements EventStore {
     }
     this.appended.notify();
     this.db.close();
-  }
-
-  /** The file this store writes (for health checks and diagnostics). */
-  get file(): string {
-    return this.options.file;
   }
 }
