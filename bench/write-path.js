@@ -141,6 +141,7 @@ const SCENARIOS = {
 async function load(server, { seconds, connections, requests }) {
   const latencies = [];
   const cpuBefore = server.cpuMs();
+  const mainBefore = server.mainThreadCpuMs();
   const benchCpuBefore = process.cpuUsage();
   const machineBefore = machineBusyMs();
   const instance = autocannon({
@@ -157,6 +158,7 @@ async function load(server, { seconds, connections, requests }) {
   const result = await instance;
   const wallMs = result.finish - result.start;
   const serverCpuMs = server.cpuMs() - cpuBefore;
+  const mainThreadCpuMs = server.mainThreadCpuMs() - mainBefore;
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const benchCpuMs = (benchCpu.user + benchCpu.system) / 1000;
   const otherCpuMs = machineBusyMs() - machineBefore - serverCpuMs - benchCpuMs;
@@ -177,6 +179,10 @@ async function load(server, { seconds, connections, requests }) {
     timeouts: result.timeouts,
     statusCounts,
     serverCpuPct: (serverCpuMs / wallMs) * 100,
+    // CPU time of the server's main thread per request sent (µs): the event loop is what caps a Node
+    // server's throughput. Other load on the machine inflates it too (shared caches), so compare runs made
+    // side by side.
+    mainThreadUsPerRequest: (mainThreadCpuMs * 1000) / Math.max(1, result.requests?.sent ?? ok),
     loadGenCpuPct: (benchCpuMs / wallMs) * 100,
     // CPU used meanwhile by every other process on the machine (noise), in % of one core.
     otherCpuPct: Math.max(0, (otherCpuMs / wallMs) * 100),
@@ -367,6 +373,7 @@ async function run(overrides = {}) {
       serverCpuPct: round(m.serverCpuPct, 0),
       loadGeneratorCpuPct: round(m.loadGenCpuPct, 0),
       otherProcessesCpuPct: round(m.otherCpuPct, 0),
+      mainThreadUsPerCommand: round(m.mainThreadUsPerRequest, 0),
       ...(m.attendeesPerActivityAtEnd !== undefined ? { attendeesPerActivityAtEnd: m.attendeesPerActivityAtEnd } : {}),
       baseline: {
         requestsPerSecond: round(b.perSecond, 1),
@@ -376,8 +383,9 @@ async function run(overrides = {}) {
         serverCpuPct: round(b.serverCpuPct, 0),
         loadGeneratorCpuPct: round(b.loadGenCpuPct, 0),
         otherProcessesCpuPct: round(b.otherCpuPct, 0),
+        mainThreadUsPerRequest: round(b.mainThreadUsPerRequest, 0),
       },
-      bareFastify: { requestsPerSecond: round(f.perSecond, 1), p50Ms: round(f.p50, 2), p99Ms: round(f.p99, 2), non2xx: f.non2xx, serverCpuPct: round(f.serverCpuPct, 0) },
+      bareFastify: { requestsPerSecond: round(f.perSecond, 1), p50Ms: round(f.p50, 2), p99Ms: round(f.p99, 2), non2xx: f.non2xx, serverCpuPct: round(f.serverCpuPct, 0), mainThreadUsPerRequest: round(f.mainThreadUsPerRequest, 0) },
       ratio: round(ratio, 3),
       ratioToBareFastify: round(m.perSecond / f.perSecond, 3),
       targets: { ratio: TARGETS.ratio, p99Ms: TARGETS.p99Ms },
@@ -406,6 +414,8 @@ function print(result) {
     lines.push(`    baseline: ${fmt(s.baseline.requestsPerSecond)} req/s, p50 ${fmt(s.baseline.p50Ms, 1)} ms, p99 ${fmt(s.baseline.p99Ms, 1)} ms; ` +
       `CPU % of one core: server ${fmt(s.baseline.serverCpuPct)}, load generator ${fmt(s.baseline.loadGeneratorCpuPct)}, other processes ${fmt(s.baseline.otherProcessesCpuPct)}`);
     lines.push(`    bare Fastify (JSON-schema validation only): ${fmt(s.bareFastify.requestsPerSecond)} req/s, p50 ${fmt(s.bareFastify.p50Ms, 1)} ms, p99 ${fmt(s.bareFastify.p99Ms, 1)} ms, non-2xx ${s.bareFastify.non2xx}`);
+    lines.push(`    main-thread CPU per request: measured ${fmt(s.mainThreadUsPerCommand)} µs, baseline ${fmt(s.baseline.mainThreadUsPerRequest)} µs, ` +
+      `bare Fastify ${fmt(s.bareFastify.mainThreadUsPerRequest)} µs (the event loop caps throughput)`);
     lines.push(`    ratio measured/baseline: ${fmt(s.ratio, 2)} (target >= ${s.targets.ratio}: ${mark(s.pass.ratio)}); measured/bare Fastify: ${fmt(s.ratioToBareFastify, 2)}`);
   }
   return lines.join('\n');

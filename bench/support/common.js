@@ -125,6 +125,8 @@ async function startServer({ name, script, env, nodeArgs = [], healthPath = '/he
     output: () => output,
     /** CPU time (user+system, ms) the child has used so far, from /proc (Linux). */
     cpuMs: () => processCpuMs(child.pid),
+    /** CPU time (ms) of the child's main thread alone: the event loop that parses HTTP and runs every handler. */
+    mainThreadCpuMs: () => processCpuMs(child.pid, child.pid),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => { if (child.exitCode === null) child.kill('SIGKILL'); }, 5000);
@@ -135,9 +137,10 @@ async function startServer({ name, script, env, nodeArgs = [], healthPath = '/he
 }
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
-function processCpuMs(pid) {
+/** CPU time (ms) of a process, or with `tid` of one of its threads (the main thread's tid is the pid). */
+function processCpuMs(pid, tid) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // fields[11] = utime, fields[12] = stime (0-based after the command name)
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;

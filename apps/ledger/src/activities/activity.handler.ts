@@ -3,7 +3,7 @@ import {
   type ActivityCompleted, activityDecider, type ActivityState, activityStream, attendanceRecordId, type DomainEvent, orgUnitDecider,
   orgUnitStream, recordStream, serviceRecordDecider, shanghaiDate, volunteerDecider, volunteerStream,
 } from '@haitang/domain';
-import { DecisionRunner, type Load, type Pending } from '../command-pipeline/decision-runner';
+import { DecisionRunner, type Load, NEW, type Pending } from '../command-pipeline/decision-runner';
 import { ActivityCommandMessage } from '../command-pipeline/ledger-command';
 
 const attendanceTime = (event: DomainEvent) =>
@@ -15,7 +15,7 @@ export class ActivityCommandHandler implements ICommandHandler<ActivityCommandMe
 
   execute({ command, context }: ActivityCommandMessage) {
     return this.runner.run(context, async (load) => {
-      const activity = await load(activityDecider, activityStream(command.activityId));
+      const activity = await load(activityDecider, activityStream(command.activityId), command.type === 'PlanActivity' ? NEW : undefined);
       const orgUnit = command.type === 'PlanActivity' ? (await load(orgUnitDecider, orgUnitStream(command.orgUnitId))).state : undefined;
       // The volunteer's own stream matters only to enroll someone (on purpose or by walking in).
       const enrolls = command.type === 'EnrollVolunteer' || (command.type === 'CheckIn' && !activity.state.roster.has(command.volunteerId));

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Decider, DomainEvent } from '@haitang/domain';
 import {
-  EVENT_STORE, type EventStore, type StreamAppend, WrongExpectedVersionError,
+  EVENT_STORE, type EventStore, NO_STREAM, type StreamAppend, WrongExpectedVersionError,
 } from '@haitang/event-store';
 import type { CommandContext, CommandOutcome } from './command-context';
 import { StreamCache } from './stream-cache';
@@ -32,9 +32,18 @@ export interface Decision<R extends Record<string, unknown>> {
   readonly beforeAppend?: () => Promise<void>;
 }
 
-export type Load = <S>(decider: Folder<S>, streamId: string) => Promise<Loaded<S>>;
+/**
+ * Loads a stream for a decision. `expect: 'new'` says the caller minted the
+ * stream's id just now (a random UUID), so there is nothing to read: the
+ * append's "no stream yet" check still verifies it, and if it ever fails the
+ * decision is made again from a real read.
+ */
+export type Load = <S>(decider: Folder<S>, streamId: string, hint?: { expect: 'new' }) => Promise<Loaded<S>>;
 
 const MAX_ATTEMPTS = 5;
+
+/** The hint for a stream whose id the caller just minted. */
+export const NEW = { expect: 'new' } as const;
 
 /**
  * The write path: load the streams a command needs, run the pure decision, and
@@ -69,12 +78,17 @@ export class DecisionRunner {
     return { streamId, state, version, decider };
   };
 
+  private readonly loadTrustingHints: Load = (decider, streamId, hint) =>
+    hint?.expect === 'new' && !this.cache.has(streamId)
+      ? Promise.resolve({ streamId, state: decider.initialState, version: NO_STREAM, decider })
+      : this.load(decider, streamId);
+
   async run<R extends Record<string, unknown>>(
     context: CommandContext,
     decide: (load: Load) => Promise<Decision<R>>,
   ): Promise<CommandOutcome<R>> {
     for (let attempt = 1; ; attempt++) {
-      const decision = await decide(this.load);
+      const decision = await decide(attempt === 1 ? this.loadTrustingHints : this.load);
       await decision.beforeAppend?.();
       try {
         const appended = await this.store.append(this.toStreamAppends(decision.appends, context), {

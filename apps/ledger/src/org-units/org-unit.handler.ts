@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { orgUnitDecider, orgUnitStream } from '@haitang/domain';
-import { DecisionRunner } from '../command-pipeline/decision-runner';
+import { DecisionRunner, NEW } from '../command-pipeline/decision-runner';
 import { OrgUnitCommandMessage } from '../command-pipeline/ledger-command';
 
 @CommandHandler(OrgUnitCommandMessage)
@@ -9,7 +9,7 @@ export class OrgUnitCommandHandler implements ICommandHandler<OrgUnitCommandMess
 
   execute({ command, context }: OrgUnitCommandMessage) {
     return this.runner.run(context, async (load) => {
-      const unit = await load(orgUnitDecider, orgUnitStream(command.orgUnitId));
+      const unit = await load(orgUnitDecider, orgUnitStream(command.orgUnitId), command.type === 'RegisterOrgUnit' ? NEW : undefined);
       const parentId = command.type === 'RegisterOrgUnit' ? command.parentId : null;
       const parent = parentId ? (await load(orgUnitDecider, orgUnitStream(parentId))).state : undefined;
       const events = orgUnitDecider.decide(command, unit.state, { now: context.now, parent });

@@ -3,7 +3,7 @@ import {
   activityDecider, activityStream, orgUnitDecider, orgUnitStream, recordStream, serviceRecordDecider,
   volunteerDecider, volunteerStream,
 } from '@haitang/domain';
-import { DecisionRunner } from '../command-pipeline/decision-runner';
+import { DecisionRunner, NEW } from '../command-pipeline/decision-runner';
 import { ServiceRecordCommandMessage } from '../command-pipeline/ledger-command';
 
 @CommandHandler(ServiceRecordCommandMessage)
@@ -12,7 +12,9 @@ export class ServiceRecordCommandHandler implements ICommandHandler<ServiceRecor
 
   execute({ command, context }: ServiceRecordCommandMessage) {
     return this.runner.run(context, async (load) => {
-      const record = await load(serviceRecordDecider, recordStream(command.recordId));
+      // A record without an activity got a fresh random id from the controller.
+      const fresh = command.type === 'RecordService' && !command.activityId ? NEW : undefined;
+      const record = await load(serviceRecordDecider, recordStream(command.recordId), fresh);
       let extra = {};
       if (command.type === 'RecordService') {
         extra = {

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { orgUnitDecider, orgUnitStream, volunteerDecider, volunteerStream, type VolunteerCommand } from '@haitang/domain';
 import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@haitang/auth';
-import { DecisionRunner } from '../command-pipeline/decision-runner';
+import { DecisionRunner, NEW } from '../command-pipeline/decision-runner';
 import { VolunteerCommandMessage } from '../command-pipeline/ledger-command';
 
 /**
@@ -21,7 +21,7 @@ export class VolunteerCommandHandler implements ICommandHandler<VolunteerCommand
   async execute({ command: input, context }: VolunteerCommandMessage) {
     const command = await this.sealed(input);
     return this.runner.run(context, async (load) => {
-      const volunteer = await load(volunteerDecider, volunteerStream(command.volunteerId));
+      const volunteer = await load(volunteerDecider, volunteerStream(command.volunteerId), command.type === 'RegisterVolunteer' ? NEW : undefined);
       const homeOrgUnitId = command.type === 'RegisterVolunteer' ? command.homeOrgUnitId
         : command.type === 'UpdateVolunteerProfile' ? command.changes.homeOrgUnitId : undefined;
       const homeOrgUnit = homeOrgUnitId ? (await load(orgUnitDecider, orgUnitStream(homeOrgUnitId))).state : undefined;
