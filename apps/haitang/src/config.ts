@@ -11,6 +11,8 @@ export interface HaitangConfig {
   readonly logRequests: boolean;
   /** Star levels: cumulative approved hours for 1, 2, … stars. */
   readonly starThresholdsHours: number[];
+  /** The built web console (npm run build puts it in dist/web). */
+  readonly webDir: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig {
@@ -23,6 +25,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig 
     logLevel: env.LOG_LEVEL ?? 'info',
     logRequests: (env.HAITANG_LOG_REQUESTS ?? 'true') !== 'false',
     starThresholdsHours: parseStarThresholds(env.HAITANG_STAR_THRESHOLDS),
+    // dist/apps/haitang/src -> dist/web
+    webDir: resolve(env.HAITANG_WEB_DIR ?? join(__dirname, '..', '..', '..', 'web')),
   };
 }
 

@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import {
   assertShallowJson, clientErrorProblem, correlationIdOf, problem, ProblemDetailsFilter, ProblemException, rawProblemResponse, sendProblem, validationPipe,
 } from '@haitang/ledger';
+import { serveWebConsole } from '@haitang/reporting';
 import { HaitangModule } from './app.module';
 import type { HaitangConfig } from './config';
 
@@ -68,5 +69,8 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
     .setVersion('1')
     .build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  if (!(await serveWebConsole(app, config.webDir))) {
+    logger.warn(`The web console is not built (no ${config.webDir}/index.html): run \`npm run build\`. The API works without it.`);
+  }
   return app;
 }
