@@ -8,3 +8,4 @@ export * from './http/validation';
 export * from './http/correlation';
 export * from './http/json-depth';
 export * from './http/ids';
+export * from './check-in-codes/check-in-code';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ActivityViewsController } from './activities/activity-views.controller';
 import { OrgUnitReportsController } from './org-units/org-unit-reports.controller';
+import { UnitListsController } from './org-units/unit-lists.controller';
 import { VolunteerHoursController } from './volunteers/volunteer-hours.controller';
 
 /**
@@ -8,5 +9,5 @@ import { VolunteerHoursController } from './volunteers/volunteer-hours.controlle
  * PROJECTION_RUNNER and STAR_THRESHOLDS from the hosting app, and EVENT_STORE
  * (only its head: `?minPosition=` beyond it is refused, not waited for).
  */
-@Module({ controllers: [VolunteerHoursController, OrgUnitReportsController, ActivityViewsController] })
+@Module({ controllers: [VolunteerHoursController, OrgUnitReportsController, UnitListsController, ActivityViewsController] })
 export class ReportingModule {}

@@ -429,6 +429,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/activities/{id}/check-in-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A signed check-in code for the activity (shown as a QR code), valid from one hour before the start until the end */
+        post: operations["CheckInCodesController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}/self-check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A signed-in volunteer checks themselves in with the code from the QR code */
+        post: operations["CheckInCodesController_selfCheckIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-records/imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a spreadsheet of past records row by row (nothing is recorded) */
+        post: operations["ImportsController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-records/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record every row of a spreadsheet of past records, all or nothing */
+        post: operations["ImportsController_commit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/volunteers/{id}/hours": {
         parameters: {
             query?: never;
@@ -540,6 +608,40 @@ export interface paths {
         };
         /** The report as an Excel workbook */
         get: operations["OrgUnitReportsController_reportXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/org-units/{id}/volunteers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Volunteers whose home is the unit or a unit under it, by name, with their approved hours */
+        get: operations["UnitListsController_volunteers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/org-units/{id}/service-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Service records organised by the unit or a unit under it, newest first (status=pending: the approval queue) */
+        get: operations["UnitListsController_records"];
         put?: never;
         post?: never;
         delete?: never;
@@ -726,6 +828,22 @@ export interface components {
         AmendServiceDto: {
             reason: string;
             minutes: number;
+        };
+        IssueCheckInCodeDto: {
+            /** @description How long the code stays valid (default: until the activity ends). A short code shown on a screen and refreshed is harder to pass around. */
+            validMinutes?: number;
+        };
+        SelfCheckInDto: {
+            /** @description The code from the QR code shown at the venue */
+            code: string;
+        };
+        ImportFileDto: {
+            /** @description The unit the records belong to (for rows without a 组织单位编号 column) */
+            orgUnitId: string;
+            /** @example 2025年服务记录.xlsx */
+            fileName: string;
+            /** @description The .xlsx or .csv file (UTF-8 or GB18030), base64-encoded; at most 5,000 rows */
+            content: string;
         };
     };
     responses: never;
@@ -1330,6 +1448,94 @@ export interface operations {
             };
         };
     };
+    CheckInCodesController_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueCheckInCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CheckInCodesController_selfCheckIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelfCheckInDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ImportsController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportFileDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ImportsController_commit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportFileDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     VolunteerHoursController_hours: {
         parameters: {
             query?: {
@@ -1493,6 +1699,58 @@ export interface operations {
                 groupBy?: "child" | "category" | "month" | "group";
                 /** @description Overrides the Accept header: json, csv (UTF-8 with BOM) or xlsx */
                 format?: "json" | "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UnitListsController_volunteers: {
+        parameters: {
+            query?: {
+                /** @description Wait (up to 5 s) until the read models include this log position: pass the `position` a command answered. */
+                minPosition?: number;
+                limit?: number;
+                offset?: number;
+                /** @description Part of the name (or id) */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UnitListsController_records: {
+        parameters: {
+            query?: {
+                /** @description Wait (up to 5 s) until the read models include this log position: pass the `position` a command answered. */
+                minPosition?: number;
+                limit?: number;
+                offset?: number;
+                /** @description pending: the self-reports waiting for approval */
+                status?: "pending" | "approved" | "rejected" | "revoked";
             };
             header?: never;
             path: {
