@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, command, read, seenPosition } from '../api/client';
 import type { ApiError } from '../api/problem';
 import type { ActivityView, Completion, Position, RosterEntry, UnitVolunteer } from '../api/views';
@@ -200,10 +200,16 @@ function AddVolunteer({ activity, onAdded }: { activity: ActivityView; onAdded: 
   const { t } = useI18n();
   const account = useAccount();
   const [q, setQ] = useState('');
+  const [search, setSearch] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const unit = account.orgUnitId ?? activity.orgUnitId;
-  const found = useApi(() => (q.trim().length === 0 ? Promise.resolve(null)
-    : read<{ volunteers: UnitVolunteer[] }>(api.GET('/api/v1/org-units/{id}/volunteers', { params: { path: { id: unit }, query: { q: q.trim(), limit: 8 } } }))), [q, unit]);
+  // Search once typing pauses, not on every key.
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(q.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [q]);
+  const found = useApi(() => (search.length === 0 ? Promise.resolve(null)
+    : read<{ volunteers: UnitVolunteer[] }>(api.GET('/api/v1/org-units/{id}/volunteers', { params: { path: { id: unit }, query: { q: search, limit: 8 } } }))), [search, unit]);
   const onRoster = new Set(activity.roster.map((r) => r.volunteerId));
 
   async function enroll(volunteerId: string) {
@@ -211,6 +217,7 @@ function AddVolunteer({ activity, onAdded }: { activity: ActivityView; onAdded: 
     try {
       await command<Position>((headers) => api.POST('/api/v1/activities/{id}/enrollments', { headers, params: { path: { id: activity.activityId } }, body: { volunteerId } }));
       setQ('');
+      setSearch('');
       onAdded();
     } catch (caught) {
       setError(caught as ApiError);

@@ -1,11 +1,11 @@
 import { api, read, seenPosition } from '../api/client';
 import type { RecordHistoryEntry, VolunteerHours, VolunteerRecord } from '../api/views';
 import { useI18n } from '../i18n/i18n';
-import { Link } from '../router';
+import { Link, useLocation } from '../router';
 import { useAccount } from '../session/session';
 import { RecordStatus, useCategoryName } from '../ui/badges';
 import { day, hours } from '../ui/format';
-import { Empty, ErrorNotice, Loading } from '../ui/states';
+import { Empty, ErrorNotice, Loading, Notice } from '../ui/states';
 import { useApi } from '../ui/use-api';
 
 const MAX_STARS = 5;
@@ -24,11 +24,13 @@ export function MePage() {
   const { t } = useI18n();
   const account = useAccount();
   const id = account.volunteerId!;
+  const { query } = useLocation();
   const hoursView = useApi(() => read<VolunteerHours>(api.GET('/api/v1/volunteers/{id}/hours', { params: { path: { id }, query: { minPosition: seenPosition() } } })), [id]);
   const records = useApi(() => read<{ records: VolunteerRecord[] }>(api.GET('/api/v1/volunteers/{id}/records', { params: { path: { id }, query: { minPosition: seenPosition() } } })), [id]);
 
   return (
     <div className="narrow">
+      {query.get('reported') && <Notice kind="success" title={t('me.reported')} />}
       {hoursView.error ? <ErrorNotice error={hoursView.error} onRetry={hoursView.reload} />
         : !hoursView.data ? <Loading />
           : <HoursCard hours={hoursView.data} />}
