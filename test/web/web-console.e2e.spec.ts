@@ -400,7 +400,11 @@ browserSuite('web console in chromium (built app, demo data)', () => {
       const style = getComputedStyle(document.documentElement);
       return Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, style.getPropertyValue('--color-' + n).trim().toLowerCase()]));
     })()`);
-    for (const value of Object.values(palette)) expect(value).toMatch(/^#[0-9a-f]{6}$/);
+    // The built CSS may write a colour short (#fff): expand it.
+    for (const [name, value] of Object.entries(palette)) {
+      expect(value).toMatch(/^#([0-9a-f]{3}|[0-9a-f]{6})$/);
+      if (value.length === 4) palette[name] = `#${[...value.slice(1)].map((c) => c + c).join('')}`;
+    }
     const pairs: [string, string][] = [
       ['text', 'bg'], ['text', 'surface'], ['muted', 'surface'], ['muted', 'bg'], ['on-primary', 'primary'], ['primary', 'surface'], ['primary', 'bg'],
       ['primary', 'primary-soft'], ['success', 'success-soft'], ['warning', 'warning-soft'], ['danger', 'danger-soft'], ['info', 'info-soft'],

@@ -11,7 +11,14 @@ export interface Location {
 }
 
 const listeners = new Set<() => void>();
-const current = (): Location => ({ path: window.location.pathname, query: new URLSearchParams(window.location.search) });
+let snapshot: Location = { path: '', query: new URLSearchParams() };
+/** The current location; the same object while the URL is unchanged (so an update with nothing new renders nothing). */
+const current = (): Location => {
+  if (snapshot.path !== window.location.pathname || snapshot.query.toString() !== window.location.search.replace(/^\?/, '')) {
+    snapshot = { path: window.location.pathname, query: new URLSearchParams(window.location.search) };
+  }
+  return snapshot;
+};
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   if (options.replace) window.history.replaceState(null, '', to);
@@ -26,6 +33,8 @@ export function useLocation(): Location {
     const update = () => setLocation(current());
     listeners.add(update);
     window.addEventListener('popstate', update);
+    // A child may have navigated before this effect subscribed (children's effects run first).
+    update();
     return () => {
       listeners.delete(update);
       window.removeEventListener('popstate', update);
