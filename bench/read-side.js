@@ -265,8 +265,22 @@ class RssSampler {
 // ---------------------------------------------------------------------------
 // 3. Queries
 
+async function signIn(baseUrl, username, password) {
+  const res = await fetch(`${baseUrl}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`sign-in as ${username} answered ${res.status}: ${text}`);
+  return JSON.parse(text).token;
+}
+
+/**
+ * Every request is signed in as the admin (HAITANG_ADMIN_USER/PASSWORD below): token verification is
+ * included in the figures (a verified token is remembered, as for any client reusing its token); the
+ * scope check an official or staff member adds (two indexed read-model lookups) is not.
+ */
+const AUTH = {};
+
 async function getJson(url) {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: AUTH });
   const text = await res.text();
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${text}`);
   return JSON.parse(text);
@@ -299,7 +313,7 @@ function queryRoutes(summary) {
   const route = (name, target, pathOf) => ({
     name,
     target,
-    requests: [{ method: 'GET', setupRequest(req) { req.path = pathOf(); return req; } }],
+    requests: [{ method: 'GET', headers: AUTH, setupRequest(req) { req.path = pathOf(); return req; } }],
   });
   let n = 0;
   const district = () => districts[n++ % districts.length];
@@ -381,7 +395,7 @@ async function measureLag(server, summary, opts) {
     return [{
       method: 'POST',
       path: '/api/v1/service-records',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...AUTH },
       setupRequest(req) {
         const i = k++;
         req.body = JSON.stringify({
@@ -416,7 +430,7 @@ async function measureLag(server, summary, opts) {
     inFlight += 1;
     const sent = performance.now();
     try {
-      const res = await fetch(pollUrl);
+      const res = await fetch(pollUrl, { headers: AUTH });
       const { projectedPosition } = await res.json();
       const received = performance.now();
       polls += 1;
@@ -528,13 +542,15 @@ async function run(overrides = {}) {
     };
 
     log(`read side: starting the app (dist/apps/haitang/src/main.js) on the ${summary.events}-event data dir...`);
+    const adminPassword = randomUUID();
     server = await startServer({
       name: 'haitang',
       script: join(DIST, 'apps', 'haitang', 'src', 'main.js'),
-      env: { HAITANG_DATA_DIR: dataDir, HAITANG_LOG_REQUESTS: 'false', LOG_LEVEL: opts.logLevel },
+      env: { HAITANG_DATA_DIR: dataDir, HAITANG_LOG_REQUESTS: 'false', LOG_LEVEL: opts.logLevel, HAITANG_ADMIN_USER: 'bench-admin', HAITANG_ADMIN_PASSWORD: adminPassword },
       timeoutMs: 180_000,
       pollMs: 10,
     });
+    AUTH.authorization = `Bearer ${await signIn(server.baseUrl, 'bench-admin', adminPassword)}`;
     rss = new RssSampler(server.child.pid);
     out.coldStartMs = round(server.startedInMs, 0);
     log(`  cold start (spawn -> /health 200): ${out.coldStartMs} ms`);

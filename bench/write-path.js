@@ -5,7 +5,10 @@
  *   BASELINE  bench/support/validate-only-app.js: NestJS + Fastify, same HTTP plumbing,
  *             each route only validates its DTO and answers {ok:true}.
  *   MEASURED  the real standalone app (node dist/apps/haitang/src/main.js) on a temp
- *             HAITANG_DATA_DIR, HAITANG_LOG_REQUESTS=false.
+ *             HAITANG_DATA_DIR, HAITANG_LOG_REQUESTS=false; the scenarios run as a staff
+ *             member of the community (bearer token; the access guard checks role and subtree).
+ *   The validate-only BASELINE verifies a bearer token the same way (the same TokenVerifier);
+ *   the bare Fastify baseline has no sign-in at all.
  *
  * Scenarios:
  *   check-in/check-out  each connection alternates POST /activities/:id/check-ins then
@@ -60,12 +63,12 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
  * (activities[k % A], volunteers[floor(k / A) % V]): every activity grows evenly
  * and no pair is used twice until A*V check-ins were sent.
  */
-function checkInOutScenario(ids, runTag) {
+function checkInOutScenario(ids, runTag, headers) {
   const state = { next: 0, pairs: ids.activities.length * ids.volunteers.length };
   const requests = [
     {
       method: 'POST',
-      headers: JSON_HEADERS,
+      headers: { ...JSON_HEADERS, ...headers },
       setupRequest(req, context) {
         const k = state.next++;
         const activityId = ids.activities[k % ids.activities.length];
@@ -81,7 +84,7 @@ function checkInOutScenario(ids, runTag) {
     },
     {
       method: 'POST',
-      headers: JSON_HEADERS,
+      headers: { ...JSON_HEADERS, ...headers },
       setupRequest(req, context) {
         req.path = `/api/v1/activities/${context.activityId}/check-outs`;
         req.body = JSON.stringify({ volunteerId: context.volunteerId });
@@ -100,14 +103,14 @@ const DESCRIPTIONS = [
   '陪同行动不便的老人到苏大附一院复诊取药',
 ];
 
-function serviceRecordScenario(ids, runTag) {
+function serviceRecordScenario(ids, runTag, headers) {
   const state = { next: 0 };
   const serviceDate = shanghaiToday();
   const requests = [
     {
       method: 'POST',
       path: '/api/v1/service-records',
-      headers: JSON_HEADERS,
+      headers: { ...JSON_HEADERS, ...headers },
       setupRequest(req) {
         const k = state.next++;
         const volunteerId = ids.volunteers[Math.floor(Math.random() * ids.volunteers.length)];
@@ -180,10 +183,10 @@ async function load(server, { seconds, connections, requests }) {
   };
 }
 
-async function post(baseUrl, path, body) {
+async function postAs(baseUrl, path, body, token) {
   const res = await fetch(baseUrl + path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
   const text = await res.text();
@@ -191,21 +194,27 @@ async function post(baseUrl, path, body) {
   return JSON.parse(text);
 }
 
-/** District, street, community, N volunteers and A activities open now (started 30 min ago, 3 h long, no capacity). */
-async function setUpLedger(baseUrl, opts) {
-  const district = await post(baseUrl, '/api/v1/org-units', { kind: 'district', name: '姑苏区' });
-  const street = await post(baseUrl, '/api/v1/org-units', { kind: 'street', name: '平江街道', parentId: district.id });
-  const community = await post(baseUrl, '/api/v1/org-units', { kind: 'community', name: '桃花坞社区', parentId: street.id });
+/**
+ * District, street, community, N volunteers and A activities open now (started 30 min ago, 3 h long, no capacity),
+ * set up by the admin; then a staff account of the community, whose token the scenarios send (so every
+ * measured command pays for the access check of a staff member: token, role and the unit's subtree).
+ */
+async function setUpLedger(baseUrl, opts, admin) {
+  const adminToken = await signIn(baseUrl, admin.username, admin.password);
+  const post = (path, body) => postAs(baseUrl, path, body, adminToken);
+  const district = await post('/api/v1/org-units', { kind: 'district', name: '姑苏区' });
+  const street = await post('/api/v1/org-units', { kind: 'street', name: '平江街道', parentId: district.id });
+  const community = await post('/api/v1/org-units', { kind: 'community', name: '桃花坞社区', parentId: street.id });
   const volunteers = new Array(opts.volunteers);
   await pool(opts.volunteers, 16, async (i) => {
-    volunteers[i] = (await post(baseUrl, '/api/v1/volunteers', {
+    volunteers[i] = (await post('/api/v1/volunteers', {
       homeOrgUnitId: community.id, displayName: `志愿者${i + 1}`, senior: i % 3 === 0,
     })).id;
   });
   const now = Date.now();
   const activities = new Array(opts.activities);
   await pool(opts.activities, 8, async (i) => {
-    activities[i] = (await post(baseUrl, '/api/v1/activities', {
+    activities[i] = (await post('/api/v1/activities', {
       orgUnitId: community.id,
       title: `桃花坞社区环境整治 第${i + 1}场`,
       category: 'environment',
@@ -215,12 +224,25 @@ async function setUpLedger(baseUrl, opts) {
       description: '清理楼道杂物、劝导文明停车',
     })).id;
   });
-  return { orgUnitId: community.id, volunteers, activities };
+  const staffPassword = randomUUID();
+  await post('/api/v1/accounts', { username: 'bench-staff', role: 'staff', orgUnitId: community.id, password: staffPassword });
+  const token = await signIn(baseUrl, 'bench-staff', staffPassword);
+  return { orgUnitId: community.id, volunteers, activities, token };
 }
 
-/** Synthetic ids for the baseline (it stores nothing, only validates shapes). */
-function syntheticIds(opts) {
+async function signIn(baseUrl, username, password) {
+  const res = await fetch(`${baseUrl}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`setup: sign-in as ${username} answered ${res.status}: ${text}`);
+  return JSON.parse(text).token;
+}
+
+/** Synthetic ids for the baselines (they store nothing, only validate shapes), and the baseline's token if it has one. */
+async function syntheticIds(opts, server) {
+  let token = null;
+  if (server.name === 'baseline') token = (await (await fetch(`${server.baseUrl}/bench-token`)).json()).token;
   return {
+    token,
     orgUnitId: randomUUID(),
     volunteers: Array.from({ length: opts.volunteers }, () => randomUUID()),
     activities: Array.from({ length: opts.activities }, () => randomUUID()),
@@ -245,13 +267,14 @@ async function commandCounters(baseUrl) {
 /** Warm-up (discarded) then the measured run; the measured run continues the warm-up's counter (fresh pairs, keys). */
 async function warmAndMeasure(server, ids, opts, name, tag) {
   const make = SCENARIOS[name];
+  const headers = ids.token ? { authorization: `Bearer ${ids.token}` } : {};
   let next = 0;
   if (opts.warmupSeconds > 0) {
-    const warm = make(ids, `${tag}-warm`);
+    const warm = make(ids, `${tag}-warm`, headers);
     await load(server, { seconds: opts.warmupSeconds, connections: opts.connections, requests: warm.requests });
     next = warm.state.next;
   }
-  const scenario = make(ids, tag);
+  const scenario = make(ids, tag, headers);
   scenario.state.next = next;
   process.stderr.write(`  ${server.name}: ${name} for ${opts.seconds} s with ${opts.connections} connections...\n`);
   if (opts.sqliteTiming && server.name === 'haitang') {
@@ -281,6 +304,7 @@ async function run(overrides = {}) {
     if (!SCENARIOS[name]) throw new Error(`Unknown scenario "${name}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
   }
   const env = { LOG_LEVEL: opts.logLevel, HAITANG_LOG_REQUESTS: 'false' };
+  const admin = { username: 'bench-admin', password: randomUUID() };
   const dataDir = makeTempDir('haitang-bench-');
   const servers = [];
   const baseline = {};
@@ -297,7 +321,9 @@ async function run(overrides = {}) {
     const app = await startServer({
       name: 'haitang',
       script: join(DIST, 'apps', 'haitang', 'src', 'main.js'),
-      env: { ...env, HAITANG_DATA_DIR: dataDir, ...(opts.sqliteTiming ? { BENCH_SQLITE_TIMING_OUT: resolve(opts.sqliteTiming) } : {}) },
+      env: {
+        ...env, HAITANG_DATA_DIR: dataDir, HAITANG_ADMIN_USER: admin.username, HAITANG_ADMIN_PASSWORD: admin.password,
+        ...(opts.sqliteTiming ? { BENCH_SQLITE_TIMING_OUT: resolve(opts.sqliteTiming) } : {}) },
       nodeArgs: [
         ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.cpuProfDir)}`] : []),
         ...(opts.sqliteTiming ? ['-r', join(__dirname, 'support', 'sqlite-timing.js')] : []),
@@ -306,12 +332,13 @@ async function run(overrides = {}) {
     servers.push(app);
     const t0 = Date.now();
     process.stderr.write(`  setup: 3 org units, ${opts.volunteers} volunteers, ${opts.activities} activities over HTTP...\n`);
-    const ids = await setUpLedger(app.baseUrl, opts);
+    const ids = await setUpLedger(app.baseUrl, opts, admin);
     setupSeconds = (Date.now() - t0) / 1000;
-    const synthetic = syntheticIds(opts);
+    const synthetic = await syntheticIds(opts, baseServer);
+    const bareIds = await syntheticIds(opts, bareServer);
     const tag = randomUUID().slice(0, 8);
     for (const name of opts.scenarios) {
-      bare[name] = await warmAndMeasure(bareServer, synthetic, opts, name, `${tag}-bare`);
+      bare[name] = await warmAndMeasure(bareServer, bareIds, opts, name, `${tag}-bare`);
       baseline[name] = await warmAndMeasure(baseServer, synthetic, opts, name, `${tag}-base`);
       measured[name] = await warmAndMeasure(app, ids, opts, name, tag);
     }

@@ -27,7 +27,7 @@ describe('crash recovery of the standalone process', () => {
 
   it(`keeps every acknowledged command and projects exactly once across ${KILLS} SIGKILLs under write load`, async () => {
     app = await startHaitang(dir);
-    let api = client(app.baseUrl);
+    let api = client(app.baseUrl, app.token);
     const unit = (await api.post('/org-units', { kind: 'district', name: '姑苏区' })).body.id;
     const volunteers: string[] = [];
     for (let i = 0; i < 10; i++) volunteers.push((await api.post('/volunteers', { homeOrgUnitId: unit, displayName: `志愿者${i}` })).body.id);
@@ -53,7 +53,7 @@ describe('crash recovery of the standalone process', () => {
       stop = true;
       await Promise.all(writers);
       app = await startHaitang(dir);
-      api = client(app.baseUrl);
+      api = client(app.baseUrl, app.token);
       const head = await api.head();
       for (const a of acknowledged) {
         if (a.position > head) throw new Error(`acknowledged position ${a.position} is past the head ${head} after restart ${round}`);

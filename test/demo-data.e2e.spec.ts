@@ -5,6 +5,17 @@ import { join } from 'node:path';
 import { type RecordedEvent, SqliteEventStore } from '@haitang/event-store';
 import { DEMO_UNITS, demoPersonalData } from '../apps/haitang/src/demo/seed-story';
 import { ROOT, requireBuild } from './support/built';
+import { client, type HaitangProcess, signIn, startHaitang } from './support/haitang-process';
+
+const PASSWORD = '[a-z2-9]{4}(?:-[a-z2-9]{4}){3}';
+/** The password printed for an account, in the demo's account list or in a framed notice. */
+function printedPassword(stdout: string, username: string): string {
+  const listed = new RegExp(`^\\s+${username.replace(/[.-]/g, '\\$&')}\\s+(${PASSWORD})\\s`, 'm').exec(stdout);
+  const framed = new RegExp(`username: ${username}\\s+password: (${PASSWORD})`).exec(stdout);
+  const found = listed?.[1] ?? framed?.[1];
+  if (!found) throw new Error(`no password printed for ${username} in:\n${stdout}`);
+  return found;
+}
 
 const CLI = join(ROOT, 'dist', 'apps', 'haitang', 'src', 'cli.js');
 
@@ -54,6 +65,7 @@ describe('cli demo: the seed story as demo data (built code, own process)', () =
   });
 
   let firstHead = 0;
+  const passwords: Record<string, string> = {};
 
   it('loads the units, teams, volunteers, activities and records of the seed story', async () => {
     const run = await cli(['demo'], dir);
@@ -61,6 +73,9 @@ describe('cli demo: the seed story as demo data (built code, own process)', () =
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/org units\s+17/);
     expect(run.stdout).toMatch(/log position\s+\d+/);
+    // The first admin (no HAITANG_ADMIN_USER here) and one account per role, each with a random password printed once.
+    for (const username of ['admin', 'taohuawu-staff', 'gusu-official', 'volunteer-v001']) passwords[username] = printedPassword(run.stdout, username);
+    expect(new Set(Object.values(passwords)).size).toBe(4);
 
     const { events, head } = await readLog(dir);
     firstHead = head;
@@ -132,8 +147,64 @@ describe('cli demo: the seed story as demo data (built code, own process)', () =
     const run = await cli(['demo'], dir);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('nothing new');
+    expect(run.stdout).toMatch(/taohuawu-staff\s+\(created earlier: password unchanged/);
+    expect(run.stdout).not.toMatch(new RegExp(PASSWORD));
     expect(run.stdout).toMatch(new RegExp(`log position\\s+${firstHead}\\b`));
     const { head } = await readLog(dir);
     expect(head).toBe(firstHead);
+  });
+
+  describe('the demo accounts, against the server on the demo data', () => {
+    let app: HaitangProcess;
+    beforeAll(async () => {
+      app = await startHaitang(dir);
+    });
+    afterAll(async () => app?.stop());
+
+    const as = async (username: string, password = passwords[username]) => client(app.baseUrl, await signIn(app.baseUrl, username, password));
+
+    it('each sees its own part of the demo: staff their community, the official the district, the volunteer themselves', async () => {
+      const staff = await as('taohuawu-staff');
+      expect((await staff.get('/sessions/current')).body).toEqual({ username: 'taohuawu-staff', role: 'staff', orgUnitId: 'taohuawu', volunteerId: null, displayName: '桃花坞社区工作人员' });
+      expect((await staff.get('/org-units/taohuawu')).status).toBe(200);
+      expect((await staff.get('/volunteers/v-033/hours')).status).toBe(200);
+      expect((await staff.get('/volunteers/v-001/hours')).status).toBe(403);
+      expect((await staff.get('/org-units/gusu/dashboard?period=2026-10')).status).toBe(403);
+
+      const official = await as('gusu-official');
+      expect((await official.get('/org-units/gusu/dashboard?period=2026-10')).status).toBe(200);
+      expect((await official.get('/volunteers/v-001/records')).status).toBe(200);
+      expect((await official.get('/org-units/xiangcheng')).status).toBe(403);
+      const head = (await (await as('admin')).get('/events?limit=1')).body.head;
+      const write = await official.post('/org-units/gusu/renaming', { name: '姑苏' });
+      expect([write.status, write.body.code]).toEqual([403, 'read-only-role']);
+
+      const volunteer = await as('volunteer-v001');
+      const hours = await volunteer.get('/volunteers/v-001/hours');
+      expect([hours.status, hours.body.volunteerId]).toEqual([200, 'v-001']);
+      expect((await volunteer.get('/volunteers/v-002/hours')).status).toBe(403);
+      expect((await volunteer.get('/org-units/canglang/dashboard')).status).toBe(403);
+      expect((await (await as('admin')).get('/events?limit=1')).body.head).toBe(head);
+    });
+
+    it('create-admin and reset-password print a new password once, also while the server runs', async () => {
+      const created = await cli(['create-admin', 'zhang.wei'], dir);
+      expect(created.code).toBe(0);
+      const first = printedPassword(created.stdout, 'zhang.wei');
+      expect((await (await as('zhang.wei', first)).get('/sessions/current')).body.role).toBe('admin');
+
+      const again = await cli(['create-admin', 'Zhang.Wei'], dir);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('taken');
+
+      const reset = await cli(['reset-password', 'zhang.wei'], dir);
+      expect(reset.code).toBe(0);
+      const second = printedPassword(reset.stdout, 'zhang.wei');
+      expect(second).not.toBe(first);
+      await expect(signIn(app.baseUrl, 'zhang.wei', first)).rejects.toThrow(/401/);
+      expect(await signIn(app.baseUrl, 'zhang.wei', second)).toEqual(expect.any(String));
+
+      expect((await cli(['reset-password', 'nobody'], dir)).code).toBe(1);
+    });
   });
 });

@@ -54,8 +54,8 @@ describe('clock skew in request timestamps', () => {
     beforeNow = clockBefore.now;
     for (let i = 0; i < 2; i++) dirs.push(mkdtempSync(join(tmpdir(), 'haitang-clock-')));
     [before, after] = await Promise.all([startHaitang(dirs[0], clockBefore.env), startHaitang(dirs[1], clockAfter.env)]);
-    api = client(before.baseUrl);
-    apiAfter = client(after.baseUrl);
+    api = client(before.baseUrl, before.token);
+    apiAfter = client(after.baseUrl, after.token);
     for (const [name, a] of [['before', api], ['after', apiAfter]] as const) {
       id[`unit-${name}`] = ok(await a.post('/org-units', { kind: 'district', name: '相城区' }), 'unit').id;
       id[`volunteer-${name}`] = ok(await a.post('/volunteers', { homeOrgUnitId: id[`unit-${name}`], displayName: '赵阿姨' }), 'volunteer').id;

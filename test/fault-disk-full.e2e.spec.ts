@@ -103,7 +103,7 @@ describeWhenMountable('disk full: the data directory on a tiny filesystem', () =
     mounted = true;
     writeFileSync(join(dir, 'filler'), Buffer.alloc(1536 * 1024, 0x5a));
     app = await startHaitang(dir);
-    api = client(app.baseUrl);
+    api = client(app.baseUrl, app.token);
     unit = (await api.post('/org-units', { kind: 'district', name: '姑苏区' }, { 'idempotency-key': 'unit' })).body.id;
     volunteer = (await api.post('/volunteers', { homeOrgUnitId: unit, displayName: '小蜜蜂' }, { 'idempotency-key': 'volunteer' })).body.id;
   });
@@ -207,7 +207,7 @@ describeWhenMountable('disk full: the data directory on a tiny filesystem', () =
     try {
       cpSync(dir, copy, { recursive: true });
       app = await startHaitang(copy);
-      api = client(app.baseUrl);
+      api = client(app.baseUrl, app.token);
       expect(await api.head()).toBe(head);
       expect((await api.get(`/volunteers/${volunteer}/hours?minPosition=${head}`)).status).toBe(200);
       expect((await api.post('/service-records', record('换盘重启后'), { 'idempotency-key': 'after-restart' })).body.position).toBe(head + 1);

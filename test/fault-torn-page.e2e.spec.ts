@@ -135,7 +135,7 @@ const commandIds = (log: LogEvent[]) => log.map((e) => e.metadata.commandId).fil
 async function restartAndVerify(dir: string, kept: Sent[], lost: Sent[]): Promise<HaitangProcess> {
   removeReadModels(dir);
   const app = await startHaitang(dir);
-  const api = client(app.baseUrl);
+  const api = client(app.baseUrl, app.token);
   const head = kept.at(-1)!.position;
   const log = await readLog(api);
   expect(log.map((e) => e.position)).toEqual(Array.from({ length: head }, (_, i) => i + 1));
@@ -198,7 +198,7 @@ describe('a torn last page: SQLite recovery keeps exactly the intact commits', (
     const dir = newDir();
     const app = await start(dir);
     const sent: Sent[] = [];
-    await writeLedger(client(app.baseUrl), 'a', 30, sent);
+    await writeLedger(client(app.baseUrl, app.token), 'a', 30, sent);
     await app.kill();
     const { kept, lost } = tearWal(dir, sent, (_, bytes) => bytes - 1000);
     expect(lost.map((s) => s.key)).toEqual(['a-record-29']); // 1000 bytes fall inside the last frame: the commit frame
@@ -209,13 +209,13 @@ describe('a torn last page: SQLite recovery keeps exactly the intact commits', (
     const dir = newDir();
     let app = await start(dir);
     const before: Sent[] = [];
-    const ids = await writeLedger(client(app.baseUrl), 'b', 12, before);
+    const ids = await writeLedger(client(app.baseUrl, app.token), 'b', 12, before);
     await app.stop();
     expect(existsSync(join(dir, 'events.sqlite-wal'))).toBe(false); // checkpointed into events.sqlite
 
     app = await start(dir);
     const sent: Sent[] = [];
-    await writeLedger(client(app.baseUrl), 'b2', 20, sent, ids);
+    await writeLedger(client(app.baseUrl, app.token), 'b2', 20, sent, ids);
     await app.kill();
     // Tear the commit frame of the 8th-last transaction in the middle of its page; its other frames and the
     // 7 transactions after it are intact on disk, but recovery must stop at the torn frame.

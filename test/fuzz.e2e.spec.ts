@@ -257,7 +257,7 @@ describe('fuzz: the whole HTTP API, generated from its OpenAPI document', () => 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'haitang-fuzz-'));
     app = await startHaitang(dir);
-    api = client(app.baseUrl);
+    api = client(app.baseUrl, app.token);
     port = Number(new URL(app.baseUrl).port);
     const post = async (path: string, body: unknown) => {
       const r = await api.post(path, body);
@@ -423,8 +423,11 @@ describe('fuzz: the whole HTTP API, generated from its OpenAPI document', () => 
   // --------------------------------------------------------- request builders
 
   type Builder = (op: Op) => FuzzRequest;
+  /** Every request is the test admin's unless it brings its own Authorization header (the access rules have their own suite). */
+  const signedIn = (headers: Record<string, string>) =>
+    (Object.keys(headers).some((h) => h.toLowerCase() === 'authorization') ? headers : { authorization: `Bearer ${app.token}`, ...headers });
   const req = (kind: string, op: Op, method: string, path: string, headers: Record<string, string>, body?: Buffer, mustRefuse = false): FuzzRequest =>
-    ({ kind, op: op.key, method, path, headers, body, mustRefuse });
+    ({ kind, op: op.key, method, path, headers: signedIn(headers), body, mustRefuse });
   /** Whether the route validates its body against a DTO (the approval route takes none). */
   const hasDto = (op: Op) => Object.keys(op.body?.properties ?? {}).length > 0;
 
@@ -650,7 +653,7 @@ describe('fuzz: the whole HTTP API, generated from its OpenAPI document', () => 
   const GET_COUNTS: Record<string, number> = { valid: 16, 'junk-query': 12, 'missing-required': 3, 'junk-path-id': 12, 'odd-headers': 10, unicode: 8 };
 
   function rawCases(): FuzzRequest[] {
-    const h = `Host: 127.0.0.1:${port}\r\nConnection: close\r\n`;
+    const h = `Host: 127.0.0.1:${port}\r\nConnection: close\r\nAuthorization: Bearer ${app.token}\r\n`;
     const body = JSON.stringify({ kind: 'district', name: '吴中区' });
     const post = (headers: string, payload: string | Buffer) => Buffer.concat([Buffer.from(`POST /api/v1/org-units HTTP/1.1\r\n${h}${headers}\r\n`, 'utf8'), Buffer.isBuffer(payload) ? payload : Buffer.from(payload, 'utf8')]);
     const jsonPost = (payload: Buffer) => post(`Content-Type: application/json\r\nContent-Length: ${payload.length}\r\n`, payload);

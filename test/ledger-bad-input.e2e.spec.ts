@@ -30,7 +30,7 @@ describe('standalone ledger: bad input is refused with problem+json and changes 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'haitang-bad-'));
     app = await startHaitang(dir);
-    api = client(app.baseUrl);
+    api = client(app.baseUrl, app.token);
     const post = async (path: string, body: unknown) => {
       const r = await api.post(path, body);
       if (r.status >= 300) throw new Error(`setup ${path}: ${r.status} ${JSON.stringify(r.body)}`);

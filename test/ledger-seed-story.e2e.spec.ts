@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { client, type HaitangProcess, startHaitang } from './support/haitang-process';
+import { client, type HaitangProcess, startHaitang, TEST_ADMIN } from './support/haitang-process';
 
 const MIN = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -19,7 +19,7 @@ describe('standalone ledger: the seed story over HTTP', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'haitang-e2e-'));
     app = await startHaitang(dir);
-    api = client(app.baseUrl);
+    api = client(app.baseUrl, app.token);
   });
   afterAll(async () => {
     await app?.stop();
@@ -132,7 +132,7 @@ describe('standalone ledger: the seed story over HTTP', () => {
     const history = (await api.get(`/streams/record-${ids.yuRecord}`)).body.events;
     expect(history.map((e: { type: string }) => e.type)).toEqual(['ServiceRecorded.v1', 'ServiceAmended.v1']);
     expect(history[1].data).toMatchObject({ previousMinutes: 80, minutes: 90, reason: '签退时手机没电，按负责人确认改为 90 分钟' });
-    expect(history[1].metadata).toMatchObject({ actor: { id: 'standalone-operator', role: 'admin' }, commandId: `seed-${key}` });
+    expect(history[1].metadata).toMatchObject({ actor: { id: TEST_ADMIN.username, role: 'admin', orgUnitId: null }, commandId: `seed-${key}` });
     expect(history[1].metadata.eventId).toBe(history[1].eventId);
   });
 
@@ -203,7 +203,7 @@ describe('standalone ledger: the seed story over HTTP', () => {
     const before = await api.get('/events?limit=1000');
     await app.stop();
     app = await startHaitang(dir);
-    api = client(app.baseUrl);
+    api = client(app.baseUrl, app.token);
     const after = await api.get('/events?limit=1000');
     expect(after.body.head).toBe(before.body.head);
     expect(after.body.events).toEqual(before.body.events);

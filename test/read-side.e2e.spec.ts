@@ -34,12 +34,12 @@ describe('read side over HTTP: dashboards, district reports, CSV and Excel', () 
   /** GET that waits for everything posted so far to be projected (read-your-writes). */
   const get = (path: string) => api.get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${position}`);
   const raw = (path: string, headers: Record<string, string> = {}) =>
-    fetch(`${app.baseUrl}/api/v1${path}${path.includes('?') ? '&' : '?'}minPosition=${position}`, { headers });
+    fetch(`${app.baseUrl}/api/v1${path}${path.includes("?") ? "&" : "?"}minPosition=${position}`, { headers: { authorization: `Bearer ${app.token}`, ...headers } });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'haitang-read-side-'));
     app = await startHaitang(dir);
-    api = client(app.baseUrl);
+    api = client(app.baseUrl, app.token);
 
     ids.D = (await post('/org-units', { kind: 'district', name: '测试区' })).id;
     ids.S1 = (await post('/org-units', { kind: 'street', name: '甲街道', parentId: ids.D })).id;
@@ -309,7 +309,7 @@ describe('read side over HTTP: dashboards, district reports, CSV and Excel', () 
     await app.stop();
     for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `readmodels.sqlite${suffix}`), { force: true });
     app = await startHaitang(dir);
-    api = client(app.baseUrl);
+    api = client(app.baseUrl, app.token);
     const after = (await get(`/org-units/${ids.D}/report?${RANGE}&groupBy=group`)).body;
     expect({ ...after, projectedPosition: 0 }).toEqual({ ...before, projectedPosition: 0 });
     expect({ ...(await get(`/org-units/${ids.D}/dashboard?period=2025-03`)).body, projectedPosition: 0 }).toEqual({ ...dashboard, projectedPosition: 0 });

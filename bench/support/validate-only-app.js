@@ -9,6 +9,11 @@
  * x-correlation-id onSend hook. Each measured route has a POST endpoint that
  * ONLY validates the compiled DTO class of that route and answers {ok:true},
  * with the same status code as the real route. No command bus, no event store.
+ * Like the real app it signs callers in: a global guard verifies the bearer
+ * token with the same TokenVerifier (EdDSA, verified tokens remembered until
+ * they expire) and answers 401 otherwise; GET /bench-token hands out a staff
+ * token. What it does not do is the scope check (a read-model lookup of the
+ * target's unit): that is part of what the real app is measured doing.
  *
  * So "measured / baseline" is the share of the framework's validate-and-answer
  * throughput that survives the command pipeline (idempotency, load, decide, durable append).
@@ -29,6 +34,29 @@ const { validationPipe } = require(join(DIST, 'apps/ledger/src/http/validation.j
 const { ParseIdPipe } = require(join(DIST, 'apps/ledger/src/http/ids.js'));
 const { correlationIdOf } = require(join(DIST, 'apps/ledger/src/http/correlation.js'));
 const { ProblemDetailsFilter, sendProblem } = require(join(DIST, 'apps/ledger/src/http/problem-details.filter.js'));
+const { problem, ProblemException } = require(join(DIST, 'apps/ledger/src/http/problem.js'));
+const { bearerToken, LocalTokens, setPrincipal, TokenVerifier } = require(join(DIST, 'libs/auth/src'));
+const { createPublicKey, generateKeyPairSync } = require('node:crypto');
+
+const signingKey = generateKeyPairSync('ed25519').privateKey;
+const tokens = new LocalTokens({ privateKey: signingKey, publicKey: createPublicKey(signingKey), source: 'env' }, 3600);
+const verifier = new TokenVerifier(tokens, null);
+
+/** The authentication part of the real app's access guard: a verified bearer token or 401. */
+class BearerGuard {
+  async canActivate(context) {
+    const request = context.switchToHttp().getRequest();
+    if (request.url === '/health' || request.url === '/bench-token') return true;
+    try {
+      const token = bearerToken(request.headers.authorization);
+      if (token === undefined) throw new Error('no token');
+      setPrincipal(request.raw, await verifier.verify(token));
+      return true;
+    } catch {
+      throw new ProblemException(problem(401, 'token-invalid', 'sign in'), { 'www-authenticate': 'Bearer' });
+    }
+  }
+}
 
 /**
  * Applies Nest decorators without decorator syntax: a POST route whose body is
@@ -59,10 +87,12 @@ Controller()(ValidateOnlyController);
 
 class HealthController {
   health() { return { status: 'ok' }; }
+  benchToken() { return tokens.issue({ username: 'bench-staff', role: 'staff', orgUnitId: 'bench', volunteerId: null, displayName: 'bench' }); }
 }
 {
   const descriptor = Object.getOwnPropertyDescriptor(HealthController.prototype, 'health');
   Get('health')(HealthController.prototype, 'health', descriptor);
+  Get('bench-token')(HealthController.prototype, 'benchToken', Object.getOwnPropertyDescriptor(HealthController.prototype, 'benchToken'));
   Controller()(HealthController);
 }
 
@@ -89,7 +119,8 @@ async function main() {
   const app = await NestFactory.create(ValidateOnlyModule, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  app.setGlobalPrefix('api/v1', { exclude: ['health'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'bench-token'] });
+  app.useGlobalGuards(new BearerGuard());
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   const fastify = app.getHttpAdapter().getInstance();

@@ -14,8 +14,13 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The admin every test process is started with (HAITANG_ADMIN_USER / HAITANG_ADMIN_PASSWORD). */
+export const TEST_ADMIN = { username: 'test-admin', password: 'test-admin-password' } as const;
+
 export interface HaitangProcess {
   readonly baseUrl: string;
+  /** A bearer token of the test admin, signed in once the process answers. */
+  readonly token: string;
   readonly child: ChildProcess;
   output(): string;
   /** Graceful stop (SIGTERM) */
@@ -24,12 +29,28 @@ export interface HaitangProcess {
   kill(): Promise<void>;
 }
 
-/** Starts the built standalone app (`node dist/apps/haitang/src/main.js`) and waits until /health answers. */
+/** Signs in over HTTP; throws unless the answer is a token. */
+export async function signIn(baseUrl: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/v1/sessions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+  });
+  const body = await response.json() as { token?: string };
+  if (response.status !== 201 || typeof body.token !== 'string') throw new Error(`sign-in as ${username}: ${response.status} ${JSON.stringify(body)}`);
+  return body.token;
+}
+
+/**
+ * Starts the built standalone app (`node dist/apps/haitang/src/main.js`), waits
+ * until /health answers, and signs in as the test admin.
+ */
 export async function startHaitang(dataDir: string, env: Record<string, string> = {}): Promise<HaitangProcess> {
   requireBuild();
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'haitang', 'src', 'main.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HAITANG_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env, PORT: String(port), HOST: '127.0.0.1', HAITANG_DATA_DIR: dataDir, LOG_LEVEL: 'warn',
+      HAITANG_ADMIN_USER: TEST_ADMIN.username, HAITANG_ADMIN_PASSWORD: TEST_ADMIN.password, ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -51,8 +72,16 @@ export async function startHaitang(dataDir: string, env: Record<string, string> 
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  let token: string;
+  try {
+    token = await signIn(baseUrl, TEST_ADMIN.username, TEST_ADMIN.password);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\n${output}`);
+  }
   return {
     baseUrl,
+    token,
     child,
     output: () => output,
     async stop() {
@@ -72,10 +101,11 @@ export interface Answer<T = any> {
   body: T;
 }
 
-/** A tiny JSON client over real HTTP. */
-export function client(baseUrl: string) {
+/** A tiny JSON client over real HTTP, sending `Authorization: Bearer <token>` when given a token. */
+export function client(baseUrl: string, token?: string) {
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
-    const init: RequestInit = { method, headers: { ...headers } };
+    const init: RequestInit = { method, headers: { ...auth, ...headers } };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { ROOT, requireBuild } from '../support/built';
 import { chromiumInstalled, contrastRatio, DESKTOP, launchChromium, PHONE, screenshotBoth } from '../support/browser';
-import { type HaitangProcess, startHaitang } from '../support/haitang-process';
+import { type HaitangProcess, signIn as tokenFor, startHaitang, TEST_ADMIN } from '../support/haitang-process';
 
 /**
  * The web console in a real browser (Debian's chromium, headless) against the
@@ -18,7 +18,6 @@ import { type HaitangProcess, startHaitang } from '../support/haitang-process';
  * desktop size are saved (see test/support/browser.ts).
  */
 
-const ADMIN = { username: 'test-admin', password: 'Test-admin-password-7f3a' };
 const SHANGHAI_MS = 8 * 3600_000;
 const shanghaiDay = (ms: number) => new Date(ms + SHANGHAI_MS).toISOString().slice(0, 10);
 const shanghaiClock = (ms: number) => new Date(ms + SHANGHAI_MS).toISOString().slice(11, 16);
@@ -53,14 +52,6 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null };
-  }
-
-  async function tokenOf(username: string, password: string): Promise<string> {
-    const response = await fetch(`${app.baseUrl}/api/v1/sessions`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
-    });
-    expect(response.status).toBe(201);
-    return ((await response.json()) as { token: string }).token;
   }
 
   const head = async (): Promise<number> => (await api<{ head: number }>('admin', 'GET', '/events?limit=1')).body.head;
@@ -113,16 +104,17 @@ browserSuite('web console in chromium (built app, demo data)', () => {
   beforeAll(async () => {
     requireBuild();
     dir = mkdtempSync(join(tmpdir(), 'haitang-web-'));
-    const env = { HAITANG_ADMIN_USER: ADMIN.username, HAITANG_ADMIN_PASSWORD: ADMIN.password };
+    // The demo data and its accounts, loaded as `npm run demo` does (with the admin the test process starts with).
+    const env = { HAITANG_ADMIN_USER: TEST_ADMIN.username, HAITANG_ADMIN_PASSWORD: TEST_ADMIN.password };
     const output = execFileSync(process.execPath, [join(ROOT, 'dist', 'apps', 'haitang', 'src', 'cli.js'), 'demo'], {
       env: { ...process.env, ...env, HAITANG_DATA_DIR: dir, LOG_LEVEL: 'warn' }, encoding: 'utf8',
     });
     for (const match of output.matchAll(/^\s+(taohuawu-staff|gusu-official|volunteer-v001)\s+(\S+)\s/gm)) passwords[match[1]] = match[2];
     expect(Object.keys(passwords).sort()).toEqual(['gusu-official', 'taohuawu-staff', 'volunteer-v001']);
-    app = await startHaitang(dir, env);
-    tokens.admin = await tokenOf(ADMIN.username, ADMIN.password);
-    tokens.staff = await tokenOf('taohuawu-staff', passwords['taohuawu-staff']);
-    tokens.official = await tokenOf('gusu-official', passwords['gusu-official']);
+    app = await startHaitang(dir);
+    tokens.admin = app.token;
+    tokens.staff = await tokenFor(app.baseUrl, 'taohuawu-staff', passwords['taohuawu-staff']);
+    tokens.official = await tokenFor(app.baseUrl, 'gusu-official', passwords['gusu-official']);
     // The staff member gives 俞阿姨 (v-033, 桃花坞社区) an account for her phone.
     const created = await api<{ password: string }>('staff', 'POST', '/accounts', { username: 'yu-ayi', role: 'volunteer', volunteerId: 'v-033', displayName: '俞阿姨' });
     expect(created.status).toBe(201);

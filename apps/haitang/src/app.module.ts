@@ -6,6 +6,8 @@ import type { HaitangConfig } from './config';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { ReadModelsModule } from './infrastructure/read-models.module';
 import { ReportingModule } from '@haitang/reporting';
+import { AccessModule } from './access/access.module';
+import { AccountsModule } from './accounts/accounts.module';
 import { HealthController } from './observability/health.controller';
 import { MetricsController } from './observability/metrics.controller';
 
@@ -29,6 +31,8 @@ export class HaitangModule {
         InfrastructureModule.forRoot(config),
         TerminusModule,
         ReadModelsModule.forRoot(config),
+        AccountsModule.forRoot(config),
+        AccessModule,
         LedgerModule,
         ReportingModule,
       ],

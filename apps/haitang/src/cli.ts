@@ -7,9 +7,12 @@ import { EVENT_STORE, type EventStore, SqliteEventStore } from '@haitang/event-s
 import { ALL_PROJECTIONS, rebuildReadModels } from '@haitang/read-store';
 import { dataFile, loadConfig } from './config';
 import { formatSummary, loadDemo } from './demo/load-demo';
+import { ACCOUNT_STORE, AccountExistsError, type AccountStore, generatePassword, hashPassword, newAccount, normalizeUsername, SqliteAccountStore } from '@haitang/auth';
+import { ensureFirstAdmin, printOnce } from './accounts/first-admin';
+import { createDemoAccounts, formatDemoAccounts } from './demo/demo-accounts';
 import { seedStory } from './demo/seed-story';
 
-const USAGE = `Usage: node dist/apps/haitang/src/cli.js <command>      (or: npm run demo, npm run rebuild)
+const USAGE = `Usage: node dist/apps/haitang/src/cli.js <command>      (or: npm run demo, npm run rebuild, npm run admin -- <command>)
 
 Commands:
   demo    Load the demo data of the seed story into HAITANG_DATA_DIR (default ./data):
@@ -17,6 +20,12 @@ Commands:
           先锋骑行队, 小蜜蜂 and 银发老党员 teams, about 40 volunteers, and activities
           and service records from August to November 2026.
           Every demo command has a fixed id, so running it again adds nothing.
+          Also creates one demo account per role (staff of 桃花坞社区, official of
+          姑苏区, volunteer v-001) and prints their random passwords once.
+  create-admin <username>
+          Create an administrator account with a random password, printed once.
+  reset-password <username>
+          Give an existing account a new random password, printed once.
   rebuild Rebuild every read model (hours, dashboards, reports) from the event log:
           replays the log into fresh tables with a progress bar, then swaps them in
           in one step. A running Haitang keeps answering meanwhile and continues
@@ -60,8 +69,43 @@ async function demo(): Promise<void> {
   try {
     const summary = await loadDemo(app.get(CommandGateway), app.get<symbol, EventStore>(EVENT_STORE), seedStory());
     console.log(formatSummary(summary, config.dataDir));
+    const accounts = app.get<symbol, AccountStore>(ACCOUNT_STORE);
+    await ensureFirstAdmin(accounts, config.auth);
+    console.log(formatDemoAccounts(await createDemoAccounts(accounts)));
   } finally {
     await app.close();
+  }
+}
+
+/** create-admin / reset-password: works on the accounts file alone, also while Haitang runs. */
+async function administer(command: 'create-admin' | 'reset-password', username: string): Promise<number> {
+  const config = loadConfig();
+  const store = new SqliteAccountStore(dataFile(config, 'accounts.sqlite'));
+  try {
+    if (command === 'create-admin') {
+      const { account, generatedPassword } = await newAccount({ username, role: 'admin', displayName: '管理员' }, 'cli');
+      try {
+        await store.create(account);
+      } catch (error) {
+        if (error instanceof AccountExistsError) {
+          process.stderr.write(`The username "${account.username}" is taken. To give it a new password: reset-password ${account.username}\n`);
+          return 1;
+        }
+        throw error;
+      }
+      printOnce('海棠 Haitang: administrator account created', [`username: ${account.username}`, `password: ${generatedPassword}`, '', 'This password is shown only this once.']);
+      return 0;
+    }
+    const name = normalizeUsername(username);
+    const password = generatePassword();
+    if (!(await store.setPasswordHash(name, await hashPassword(password)))) {
+      process.stderr.write(`No account "${name}" in ${config.dataDir}.\n`);
+      return 1;
+    }
+    printOnce('海棠 Haitang: new password', [`username: ${name}`, `password: ${password}`, '', 'This password is shown only this once; the old one no longer works', '(tokens signed in with it stay valid until they expire).']);
+    return 0;
+  } finally {
+    await store.close();
   }
 }
 
@@ -70,6 +114,9 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
     return 0;
+  }
+  if ((command === 'create-admin' || command === 'reset-password') && rest.length === 1) {
+    return administer(command, rest[0]);
   }
   if (command === 'rebuild' && rest.length === 0) {
     await rebuild();

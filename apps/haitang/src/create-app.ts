@@ -11,6 +11,8 @@ import {
 import { serveWebConsole } from '@haitang/reporting';
 import { HaitangModule } from './app.module';
 import type { HaitangConfig } from './config';
+import { RouteTable } from './access/route-table';
+import { API_PREFIX, UNPREFIXED_ROUTES } from './http-prefix';
 
 /** Builds the standalone Haitang application (not yet listening). */
 export async function createHaitangApp(config: HaitangConfig): Promise<NestFastifyApplication> {
@@ -34,11 +36,17 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
   const app = await NestFactory.create<NestFastifyApplication>(HaitangModule.forRoot(config), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Every route Fastify registers from here on (Nest's at init, the API docs below), for the route table.
+  const routes: { method: string; url: string }[] = [];
+  fastify.addHook('onRoute', (route) => {
+    for (const method of ([] as string[]).concat(route.method)) routes.push({ method, url: route.url });
+  });
+  app.get(RouteTable).recordFastifyRoutes(routes);
   // Commands take JSON only (Fastify's own parser): anything else is answered 415, not half-parsed.
   // An empty JSON body (a bodiless POST such as an approval) counts as no body.
   fastify.removeContentTypeParser(['text/plain']);
@@ -67,6 +75,7 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
     .setTitle('Haitang 海棠 volunteer service ledger')
     .setDescription('Commands append immutable events; every error is RFC 9457 problem+json. Send an Idempotency-Key with every POST.')
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The token answered by POST /api/v1/sessions' })
     .build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   if (!(await serveWebConsole(app, config.webDir))) {

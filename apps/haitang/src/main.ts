@@ -1,10 +1,13 @@
 import { Logger } from 'nestjs-pino';
+import { ACCOUNT_STORE, type AccountStore } from '@haitang/auth';
+import { ensureFirstAdmin } from './accounts/first-admin';
 import { createHaitangApp } from './create-app';
 import { loadConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createHaitangApp(config);
+  await ensureFirstAdmin(app.get<symbol, AccountStore>(ACCOUNT_STORE), config.auth);
   await app.listen({ port: config.port, host: config.host });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;

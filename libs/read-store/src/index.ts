@@ -8,6 +8,8 @@ export * from './projections/records.projection';
 export * from './projections/org-units.projection';
 export * from './projections/activities.projection';
 export * from './projections/all-projections';
+export * from './projections/stream-owners.projection';
+export * from './queries/scope.query';
 export * from './queries/volunteer-hours.query';
 export * from './queries/calendar';
 export * from './queries/hours';

@@ -4,12 +4,14 @@ import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { PROJECTION_PROGRESS, type ProjectorThread } from '@haitang/read-store';
+import { Public } from '@haitang/auth';
 
 /**
  * GET /health: 200 when the ledger can read its log and the read models are
  * being updated; 503 (with the same details) when either is not.
  */
 @ApiTags('operations')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

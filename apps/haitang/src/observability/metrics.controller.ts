@@ -1,10 +1,12 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { collectDefaultMetrics, register } from 'prom-client';
+import { Public } from '@haitang/auth';
 
 collectDefaultMetrics({ prefix: 'haitang_' });
 
 @ApiTags('operations')
+@Public()
 @Controller('metrics')
 export class MetricsController {
   @Get()

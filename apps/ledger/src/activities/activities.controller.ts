@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, activity, body, orgUnit, param } from '@haitang/auth';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ActivityCommand } from '@haitang/domain';
@@ -11,6 +12,7 @@ import {
 } from './activity.dto';
 
 @ApiTags('activities')
+@ApiBearerAuth()
 @Controller('activities')
 export class ActivitiesController {
   constructor(private readonly gateway: CommandGateway) {}
@@ -20,6 +22,7 @@ export class ActivitiesController {
   }
 
   @Post()
+  @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('orgUnitId'))] })
   @ApiOperation({ summary: 'Plan an activity' })
   async plan(@Body() dto: PlanActivityDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const outcome = await this.gateway.execute(new ActivityCommandMessage({ type: 'PlanActivity', activityId: randomUUID(), ...dto }, this.gateway.contextOf(req)));
@@ -27,42 +30,49 @@ export class ActivitiesController {
   }
 
   @Post(':id/rescheduling') @HttpCode(200)
+  @Access({ action: 'write', roles: ['staff'], scope: [activity(param('id'))] })
   @ApiOperation({ summary: 'Move an activity to another time (before anyone checked in)' })
   reschedule(@Param('id', ParseIdPipe) id: string, @Body() dto: RescheduleActivityDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(req, reply, { type: 'RescheduleActivity', activityId: id, ...dto });
   }
 
   @Post(':id/cancellation') @HttpCode(200)
+  @Access({ action: 'write', roles: ['staff'], scope: [activity(param('id'))] })
   @ApiOperation({ summary: 'Cancel an activity (no hours can be recorded for it)' })
   cancel(@Param('id', ParseIdPipe) id: string, @Body() dto: CancelActivityDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(req, reply, { type: 'CancelActivity', activityId: id, reason: dto.reason });
   }
 
   @Post(':id/enrollments') @HttpCode(200)
+  @Access({ action: 'write', roles: ['staff'], scope: [activity(param('id'))] })
   @ApiOperation({ summary: 'Enroll a volunteer' })
   enroll(@Param('id', ParseIdPipe) id: string, @Body() dto: VolunteerRefDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(req, reply, { type: 'EnrollVolunteer', activityId: id, volunteerId: dto.volunteerId });
   }
 
   @Post(':id/withdrawals') @HttpCode(200)
+  @Access({ action: 'write', roles: ['staff'], scope: [activity(param('id'))] })
   @ApiOperation({ summary: 'Withdraw an enrollment (before check-in)' })
   withdraw(@Param('id', ParseIdPipe) id: string, @Body() dto: WithdrawDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(req, reply, { type: 'WithdrawEnrollment', activityId: id, volunteerId: dto.volunteerId, reason: dto.reason });
   }
 
   @Post(':id/check-ins') @HttpCode(200)
+  @Access({ action: 'write', roles: ['staff'], scope: [activity(param('id'))] })
   @ApiOperation({ summary: 'Check a volunteer in (walk-ins are enrolled on the spot)' })
   checkIn(@Param('id', ParseIdPipe) id: string, @Body() dto: AttendanceDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(req, reply, { type: 'CheckIn', activityId: id, volunteerId: dto.volunteerId, at: dto.at });
   }
 
   @Post(':id/check-outs') @HttpCode(200)
+  @Access({ action: 'write', roles: ['staff'], scope: [activity(param('id'))] })
   @ApiOperation({ summary: 'Check a volunteer out' })
   checkOut(@Param('id', ParseIdPipe) id: string, @Body() dto: AttendanceDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(req, reply, { type: 'CheckOut', activityId: id, volunteerId: dto.volunteerId, at: dto.at });
   }
 
   @Post(':id/completion') @HttpCode(200)
+  @Access({ action: 'write', roles: ['staff'], scope: [activity(param('id'))] })
   @ApiOperation({ summary: 'Complete an activity: credits attendees with approved service records' })
   complete(@Param('id', ParseIdPipe) id: string, @Body() dto: CompleteActivityDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(req, reply, { type: 'CompleteActivity', activityId: id, beneficiaries: dto.beneficiaries });

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, activity, param } from '@haitang/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { activityDecider, activityStream, EARLY_CHECK_IN_MINUTES, MINUTE_MS } from '@haitang/domain';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
@@ -26,6 +27,7 @@ const CODE_REFUSALS: Record<CheckInCodeProblem, { code: string; message: string 
  * Codes are not stored: the signature is the proof.
  */
 @ApiTags('activities')
+@ApiBearerAuth()
 @Controller('activities')
 export class CheckInCodesController {
   constructor(
@@ -35,6 +37,7 @@ export class CheckInCodesController {
   ) {}
 
   @Post(':id/check-in-codes') @HttpCode(200)
+  @Access({ action: 'write', roles: ['staff'], scope: [activity(param('id'))] })
   @ApiOperation({ summary: 'A signed check-in code for the activity (shown as a QR code), valid from one hour before the start until the end' })
   async issue(@Param('id', ParseIdPipe) id: string, @Body() dto: IssueCheckInCodeDto) {
     const { state } = await this.runner.load(activityDecider, activityStream(id));
@@ -57,6 +60,8 @@ export class CheckInCodesController {
   }
 
   @Post(':id/self-check-ins') @HttpCode(200)
+  // Any activity (a walk-in from another community is welcome); only ever for the signed-in volunteer.
+  @Access({ action: 'write', roles: ['volunteer'], scope: 'caller' })
   @ApiOperation({ summary: 'A signed-in volunteer checks themselves in with the code from the QR code' })
   async selfCheckIn(@Param('id', ParseIdPipe) id: string, @Body() dto: SelfCheckInDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const volunteerId = signedInVolunteer(req);

@@ -3,7 +3,7 @@ import { type Command, CommandBus } from '@nestjs/cqrs';
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import type { Actor } from '@haitang/domain';
+import { actorOf, principalOf } from '@haitang/auth';
 import { type CommandReceipt, DuplicateCommandError, EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { correlationIdOf } from '../http/correlation';
 import { problem, ProblemException } from '../http/problem';
@@ -11,9 +11,6 @@ import type { CommandContext, CommandOutcome } from './command-context';
 import { commandsCounter } from './command-metrics';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
-
-/** Until sign-in exists (issue 5) every command is made by the standalone operator. */
-export const STANDALONE_OPERATOR: Actor = { id: 'standalone-operator', role: 'admin', orgUnitId: null };
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -39,7 +36,11 @@ export class CommandGateway {
     @InjectPinoLogger('commands') private readonly logger: PinoLogger,
   ) {}
 
-  contextOf(request: FastifyRequest, actor: Actor = STANDALONE_OPERATOR): CommandContext {
+  /** The command context of a request; its actor is the caller the access guard verified. */
+  contextOf(request: FastifyRequest): CommandContext {
+    const principal = principalOf(request.raw);
+    if (!principal) throw new ProblemException(problem(401, 'token-missing', '请先登录。(Sign in first.)'));
+    const actor = actorOf(principal);
     const key = request.headers['idempotency-key'];
     if (key !== undefined && (typeof key !== 'string' || !KEY_PATTERN.test(key))) {
       throw new ProblemException(problem(400, 'bad-idempotency-key', 'Idempotency-Key 应为 1 到 200 个可见字符。(Idempotency-Key must be 1–200 visible ASCII characters.)'));

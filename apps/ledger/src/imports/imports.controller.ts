@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, body, inScope, orgUnit, principalOf, SCOPE_DIRECTORY, type ScopeDirectory } from '@haitang/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
 import { DecisionRunner } from '../command-pipeline/decision-runner';
@@ -36,14 +37,26 @@ async function rowsOf(dto: ImportFileDto): Promise<ImportRow[]> {
  * at once or none (idempotent with its Idempotency-Key).
  */
 @ApiTags('service records')
+@ApiBearerAuth()
 @Controller('service-records/imports')
 export class ImportsController {
-  constructor(private readonly gateway: CommandGateway, private readonly runner: DecisionRunner) {}
+  constructor(
+    private readonly gateway: CommandGateway,
+    private readonly runner: DecisionRunner,
+    @Inject(SCOPE_DIRECTORY) private readonly scopes: ScopeDirectory,
+  ) {}
+
+  /** Whether the caller may record service for a unit a row names (a sheet may name units other than the one chosen). */
+  private mayRecordFor(req: FastifyRequest): (orgUnitId: string) => boolean {
+    const principal = principalOf(req.raw);
+    return (orgUnitId) => !!principal && inScope(principal, { orgUnitId, volunteerId: null }, (ancestor, unit) => this.scopes.isWithin(ancestor, unit));
+  }
 
   @Post('preview') @HttpCode(200)
+  @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('orgUnitId'))] })
   @ApiOperation({ summary: 'Check a spreadsheet of past records row by row (nothing is recorded)' })
-  async preview(@Body() dto: ImportFileDto) {
-    const { rows } = await checkImportRows(this.runner.load, await rowsOf(dto), new Date(), () => true);
+  async preview(@Body() dto: ImportFileDto, @Req() req: FastifyRequest) {
+    const { rows } = await checkImportRows(this.runner.load, await rowsOf(dto), new Date(), this.mayRecordFor(req));
     const valid = rows.filter((r) => r.errors.length === 0);
     return {
       fileName: dto.fileName,
@@ -57,11 +70,12 @@ export class ImportsController {
   }
 
   @Post()
+  @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('orgUnitId'))] })
   @ApiOperation({ summary: 'Record every row of a spreadsheet of past records, all or nothing' })
   async commit(@Body() dto: ImportFileDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const context = this.gateway.contextOf(req);
     const rows = await rowsOf(dto);
-    const outcome = await this.gateway.execute(new ImportRecordsMessage({ type: 'ImportRecords', fileName: dto.fileName, rows, mayRecordFor: () => true }, context));
+    const outcome = await this.gateway.execute(new ImportRecordsMessage({ type: 'ImportRecords', fileName: dto.fileName, rows, mayRecordFor: this.mayRecordFor(req) }, context));
     void reply.status(201);
     return answer(reply, outcome);
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Access, param, stream } from '@haitang/auth';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@haitang/event-store';
@@ -24,11 +25,13 @@ const view = (e: RecordedEvent) => ({
 
 /** The ordered log, for audit: nothing is edited or deleted, so this is the whole history. */
 @ApiTags('audit log')
+@ApiBearerAuth()
 @Controller()
 export class EventLogController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Get('events')
+  @Access({ action: 'read', roles: [], scope: 'caller' })
   @ApiOperation({ summary: 'The ordered event log after a position' })
   async events(@Query() query: EventLogQuery) {
     const after = query.after ?? 0;
@@ -39,6 +42,7 @@ export class EventLogController {
   }
 
   @Get('streams/:streamId')
+  @Access({ action: 'read', roles: ['official', 'staff', 'volunteer'], scope: [stream(param('streamId'))] })
   @ApiOperation({ summary: 'One stream’s events, e.g. activity-<id> or record-<id>' })
   async stream(@Param('streamId') streamId: string) {
     const events = STREAM_PATTERN.test(streamId) ? await this.store.readStream(streamId) : [];

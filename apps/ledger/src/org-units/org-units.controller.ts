@@ -1,5 +1,6 @@
 import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, body, orgUnit, param } from '@haitang/auth';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
@@ -8,11 +9,13 @@ import { ParseIdPipe } from '../http/ids';
 import { RegisterOrgUnitDto, RenameOrgUnitDto } from './org-unit.dto';
 
 @ApiTags('org units')
+@ApiBearerAuth()
 @Controller('org-units')
 export class OrgUnitsController {
   constructor(private readonly gateway: CommandGateway) {}
 
   @Post()
+  @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('parentId'))] })
   @ApiOperation({ summary: 'Register a district, street, town or community' })
   async register(@Body() dto: RegisterOrgUnitDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const outcome = await this.gateway.execute(new OrgUnitCommandMessage(
@@ -23,6 +26,7 @@ export class OrgUnitsController {
   }
 
   @Post(':id/renaming')
+  @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(param('id'))] })
   @ApiOperation({ summary: 'Rename an org unit' })
   async rename(@Param('id', ParseIdPipe) id: string, @Body() dto: RenameOrgUnitDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const outcome = await this.gateway.execute(new OrgUnitCommandMessage({ type: 'RenameOrgUnit', orgUnitId: id, name: dto.name }, this.gateway.contextOf(req)));

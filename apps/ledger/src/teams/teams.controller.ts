@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, body, orgUnit, param, team } from '@haitang/auth';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
@@ -8,11 +9,13 @@ import { ParseIdPipe } from '../http/ids';
 import { FormTeamDto, LeaveTeamDto, TeamMemberDto } from './team.dto';
 
 @ApiTags('teams')
+@ApiBearerAuth()
 @Controller('teams')
 export class TeamsController {
   constructor(private readonly gateway: CommandGateway) {}
 
   @Post()
+  @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('orgUnitId'))] })
   @ApiOperation({ summary: 'Form a team (志愿服务队, 党建联盟, 先锋骑行队, 红引擎)' })
   async form(@Body() dto: FormTeamDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const outcome = await this.gateway.execute(new TeamCommandMessage({ type: 'FormTeam', teamId: randomUUID(), ...dto }, this.gateway.contextOf(req)));
@@ -20,6 +23,7 @@ export class TeamsController {
   }
 
   @Post(':id/members')
+  @Access({ action: 'write', roles: ['staff'], scope: [team(param('id'))] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Add a volunteer to a team' })
   async join(@Param('id', ParseIdPipe) id: string, @Body() dto: TeamMemberDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -27,6 +31,7 @@ export class TeamsController {
   }
 
   @Post(':id/members/:volunteerId/leaving')
+  @Access({ action: 'write', roles: ['staff'], scope: [team(param('id'))] })
   @HttpCode(200)
   @ApiOperation({ summary: 'A volunteer leaves a team' })
   async leave(

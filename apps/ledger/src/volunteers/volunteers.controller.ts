@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, body, orgUnit, param, volunteer } from '@haitang/auth';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
@@ -8,11 +9,13 @@ import { ParseIdPipe } from '../http/ids';
 import { EraseVolunteerDto, RegisterVolunteerDto } from './volunteer.dto';
 
 @ApiTags('volunteers')
+@ApiBearerAuth()
 @Controller('volunteers')
 export class VolunteersController {
   constructor(private readonly gateway: CommandGateway) {}
 
   @Post()
+  @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('homeOrgUnitId'))] })
   @ApiOperation({ summary: 'Register a volunteer' })
   async register(@Body() dto: RegisterVolunteerDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { realName, phone, idNumber, ...attributes } = dto;
@@ -24,6 +27,7 @@ export class VolunteersController {
   }
 
   @Delete(':id/personal-data')
+  @Access({ action: 'write', roles: ['staff'], scope: [volunteer(param('id'))] })
   @ApiOperation({ summary: 'Erase a volunteer’s personal data (destroys the key; hours stay)' })
   async erase(@Param('id', ParseIdPipe) id: string, @Body() dto: EraseVolunteerDto = {}, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return answer(reply, await this.gateway.execute(new VolunteerCommandMessage(

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, activity, orgUnit, param, query as fromQuery } from '@haitang/auth';
 import type Database from 'better-sqlite3';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { isCalendarDate, shanghaiDate } from '@haitang/domain';
@@ -11,6 +12,7 @@ import { ActivitiesQuery } from './activity-queries.dto';
 
 /** Activities as the read models see them: lists by unit, period and status; one activity with its roster. */
 @ApiTags('activities')
+@ApiBearerAuth()
 @Controller('activities')
 export class ActivityViewsController {
   constructor(
@@ -20,6 +22,7 @@ export class ActivityViewsController {
   ) {}
 
   @Get()
+  @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(fromQuery('orgUnitId'))] })
   @ApiOperation({ summary: 'Activities, newest first, by unit (its whole subtree), start day and status (planned, completed, cancelled, overdue)' })
   async list(@Query() query: ActivitiesQuery) {
     for (const field of ['from', 'to'] as const) {
@@ -43,6 +46,7 @@ export class ActivityViewsController {
   }
 
   @Get(':id')
+  @Access({ action: 'read', roles: ['official', 'staff'], scope: [activity(param('id'))] })
   @ApiOperation({ summary: 'One activity: roster, attendance, missed check-outs, status, overdue, credited minutes and its records' })
   async view(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);

@@ -1,11 +1,12 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Inject, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Access, orgUnit, param, type Principal, principalOf } from '@haitang/auth';
 import type Database from 'better-sqlite3';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { shanghaiDate } from '@haitang/domain';
 import {
-  allOrgUnits, checkDayRange, FigureCache, orgUnitDashboard, type OrgUnitDashboard, type OrgUnitReport, orgUnitExists, orgUnitReport, orgUnitView, PROJECTION_PROGRESS,
+  allOrgUnits, checkDayRange, isWithinOrgUnit, type OrgUnitSummary, streamOwner, FigureCache, orgUnitDashboard, type OrgUnitDashboard, type OrgUnitReport, orgUnitExists, orgUnitReport, orgUnitView, PROJECTION_PROGRESS,
   type ProjectionProgress, READ_MODELS, shanghaiPeriod,
 } from '@haitang/read-store';
 import { ParseIdPipe } from '@haitang/ledger';
@@ -19,6 +20,7 @@ import { checkQuery, orgUnitNotFound } from './query-checks';
 
 /** The hierarchy, a unit's monthly dashboard and its reports (JSON, CSV, Excel), from the read models. */
 @ApiTags('org units')
+@ApiBearerAuth()
 @Controller('org-units')
 export class OrgUnitReportsController {
   /** Reports are reused while their unit's figures over their months are unchanged (exact, see FigureCache). */
@@ -32,13 +34,30 @@ export class OrgUnitReportsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every org unit, parents before children' })
-  async list(@Query() query: ConsistencyQuery) {
+  @Access({ action: 'read', roles: ['official', 'staff', 'volunteer'], scope: 'caller' })
+  @ApiOperation({ summary: 'The org units the caller may see (all for an admin, their subtree for officials and staff), parents before children' })
+  async list(@Query() query: ConsistencyQuery, @Req() req: FastifyRequest) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    return { orgUnits: allOrgUnits(this.db), projectedPosition: this.runner.position };
+    return { orgUnits: this.visibleUnits(principalOf(req.raw)!), projectedPosition: this.runner.position };
+  }
+
+  /**
+   * The units a caller may see: all for an admin, the subtree of their unit for
+   * officials and staff, and for a volunteer their home unit with the units
+   * above it (where a self-report may be sent).
+   */
+  private visibleUnits(caller: Principal): OrgUnitSummary[] {
+    const units = allOrgUnits(this.db);
+    if (caller.role === 'admin') return units;
+    if (caller.role === 'volunteer') {
+      const home = caller.volunteerId === null ? null : streamOwner(this.db, `volunteer-${caller.volunteerId}`)?.orgUnitId ?? null;
+      return home === null ? [] : units.filter((u) => isWithinOrgUnit(this.db, u.orgUnitId, home));
+    }
+    return caller.orgUnitId === null ? [] : units.filter((u) => isWithinOrgUnit(this.db, caller.orgUnitId!, u.orgUnitId));
   }
 
   @Get(':id')
+  @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(param('id'))] })
   @ApiOperation({ summary: 'A unit with its path from the district and its children' })
   async unit(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);
@@ -48,6 +67,7 @@ export class OrgUnitReportsController {
   }
 
   @Get(':id/dashboard')
+  @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(param('id'))] })
   @ApiOperation({ summary: 'A month of the unit and everything under it: activities, minutes, volunteers, groups, top 10, overdue activities' })
   async dashboard(@Param('id', ParseIdPipe) id: string, @Query() query: DashboardQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     await caughtUp(this.runner, query.minPosition, this.log);
@@ -63,6 +83,7 @@ export class OrgUnitReportsController {
   }
 
   @Get(':id/report')
+  @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(param('id'))] })
   @ApiProduces(MEDIA_TYPES.json, MEDIA_TYPES.csv, MEDIA_TYPES.xlsx)
   @ApiOperation({ summary: 'Minutes, activities and volunteers of the unit’s subtree over days, by child, category, month or group (Accept: text/csv for CSV)' })
   report(@Param('id', ParseIdPipe) id: string, @Query() query: ReportQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -71,6 +92,7 @@ export class OrgUnitReportsController {
   }
 
   @Get(':id/report.csv')
+  @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(param('id'))] })
   @ApiProduces(MEDIA_TYPES.csv)
   @ApiOperation({ summary: 'The report as CSV (UTF-8 with BOM, opens in Excel)' })
   reportCsv(@Param('id', ParseIdPipe) id: string, @Query() query: ReportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -78,6 +100,7 @@ export class OrgUnitReportsController {
   }
 
   @Get(':id/report.xlsx')
+  @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(param('id'))] })
   @ApiProduces(MEDIA_TYPES.xlsx)
   @ApiOperation({ summary: 'The report as an Excel workbook' })
   reportXlsx(@Param('id', ParseIdPipe) id: string, @Query() query: ReportQuery, @Res({ passthrough: true }) reply: FastifyReply) {

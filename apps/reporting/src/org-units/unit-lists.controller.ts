@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, orgUnit, param } from '@haitang/auth';
 import type Database from 'better-sqlite3';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { orgUnitExists, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, unitRecords, unitVolunteers } from '@haitang/read-store';
@@ -10,6 +11,7 @@ import { UnitRecordsQuery, UnitVolunteersQuery } from './unit-lists.dto';
 
 /** What a community's staff work through: its volunteers, and its records (the approval queue). */
 @ApiTags('org units')
+@ApiBearerAuth()
 @Controller('org-units')
 export class UnitListsController {
   constructor(
@@ -19,6 +21,7 @@ export class UnitListsController {
   ) {}
 
   @Get(':id/volunteers')
+  @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(param('id'))] })
   @ApiOperation({ summary: 'Volunteers whose home is the unit or a unit under it, by name, with their approved hours' })
   async volunteers(@Param('id', ParseIdPipe) id: string, @Query() query: UnitVolunteersQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);
@@ -29,6 +32,7 @@ export class UnitListsController {
   }
 
   @Get(':id/service-records')
+  @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(param('id'))] })
   @ApiOperation({ summary: 'Service records organised by the unit or a unit under it, newest first (status=pending: the approval queue)' })
   async records(@Param('id', ParseIdPipe) id: string, @Query() query: UnitRecordsQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, param, volunteer } from '@haitang/auth';
 import type Database from 'better-sqlite3';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { PROJECTION_PROGRESS, READ_MODELS, type ProjectionProgress, volunteerHours, volunteerRecords } from '@haitang/read-store';
@@ -10,6 +11,7 @@ import { STAR_THRESHOLDS } from '../reporting.tokens';
 const notFound = () => new ProblemException(problem(404, 'volunteer-not-found', '找不到该志愿者。(Volunteer not found.)'));
 
 @ApiTags('volunteers')
+@ApiBearerAuth()
 @Controller('volunteers')
 export class VolunteerHoursController {
   constructor(
@@ -20,6 +22,7 @@ export class VolunteerHoursController {
   ) {}
 
   @Get(':id/hours')
+  @Access({ action: 'read', roles: ['official', 'staff', 'volunteer'], scope: [volunteer(param('id'))] })
   @ApiOperation({ summary: 'Approved and pending minutes, by category and year, star level and the way to the next star' })
   async hours(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);
@@ -29,6 +32,7 @@ export class VolunteerHoursController {
   }
 
   @Get(':id/records')
+  @Access({ action: 'read', roles: ['official', 'staff', 'volunteer'], scope: [volunteer(param('id'))] })
   @ApiOperation({ summary: 'Every service record of the volunteer with its status and full history of corrections' })
   async records(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);

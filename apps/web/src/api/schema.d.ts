@@ -36,6 +36,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with username and password: answers a short-lived bearer token and the account */
+        post: operations["SessionsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account of the bearer token */
+        get: operations["SessionsController_current"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts bound to a unit’s subtree or to its volunteers (every account for an admin without orgUnitId) */
+        get: operations["AccountsController_list"];
+        put?: never;
+        /** Create an account bound to a unit (official, staff) or a volunteer; answers a generated password once */
+        post: operations["AccountsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your own password (the current one is required) */
+        post: operations["AccountsController_changeOwn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{username}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give an account a new random password (answered once): staff for accounts of their subtree, admin for any */
+        post: operations["AccountsController_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/access/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every route with who may call it (admin only): the table the access guard enforces */
+        get: operations["AccessRoutesController_routes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/org-units": {
         parameters: {
             query?: never;
@@ -43,7 +146,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every org unit, parents before children */
+        /** The org units the caller may see (all for an admin, their subtree for officials and staff), parents before children */
         get: operations["OrgUnitReportsController_list"];
         put?: never;
         /** Register a district, street, town or community */
@@ -671,6 +774,37 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        SignInDto: {
+            /** @example taohuawu-staff */
+            username: string;
+            /** @example k7mp-x9qa-4tzh-w2ne */
+            password: string;
+        };
+        CreateAccountDto: {
+            /**
+             * @description 2–64 of a-z 0-9 . _ - @ (stored in lower case; the actor id in the log)
+             * @example wang.li
+             */
+            username: string;
+            /**
+             * @description admin: everything (admin only); official: reads its unit’s subtree; staff: reads and writes it; volunteer: its own data
+             * @enum {string}
+             */
+            role: "admin" | "official" | "staff" | "volunteer";
+            /** @description For official and staff: the unit they work for */
+            orgUnitId?: string;
+            /** @description For volunteer: the volunteer it belongs to */
+            volunteerId?: string;
+            /** @example 王丽（桃花坞社区） */
+            displayName?: string;
+            /** @description At least 10 characters; when absent a random one is made and answered once */
+            password?: string;
+        };
+        ChangePasswordDto: {
+            currentPassword: string;
+            /** @description At least 10 characters */
+            newPassword: string;
+        };
         RegisterOrgUnitDto: {
             /**
              * @example community
@@ -872,6 +1006,142 @@ export interface operations {
         };
     };
     MetricsController_metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SessionsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SessionsController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccountsController_list: {
+        parameters: {
+            query?: {
+                /** @description Accounts of this unit’s subtree (required unless admin) */
+                orgUnitId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccountsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAccountDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccountsController_changeOwn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccountsController_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccessRoutesController_routes: {
         parameters: {
             query?: never;
             header?: never;

@@ -51,7 +51,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [session, signOut]);
 
   const signIn = useCallback(async (username: string, password: string) => {
-    const next = await read<Session>(api.POST('/api/v1/sessions' as never, { body: { username, password } } as never));
+    const next = await read<Session>(api.POST('/api/v1/sessions', { body: { username, password } }));
     localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
     useToken(next.token, signOut);
     setSession(next);

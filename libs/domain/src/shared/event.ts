@@ -15,6 +15,8 @@ export interface Actor {
   readonly id: string;
   readonly role: Role;
   readonly orgUnitId: string | null;
+  /** For a volunteer acting for themselves (a self-report): who. */
+  readonly volunteerId?: string;
 }
 
 /** Metadata stored with every event (DESIGN §3). */

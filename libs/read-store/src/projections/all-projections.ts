@@ -3,10 +3,11 @@ import { activitiesProjection } from './activities.projection';
 import { figureChangesProjection } from './figure-changes.projection';
 import { orgUnitsProjection } from './org-units.projection';
 import { recordsProjection } from './records.projection';
+import { streamOwnersProjection } from './stream-owners.projection';
 
 /** Every projection of the read store, in the order they are applied. */
 export const ALL_PROJECTIONS: readonly SqliteProjection[] = [
-  recordsProjection, orgUnitsProjection, activitiesProjection,
+  recordsProjection, orgUnitsProjection, activitiesProjection, streamOwnersProjection,
   // Last: it reads what the others wrote in the same transaction.
   figureChangesProjection,
 ];

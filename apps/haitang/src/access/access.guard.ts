@@ -1,0 +1,77 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import {
+  ACCESS_RULE, type AccessRule, AuthenticationError, bearerToken, IdentityProviderUnavailable, inScope, isPublic, type Principal,
+  roleRefusal, SCOPE_DIRECTORY, type ScopeDirectory, setPrincipal, TokenVerifier, type TargetSpec,
+} from '@haitang/auth';
+import {
+  identityProviderUnavailable, outOfScope, readOnlyRole, roleNotPermitted, signInRequired, unauthenticated, undeclaredRoute,
+} from './refusals';
+
+/** The value a target spec points at; undefined when absent (null counts as absent). */
+function targetValue(request: FastifyRequest, spec: TargetSpec): unknown {
+  const source = spec.in === 'param' ? request.params : spec.in === 'query' ? request.query : request.body;
+  if (source === null || typeof source !== 'object' || !Object.prototype.hasOwnProperty.call(source, spec.name)) return undefined;
+  const value = (source as Record<string, unknown>)[spec.name];
+  return value === null ? undefined : value;
+}
+
+/**
+ * The global guard: every route must declare its access rule (@Public or
+ * @Access). For a non-public route it verifies the bearer token (401 when
+ * missing or not accepted), checks the caller's role against the rule (403),
+ * and locates each target the rule names in the read models: it must lie in
+ * the caller's scope (403, the same answer for a foreign id and an unknown one).
+ * It runs before validation and before the handler, so a refused request
+ * changes nothing.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly logger = new Logger('access');
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenVerifier,
+    @Inject(SCOPE_DIRECTORY) private readonly scopes: ScopeDirectory,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (!rule) {
+      this.logger.error(`${request.method} ${request.routeOptions.url} declares no access rule: refused`);
+      throw undeclaredRoute();
+    }
+    if (isPublic(rule)) return true;
+    const principal = await this.authenticate(request);
+    setPrincipal(request.raw, principal);
+    const refusal = roleRefusal(principal, rule);
+    if (refusal === 'role') throw roleNotPermitted();
+    if (refusal === 'read-only') throw readOnlyRole();
+    if (principal.role === 'admin' || rule.scope === 'caller') return true;
+    for (const spec of rule.scope) {
+      const value = targetValue(request, spec);
+      if (value === undefined && spec.optional) continue;
+      // A required target that is missing (e.g. a list of every unit) is the whole ledger: admin only.
+      const location = typeof value === 'string' ? await this.scopes.locate(spec.kind, value) : null;
+      if (!inScope(principal, location, (ancestor, unit) => this.scopes.isWithin(ancestor, unit))) throw outOfScope();
+    }
+    return true;
+  }
+
+  private async authenticate(request: FastifyRequest): Promise<Principal> {
+    try {
+      const token = bearerToken(request.headers.authorization);
+      if (token === undefined) throw signInRequired();
+      return await this.tokens.verify(token);
+    } catch (error) {
+      if (error instanceof AuthenticationError) throw unauthenticated(error);
+      if (error instanceof IdentityProviderUnavailable) {
+        this.logger.warn(error.message);
+        throw identityProviderUnavailable(error);
+      }
+      throw error;
+    }
+  }
+}

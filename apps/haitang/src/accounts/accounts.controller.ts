@@ -1,0 +1,106 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type Database from 'better-sqlite3';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  Access, account, ACCOUNT_STORE, AccountExistsError, AccountRequestInvalid, type AccountStore, accountView, body, generatePassword,
+  hashPassword, newAccount, orgUnit, param, passwordProblem, principalOf, query, SCOPE_DIRECTORY, type ScopeDirectory, volunteer,
+} from '@haitang/auth';
+import { problem, ProblemException } from '@haitang/ledger';
+import { READ_MODELS, subtreeOrgUnitIds, volunteerIdsUnder } from '@haitang/read-store';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { roleNotPermitted } from '../access/refusals';
+import { AccountsQuery, ChangePasswordDto, CreateAccountDto } from './account.dto';
+import { SignIn } from './sign-in';
+
+const invalid = (field: string, message: string) => new ProblemException(problem(422, `${field}-invalid`, message, [{ field, message }]));
+
+/**
+ * Sign-in accounts: an admin creates any; staff create official, staff and
+ * volunteer accounts within their unit's subtree and reset their passwords.
+ * Everyone may change their own password. A generated password is answered
+ * once and never stored in clear.
+ */
+@ApiTags('sign-in')
+@ApiBearerAuth()
+@Controller('accounts')
+export class AccountsController {
+  constructor(
+    @Inject(ACCOUNT_STORE) private readonly accounts: AccountStore,
+    @Inject(SCOPE_DIRECTORY) private readonly scopes: ScopeDirectory,
+    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(SignIn) private readonly signIn: SignIn,
+    @InjectPinoLogger('accounts') private readonly logger: PinoLogger,
+  ) {}
+
+  @Post()
+  @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('orgUnitId'), { optional: true }), volunteer(body('volunteerId'), { optional: true })] })
+  @ApiOperation({ summary: 'Create an account bound to a unit (official, staff) or a volunteer; answers a generated password once' })
+  async create(@Body() dto: CreateAccountDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const caller = principalOf(req.raw)!;
+    if (dto.role === 'admin' && caller.role !== 'admin') throw roleNotPermitted();
+    // Staff reach here only for a unit or volunteer in their scope, which therefore exists; check for admins.
+    if (dto.orgUnitId !== undefined && !(await this.scopes.locate('org-unit', dto.orgUnitId))) {
+      throw invalid('orgUnitId', '找不到该单位。(No such org unit.)');
+    }
+    if (dto.volunteerId !== undefined && !(await this.scopes.locate('volunteer', dto.volunteerId))) {
+      throw invalid('volunteerId', '找不到该志愿者。(No such volunteer.)');
+    }
+    try {
+      const made = await newAccount(dto, caller.username);
+      await this.accounts.create(made.account);
+      this.logger.info({ actor: caller.username, username: made.account.username, role: made.account.role }, 'account created');
+      void reply.status(201).header('location', `/api/v1/accounts/${made.account.username}`);
+      return { account: accountView(made.account), ...(made.generatedPassword ? { password: made.generatedPassword } : {}) };
+    } catch (error) {
+      if (error instanceof AccountRequestInvalid) throw invalid(error.field, error.message);
+      if (error instanceof AccountExistsError) throw new ProblemException(problem(409, 'username-taken', '该用户名已被使用。(This username is taken.)'));
+      throw error;
+    }
+  }
+
+  @Get()
+  @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(query('orgUnitId'))] })
+  @ApiOperation({ summary: 'Accounts bound to a unit’s subtree or to its volunteers (every account for an admin without orgUnitId)' })
+  async list(@Query() q: AccountsQuery) {
+    const found = q.orgUnitId === undefined ? await this.accounts.list()
+      : await this.accounts.list({ orgUnitIds: subtreeOrgUnitIds(this.db, q.orgUnitId), volunteerIds: volunteerIdsUnder(this.db, q.orgUnitId) });
+    return { orgUnitId: q.orgUnitId ?? null, accounts: found.map((a) => ({ ...accountView(a), createdAt: a.createdAt, createdBy: a.createdBy })) };
+  }
+
+  @Post('me/password')
+  @HttpCode(200)
+  @Access({ action: 'self', roles: ['official', 'staff', 'volunteer'], scope: 'caller' })
+  @ApiOperation({ summary: 'Change your own password (the current one is required)' })
+  async changeOwn(@Body() dto: ChangePasswordDto, @Req() req: FastifyRequest) {
+    const caller = principalOf(req.raw)!;
+    if (caller.source !== 'local') {
+      throw new ProblemException(problem(409, 'not-a-local-account', '该账号由统一身份认证管理，请在那里修改密码。(This identity is managed by the identity provider.)'));
+    }
+    const weak = passwordProblem(dto.newPassword);
+    if (weak) throw invalid('newPassword', weak);
+    try {
+      await this.signIn.check(caller.username, dto.currentPassword);
+    } catch {
+      throw invalid('currentPassword', '当前密码不正确。(The current password is wrong.)');
+    }
+    await this.accounts.setPasswordHash(caller.username, await hashPassword(dto.newPassword));
+    this.logger.info({ actor: caller.username }, 'password changed');
+    return { username: caller.username, changed: true };
+  }
+
+  @Post(':username/password-reset')
+  @HttpCode(200)
+  @Access({ action: 'write', roles: ['staff'], scope: [account(param('username'))] })
+  @ApiOperation({ summary: 'Give an account a new random password (answered once): staff for accounts of their subtree, admin for any' })
+  async reset(@Param('username') username: string, @Req() req: FastifyRequest) {
+    const caller = principalOf(req.raw)!;
+    const password = generatePassword();
+    const name = username.toLowerCase();
+    if (!(await this.accounts.setPasswordHash(name, await hashPassword(password)))) {
+      throw new ProblemException(problem(404, 'account-not-found', '找不到该账号。(No such account.)'));
+    }
+    this.logger.info({ actor: caller.username, username: name }, 'password reset');
+    return { username: name, password };
+  }
+}

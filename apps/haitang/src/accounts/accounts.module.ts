@@ -1,0 +1,49 @@
+import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  ACCOUNT_STORE, type AccountStore, loadSigningKey, LocalTokens, OidcTokens, SqliteAccountStore, TokenVerifier,
+} from '@haitang/auth';
+import { dataFile, type HaitangConfig } from '../config';
+import { AccountsController } from './accounts.controller';
+import { SessionsController } from './sessions.controller';
+import { SignIn } from './sign-in';
+
+/**
+ * Accounts and tokens: the account store (accounts.sqlite in the data
+ * directory), the token signing key (HAITANG_TOKEN_KEY or token-signing.key),
+ * the verifier of bearer tokens (ours, and the identity provider's when
+ * OIDC_ISSUER is set), sign-in and account routes.
+ */
+@Global()
+@Module({})
+export class AccountsModule implements OnApplicationShutdown {
+  constructor(@Inject(ACCOUNT_STORE) private readonly accounts: AccountStore) {}
+
+  static forRoot(config: HaitangConfig): DynamicModule {
+    return {
+      module: AccountsModule,
+      controllers: [SessionsController, AccountsController],
+      providers: [
+        { provide: ACCOUNT_STORE, useFactory: () => new SqliteAccountStore(dataFile(config, 'accounts.sqlite')) },
+        {
+          provide: LocalTokens,
+          useFactory: () => {
+            const key = loadSigningKey(process.env, dataFile(config, 'token-signing.key'));
+            if (key.source === 'new-file') new Logger('sign-in').log(`Created the token signing key ${dataFile(config, 'token-signing.key')}.`);
+            return new LocalTokens(key, config.auth.tokenTtlSeconds);
+          },
+        },
+        {
+          provide: TokenVerifier,
+          inject: [LocalTokens],
+          useFactory: (local: LocalTokens) => new TokenVerifier(local, config.auth.oidc ? new OidcTokens(config.auth.oidc) : null),
+        },
+        SignIn,
+      ],
+      exports: [ACCOUNT_STORE, LocalTokens, TokenVerifier, SignIn],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.accounts.close();
+  }
+}

@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ACCOUNT_STORE, type AccountStore, type AccountView, accountView, AuthenticationError, generatePassword, hashPassword, LocalTokens,
+  normalizeUsername, verifyPassword,
+} from '@haitang/auth';
+
+/**
+ * Checks a username and password and issues a token. An unknown username costs
+ * the same argon2 work as a wrong password, so timing does not tell which
+ * usernames exist; both are answered alike.
+ */
+@Injectable()
+export class SignIn {
+  private decoy: Promise<string> | null = null;
+
+  constructor(
+    @Inject(ACCOUNT_STORE) private readonly accounts: AccountStore,
+    private readonly tokens: LocalTokens,
+  ) {}
+
+  async check(username: string, password: string): Promise<AccountView> {
+    const account = await this.accounts.find(normalizeUsername(username));
+    this.decoy ??= hashPassword(generatePassword());
+    const ok = await verifyPassword(account?.passwordHash ?? await this.decoy, password);
+    if (!account || !ok) throw new AuthenticationError('invalid-credentials', '用户名或密码不正确。(Wrong username or password.)');
+    return accountView(account);
+  }
+
+  async signIn(username: string, password: string): Promise<{ token: string; expiresAt: string; account: AccountView }> {
+    const account = await this.check(username, password);
+    return { ...(await this.tokens.issue(account)), account };
+  }
+}

@@ -1,0 +1,28 @@
+import type { Account, AccountRole } from './account';
+
+/**
+ * Where accounts live. Small on purpose: the standalone SQLite file today, a
+ * PostgreSQL table tomorrow; one contract suite (libs/auth/test) for both.
+ */
+export interface AccountStore {
+  /** Throws AccountExistsError when the username is taken. */
+  create(account: Account): Promise<void>;
+  find(username: string): Promise<Account | null>;
+  /** Accounts bound to any of these units or volunteers (all accounts when no filter), by username. */
+  list(filter?: { orgUnitIds?: readonly string[]; volunteerIds?: readonly string[] }): Promise<Account[]>;
+  countByRole(role: AccountRole): Promise<number>;
+  /** False when there is no such account. */
+  setPasswordHash(username: string, passwordHash: string): Promise<boolean>;
+  /** Removes the accounts bound to a volunteer (erasure); answers how many. */
+  removeVolunteerAccounts(volunteerId: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const ACCOUNT_STORE = Symbol('AccountStore');
+
+export class AccountExistsError extends Error {
+  override readonly name = 'AccountExistsError';
+  constructor(readonly username: string) {
+    super(`The username "${username}" is taken.`);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Who may sign in: an account bound to a role and to what that role covers.
+ * admin: everything; official: reads its org unit's subtree; staff: reads and
+ * writes its org unit's subtree; volunteer: one volunteer's own data.
+ */
+export const ROLES = ['admin', 'official', 'staff', 'volunteer'] as const;
+export type AccountRole = (typeof ROLES)[number];
+
+export interface Account {
+  /** Lower-case, unique and never changed: it is the actor id in the log. */
+  readonly username: string;
+  readonly role: AccountRole;
+  /** The unit an official or staff member works for (null for admin and volunteer). */
+  readonly orgUnitId: string | null;
+  /** The volunteer a volunteer account belongs to (null otherwise). */
+  readonly volunteerId: string | null;
+  readonly displayName: string;
+  /** argon2id, PHC string format. */
+  readonly passwordHash: string;
+  readonly createdAt: string;
+  /** Who created it (a username, or `setup`/`demo`/`cli`). */
+  readonly createdBy: string;
+}
+
+/** What clients see of an account (never the hash). */
+export interface AccountView {
+  readonly username: string;
+  readonly role: AccountRole;
+  readonly orgUnitId: string | null;
+  readonly volunteerId: string | null;
+  readonly displayName: string;
+}
+
+export const accountView = (a: Pick<Account, keyof AccountView>): AccountView => ({
+  username: a.username, role: a.role, orgUnitId: a.orgUnitId, volunteerId: a.volunteerId, displayName: a.displayName,
+});
+
+/** Letters, digits and . _ - @, 2–64 characters; compared without case. */
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._@-]{1,63}$/;
+
+export const normalizeUsername = (username: string) => username.trim().toLowerCase();
+
+export const isRole = (value: unknown): value is AccountRole => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+
+export const usernameProblem = (username: string): string | null => USERNAME_PATTERN.test(username) ? null
+  : '用户名只能包含小写字母、数字和 . _ - @，长度 2–64。(username: 2–64 of a-z 0-9 . _ - @.)';
+
+/** Why a role cannot be bound as asked (null when it can): the binding rules, in one place. */
+export function bindingProblem(a: Pick<Account, 'role' | 'orgUnitId' | 'volunteerId'>): string | null {
+  switch (a.role) {
+    case 'admin':
+      return a.orgUnitId === null && a.volunteerId === null ? null : '管理员账号不绑定单位或志愿者。(An admin account is bound to nothing.)';
+    case 'official':
+    case 'staff':
+      return a.orgUnitId !== null && a.volunteerId === null ? null : '工作人员和领导账号必须绑定一个单位。(Staff and official accounts are bound to one org unit.)';
+    case 'volunteer':
+      return a.volunteerId !== null && a.orgUnitId === null ? null : '志愿者账号必须绑定一名志愿者。(A volunteer account is bound to one volunteer.)';
+  }
+}

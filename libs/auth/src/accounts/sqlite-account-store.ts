@@ -1,0 +1,77 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Account, AccountRole } from './account';
+import { AccountExistsError, type AccountStore } from './account-store.port';
+
+interface Row {
+  username: string; role: AccountRole; org_unit_id: string | null; volunteer_id: string | null; display_name: string;
+  password_hash: string; created_at: string; created_by: string;
+}
+
+const toAccount = (r: Row): Account => ({
+  username: r.username, role: r.role, orgUnitId: r.org_unit_id, volunteerId: r.volunteer_id, displayName: r.display_name,
+  passwordHash: r.password_hash, createdAt: r.created_at, createdBy: r.created_by,
+});
+
+/**
+ * Accounts in their own SQLite file (accounts.sqlite in the data directory).
+ * `secure_delete` overwrites removed rows, so an erased volunteer's account
+ * leaves no readable bytes behind.
+ */
+export class SqliteAccountStore implements AccountStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('secure_delete = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS accounts (
+      username TEXT PRIMARY KEY, role TEXT NOT NULL, org_unit_id TEXT, volunteer_id TEXT, display_name TEXT NOT NULL,
+      password_hash TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS accounts_by_unit ON accounts (org_unit_id) WHERE org_unit_id IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS accounts_by_volunteer ON accounts (volunteer_id) WHERE volunteer_id IS NOT NULL;`);
+  }
+
+  async create(a: Account): Promise<void> {
+    const inserted = this.db.prepare('INSERT OR IGNORE INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(a.username, a.role, a.orgUnitId, a.volunteerId, a.displayName, a.passwordHash, a.createdAt, a.createdBy);
+    if (inserted.changes === 0) throw new AccountExistsError(a.username);
+  }
+
+  async find(username: string): Promise<Account | null> {
+    const row = this.db.prepare('SELECT * FROM accounts WHERE username = ?').get(username) as Row | undefined;
+    return row ? toAccount(row) : null;
+  }
+
+  async list(filter: { orgUnitIds?: readonly string[]; volunteerIds?: readonly string[] } = {}): Promise<Account[]> {
+    if (!filter.orgUnitIds && !filter.volunteerIds) {
+      return (this.db.prepare('SELECT * FROM accounts ORDER BY username').all() as Row[]).map(toAccount);
+    }
+    return (this.db.prepare(`SELECT * FROM accounts
+      WHERE org_unit_id IN (SELECT value FROM json_each(?)) OR volunteer_id IN (SELECT value FROM json_each(?)) ORDER BY username`)
+      .all(JSON.stringify(filter.orgUnitIds ?? []), JSON.stringify(filter.volunteerIds ?? [])) as Row[]).map(toAccount);
+  }
+
+  async countByRole(role: AccountRole): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM accounts WHERE role = ?').get(role) as { n: number }).n;
+  }
+
+  async setPasswordHash(username: string, passwordHash: string): Promise<boolean> {
+    return this.db.prepare('UPDATE accounts SET password_hash = ? WHERE username = ?').run(passwordHash, username).changes > 0;
+  }
+
+  async removeVolunteerAccounts(volunteerId: string): Promise<number> {
+    const removed = this.db.prepare('DELETE FROM accounts WHERE volunteer_id = ?').run(volunteerId).changes;
+    if (removed > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,10 @@
+/** A request whose credentials are missing or not accepted: answered 401. */
+export class AuthenticationError extends Error {
+  override readonly name = 'AuthenticationError';
+  constructor(
+    readonly code: 'token-missing' | 'token-invalid' | 'token-expired' | 'token-unknown-issuer' | 'token-without-role' | 'invalid-credentials',
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,17 @@
+import type { Actor } from '@haitang/domain';
+import type { AccountView } from '../accounts/account';
+
+/** Who is calling, as proven by a verified token. */
+export interface Principal extends AccountView {
+  /** `local`: a token this Haitang signed; `oidc`: a token of the identity provider at OIDC_ISSUER. */
+  readonly source: 'local' | 'oidc';
+  /** When the token stops being accepted (ms since the epoch). */
+  readonly expiresAt: number;
+}
+
+/** The actor recorded in the metadata of every event the principal causes. */
+export function actorOf(p: Principal): Actor {
+  return p.role === 'volunteer' && p.volunteerId !== null
+    ? { id: p.username, role: p.role, orgUnitId: null, volunteerId: p.volunteerId }
+    : { id: p.username, role: p.role, orgUnitId: p.orgUnitId };
+}

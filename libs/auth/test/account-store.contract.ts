@@ -1,0 +1,73 @@
+import type { Account, AccountStore } from '../src';
+
+// Errors are matched by name, so the suite also runs against adapters loaded from elsewhere (e.g. the build).
+
+export interface AccountStoreFixture {
+  store: AccountStore;
+  /** Closes the store and opens the same storage again (to prove durability). */
+  reopen(): Promise<AccountStore>;
+  cleanup(): Promise<void>;
+}
+
+const anAccount = (username: string, over: Partial<Account> = {}): Account => ({
+  username, role: 'staff', orgUnitId: 'taohuawu', volunteerId: null, displayName: '王丽', passwordHash: `$argon2id$fake$${username}`,
+  createdAt: '2026-11-20T01:00:00.000Z', createdBy: 'setup', ...over,
+});
+
+/** The contract every AccountStore adapter must pass, unchanged. `makeFixture` gives a fresh, empty store. */
+export function accountStoreContract(adapter: string, makeFixture: () => Promise<AccountStoreFixture>): void {
+  describe(`AccountStore contract: ${adapter}`, () => {
+    let fixture: AccountStoreFixture;
+    let store: AccountStore;
+    beforeEach(async () => {
+      fixture = await makeFixture();
+      store = fixture.store;
+    });
+    afterEach(async () => fixture.cleanup());
+
+    it('stores an account and finds it by username, after a reopen too', async () => {
+      const account = anAccount('wang.li');
+      await store.create(account);
+      expect(await store.find('wang.li')).toEqual(account);
+      store = await fixture.reopen();
+      expect(await store.find('wang.li')).toEqual(account);
+      expect(await store.find('nobody')).toBeNull();
+    });
+
+    it('refuses a taken username and keeps the first account', async () => {
+      await store.create(anAccount('wang.li'));
+      await expect(store.create(anAccount('wang.li', { role: 'admin', orgUnitId: null }))).rejects.toMatchObject({ name: 'AccountExistsError', username: 'wang.li' });
+      expect((await store.find('wang.li'))?.role).toBe('staff');
+    });
+
+    it('lists all accounts, or those bound to given units or volunteers, by username', async () => {
+      await store.create(anAccount('c-staff', { orgUnitId: 'c' }));
+      await store.create(anAccount('a-staff', { orgUnitId: 'a' }));
+      await store.create(anAccount('b-official', { role: 'official', orgUnitId: 'b' }));
+      await store.create(anAccount('v1', { role: 'volunteer', orgUnitId: null, volunteerId: 'v-1' }));
+      await store.create(anAccount('root', { role: 'admin', orgUnitId: null }));
+      expect((await store.list()).map((a) => a.username)).toEqual(['a-staff', 'b-official', 'c-staff', 'root', 'v1']);
+      expect((await store.list({ orgUnitIds: ['a', 'b'] })).map((a) => a.username)).toEqual(['a-staff', 'b-official']);
+      expect((await store.list({ orgUnitIds: ['c'], volunteerIds: ['v-1'] })).map((a) => a.username)).toEqual(['c-staff', 'v1']);
+      expect(await store.list({ orgUnitIds: [], volunteerIds: [] })).toEqual([]);
+      expect(await store.countByRole('admin')).toBe(1);
+      expect(await store.countByRole('staff')).toBe(2);
+    });
+
+    it('replaces a password hash, and says when there is no such account', async () => {
+      await store.create(anAccount('wang.li'));
+      expect(await store.setPasswordHash('wang.li', '$argon2id$new')).toBe(true);
+      expect((await store.find('wang.li'))?.passwordHash).toBe('$argon2id$new');
+      expect(await store.setPasswordHash('nobody', '$argon2id$new')).toBe(false);
+    });
+
+    it('removes the accounts of an erased volunteer, and only those', async () => {
+      await store.create(anAccount('v1', { role: 'volunteer', orgUnitId: null, volunteerId: 'v-1' }));
+      await store.create(anAccount('v1-again', { role: 'volunteer', orgUnitId: null, volunteerId: 'v-1' }));
+      await store.create(anAccount('v2', { role: 'volunteer', orgUnitId: null, volunteerId: 'v-2' }));
+      expect(await store.removeVolunteerAccounts('v-1')).toBe(2);
+      expect(await store.removeVolunteerAccounts('v-1')).toBe(0);
+      expect((await store.list()).map((a) => a.username)).toEqual(['v2']);
+    });
+  });
+}

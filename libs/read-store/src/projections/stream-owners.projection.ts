@@ -1,0 +1,63 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '@haitang/event-store';
+import {
+  type ActivityPlanned, activityStream, type OrgUnitRegistered, orgUnitStream, recordStream, type ServiceRecorded, type TeamFormed, teamStream,
+  type VolunteerProfileUpdated, type VolunteerRegistered, volunteerStream,
+} from '@haitang/domain';
+import type { SqliteProjection } from '../sqlite/sqlite-projection';
+import { stmt } from '../sqlite/statements';
+
+type Data<E extends { data: unknown }> = E['data'];
+
+/**
+ * Who owns each stream, for access checks and the audit view: the org unit it
+ * belongs to (a unit itself, a team's or activity's unit, a volunteer's home
+ * unit, a record's organising unit) and the volunteer it is about, if any.
+ * Written by the event that creates the stream; a volunteer who moves home
+ * moves with it.
+ */
+export const streamOwnersProjection: SqliteProjection = {
+  name: 'stream-owners',
+  version: 1,
+  schema: `
+    CREATE TABLE IF NOT EXISTS stream_owners (
+      stream_id TEXT PRIMARY KEY, org_unit_id TEXT, volunteer_id TEXT
+    ) WITHOUT ROWID;
+  `,
+  handles: new Set([
+    'OrgUnitRegistered.v1', 'TeamFormed.v1', 'VolunteerRegistered.v1', 'VolunteerProfileUpdated.v1', 'ActivityPlanned.v1', 'ServiceRecorded.v1',
+  ]),
+  apply(db: Database.Database, event: RecordedEvent): void {
+    const own = (streamId: string, orgUnitId: string, volunteerId: string | null = null) =>
+      void stmt(db, 'INSERT OR IGNORE INTO stream_owners VALUES (?, ?, ?)').run(streamId, orgUnitId, volunteerId);
+    switch (event.type) {
+      case 'OrgUnitRegistered.v1': {
+        const d = event.data as Data<OrgUnitRegistered>;
+        return own(orgUnitStream(d.orgUnitId), d.orgUnitId);
+      }
+      case 'TeamFormed.v1': {
+        const d = event.data as Data<TeamFormed>;
+        return own(teamStream(d.teamId), d.orgUnitId);
+      }
+      case 'ActivityPlanned.v1': {
+        const d = event.data as Data<ActivityPlanned>;
+        return own(activityStream(d.activityId), d.orgUnitId);
+      }
+      case 'VolunteerRegistered.v1': {
+        const d = event.data as Data<VolunteerRegistered>;
+        return own(volunteerStream(d.volunteerId), d.homeOrgUnitId, d.volunteerId);
+      }
+      case 'ServiceRecorded.v1': {
+        const d = event.data as Data<ServiceRecorded>;
+        return own(recordStream(d.recordId), d.orgUnitId, d.volunteerId);
+      }
+      case 'VolunteerProfileUpdated.v1': {
+        const d = event.data as Data<VolunteerProfileUpdated>;
+        if (d.homeOrgUnitId !== undefined) stmt(db, 'UPDATE stream_owners SET org_unit_id = ? WHERE stream_id = ?').run(d.homeOrgUnitId, volunteerStream(d.volunteerId));
+        return;
+      }
+      default:
+        return;
+    }
+  },
+};
