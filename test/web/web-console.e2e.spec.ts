@@ -55,6 +55,8 @@ browserSuite('web console in chromium (built app, demo data)', () => {
   }
 
   const head = async (): Promise<number> => (await api<{ head: number }>('admin', 'GET', '/events?limit=1')).body.head;
+  /** A read that waits until everything written so far is counted (as the console does after its own writes). */
+  const fresh = async <T = any>(who: string, path: string) => api<T>(who, 'GET', `${path}${path.includes('?') ? '&' : '?'}minPosition=${await head()}`);
 
   async function newPage(viewport = DESKTOP): Promise<Page> {
     const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
@@ -174,7 +176,7 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await staff.waitForURL(/\/staff\/activities\/(?!new)[^/]+$/);
     story.activityId = decodeURIComponent(new URL(staff.url()).pathname.split('/').pop()!);
     await see(staff.getByRole('heading', { level: 1 })).toHaveText(story.activityTitle);
-    const view = await api('staff', 'GET', `/activities/${story.activityId}`);
+    const view = await fresh('staff', `/activities/${story.activityId}`);
     expect(view.body).toMatchObject({ title: story.activityTitle, orgUnitId: 'taohuawu', status: 'planned' });
     (story as any).startClock = shanghaiClock(start);
   });
@@ -228,7 +230,7 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await staff.getByRole('button', { name: '结束活动' }).click();
     const credited = staff.getByTestId('credited');
     await see(credited).toContainText('施大爷');
-    const view = await api<any>('staff', 'GET', `/activities/${story.activityId}`);
+    const view = await fresh('staff', `/activities/${story.activityId}`);
     expect(view.body.status).toBe('completed');
     const record = view.body.records.find((r: any) => r.volunteerId === 'v-034');
     expect(record.minutes).toBeGreaterThan(0);
@@ -287,7 +289,7 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await staff.getByRole('dialog').getByRole('button', { name: '保存修改' }).click();
     await see(card).toContainText('修改过 1 次');
 
-    const hoursView = await api<any>('admin', 'GET', '/volunteers/v-033/hours');
+    const hoursView = await fresh('admin', '/volunteers/v-033/hours');
     await phone.goto(`${app.baseUrl}/me`);
     await see(phone.getByTestId('approved-hours')).toHaveText(hours(hoursView.body.approvedMinutes));
     await see(phone.getByText('时长由 0.8 小时更正为 0.7 小时：路上时间不计，按 40 分钟记')).toBeVisible();
@@ -316,7 +318,7 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await see(official.getByRole('heading', { level: 1 })).toHaveText('姑苏区 · 志愿服务统计');
     const month = shanghaiDay(Date.now()).slice(0, 7);
     const lastDay = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
-    const report = await api<any>('official', 'GET', `/org-units/gusu/report?from=${month.slice(0, 4)}-01-01&to=${lastDay}&groupBy=child`);
+    const report = await fresh('official', `/org-units/gusu/report?from=${month.slice(0, 4)}-01-01&to=${lastDay}&groupBy=child`);
     await see(official.getByTestId('total-hours')).toHaveText(`${hours(report.body.total.serviceMinutes)}小时`);
     await see(official.getByTestId('total-activities')).toHaveText(String(report.body.total.activities));
     await see(official.getByTestId('total-volunteers')).toHaveText(String(report.body.total.volunteers));
@@ -336,7 +338,7 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await official.getByRole('link', { name: '桃花坞社区' }).click();
     await see(official.getByRole('heading', { level: 1 })).toHaveText('桃花坞社区 · 志愿服务统计');
     await see(official.getByRole('navigation', { name: '上级单位' })).toContainText('姑苏区 › 金阊街道');
-    const community = await api<any>('official', 'GET', `/org-units/taohuawu/report?from=${month.slice(0, 4)}-01-01&to=${lastDay}&groupBy=child`);
+    const community = await fresh('official', `/org-units/taohuawu/report?from=${month.slice(0, 4)}-01-01&to=${lastDay}&groupBy=child`);
     await see(official.getByTestId('total-hours')).toHaveText(`${hours(community.body.total.serviceMinutes)}小时`);
     await shoot(official, '12-dashboard-community');
   });
