@@ -4,7 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import { Link, useLocation } from '../router';
 import { useAccount } from '../session/session';
 import { RecordStatus, useCategoryName } from '../ui/badges';
-import { day, hours } from '../ui/format';
+import { day, hours, shanghaiToday } from '../ui/format';
 import { Empty, ErrorNotice, Loading, Notice } from '../ui/states';
 import { useApi } from '../ui/use-api';
 
@@ -76,7 +76,7 @@ function HoursCard({ hours: h }: { hours: VolunteerHours }) {
 function Correction({ entry }: { entry: RecordHistoryEntry }) {
   const { t, lang } = useI18n();
   const d = entry.data as { previousMinutes?: number; minutes?: number; reason?: string };
-  const when = day(entry.recordedAt.slice(0, 10), lang);
+  const when = day(shanghaiToday(new Date(entry.recordedAt)), lang);
   switch (entry.type) {
     case 'ServiceAmended.v1':
       return <li>{t('history.amended', { when, from: hours(d.previousMinutes ?? 0), to: hours(d.minutes ?? 0), reason: d.reason ?? '' })}</li>;
