@@ -7,7 +7,6 @@ export interface VolunteerHours {
   displayName: string;
   /** The unit the volunteer belongs to (where a self-report goes by default). */
   homeOrgUnitId: string;
-  homeOrgUnitName: string | null;
   approvedMinutes: number;
   pendingMinutes: number;
   approvedHours: number;
@@ -19,9 +18,8 @@ export interface VolunteerHours {
 
 /** A volunteer's hours: sums over their records, approved and pending apart. Null if unknown. */
 export function volunteerHours(db: Database.Database, volunteerId: string, thresholdsHours: readonly number[]): VolunteerHours | null {
-  const volunteer = stmt(db, `SELECT v.display_name, v.home_org_unit_id, u.name AS home_name FROM volunteers v
-    LEFT JOIN org_units u ON u.org_unit_id = v.home_org_unit_id WHERE v.volunteer_id = ?`)
-    .get(volunteerId) as { display_name: string; home_org_unit_id: string; home_name: string | null } | undefined;
+  const volunteer = stmt(db, 'SELECT display_name, home_org_unit_id FROM volunteers WHERE volunteer_id = ?')
+    .get(volunteerId) as { display_name: string; home_org_unit_id: string } | undefined;
   if (!volunteer) return null;
   const rows = stmt(db, `SELECT status, category, substr(service_date, 1, 4) AS year, sum(minutes) AS minutes
     FROM service_records WHERE volunteer_id = ? AND status IN ('approved', 'pending') GROUP BY status, category, year`)
@@ -40,7 +38,7 @@ export function volunteerHours(db: Database.Database, volunteerId: string, thres
     byYear[r.year] = (byYear[r.year] ?? 0) + r.minutes;
   }
   return {
-    volunteerId, displayName: volunteer.display_name, homeOrgUnitId: volunteer.home_org_unit_id, homeOrgUnitName: volunteer.home_name,
+    volunteerId, displayName: volunteer.display_name, homeOrgUnitId: volunteer.home_org_unit_id,
     approvedMinutes, pendingMinutes,
     approvedHours: Math.round(approvedMinutes / 6) / 10,
     byCategory, byYear, ...starStanding(approvedMinutes, thresholdsHours),
