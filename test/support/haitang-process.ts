@@ -49,7 +49,10 @@ export async function startHaitang(dataDir: string, env: Record<string, string> 
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'haitang', 'src', 'main.js')], {
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', HAITANG_DATA_DIR: dataDir, LOG_LEVEL: 'warn',
-      HAITANG_ADMIN_USER: TEST_ADMIN.username, HAITANG_ADMIN_PASSWORD: TEST_ADMIN.password, ...env,
+      HAITANG_ADMIN_USER: TEST_ADMIN.username, HAITANG_ADMIN_PASSWORD: TEST_ADMIN.password,
+      // Suites send thousands of writes a minute: the write limits stay on but out of reach (test/rate-limits tests them).
+      HAITANG_WRITE_RATE_LIMIT: '10000000', HAITANG_WRITE_RATE_LIMIT_PER_IP: '10000000',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -58,7 +61,8 @@ export async function startHaitang(dataDir: string, env: Record<string, string> 
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // Generous: on a busy 2-core machine (several suites and other work at once) a start can take many seconds.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Haitang exited with ${child.exitCode}:\n${output}`);
     try {
@@ -68,7 +72,7 @@ export async function startHaitang(dataDir: string, env: Record<string, string> 
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`Haitang did not start within 20 s:\n${output}`);
+      throw new Error(`Haitang did not start within 60 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
