@@ -133,6 +133,20 @@ browserSuite('web console in chromium (built app, demo data)', () => {
 
   // --------------------------------------------------------------------- the story
 
+  it('is served at / with client-side routes, without asking the browser to upgrade to https', async () => {
+    for (const path of ['/', '/staff/activities', '/check-in/a-1?code=x.y']) {
+      const answer = await fetch(`${app.baseUrl}${path}`);
+      expect([answer.status, answer.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+      // Reached over plain http on a community's network, an upgrade would leave the page blank.
+      expect(answer.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+      expect(await answer.text()).toContain('<div id="root">');
+    }
+    for (const path of ['/api/v1/nothing-here', '/assets/missing.js']) {
+      const answer = await fetch(`${app.baseUrl}${path}`);
+      expect([answer.status, answer.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
+    }
+  });
+
   it('signs staff in with the keyboard alone, after refusing a wrong password in plain words', async () => {
     staff = await newPage();
     await staff.goto(`${app.baseUrl}/staff/activities`);

@@ -18,6 +18,9 @@ export async function installSecurityHeaders(app: NestFastifyApplication, corsOr
       directives: {
         // The Swagger UI's "valid" badge and logo are served from elsewhere; images only.
         'img-src': ["'self'", 'data:', 'https:'],
+        // Haitang is often reached over plain http on a community's network (http://192.168.1.10:3000):
+        // upgrading its own scripts to https there would leave the web console and the API docs blank.
+        upgradeInsecureRequests: null,
       },
     },
   });
