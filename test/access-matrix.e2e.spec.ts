@@ -43,6 +43,8 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
   let admin: ReturnType<typeof client>;
   const as = {} as Record<Role, ReturnType<typeof client>>;
   let routes: Route[];
+  /** The opaque account ids, which the log records as actors. */
+  const accountIds = {} as Record<Role, string>;
   const inside = {} as World;
   const outside = {} as World;
 
@@ -79,7 +81,11 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
       ['official', { username: 'official-in', role: 'official', orgUnitId: district }],
       ['volunteer', { username: 'volunteer-in', role: 'volunteer', volunteerId: inside.volunteer }],
     ];
-    for (const [, account] of accounts) expect((await admin.post('/accounts', { ...account, password: PASSWORD })).status).toBe(201);
+    for (const [role, account] of accounts) {
+      const created = await admin.post('/accounts', { ...account, password: PASSWORD });
+      expect(created.status).toBe(201);
+      accountIds[role] = created.body.account.id;
+    }
     // Accounts to reset passwords of: one in scope of the staff member, one outside.
     expect((await admin.post('/accounts', { username: 'reset-in', role: 'staff', orgUnitId: inside['org-unit'], password: PASSWORD })).status).toBe(201);
     expect((await admin.post('/accounts', { username: 'reset-out', role: 'staff', orgUnitId: outside['org-unit'], password: PASSWORD })).status).toBe(201);
@@ -291,15 +297,16 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
     expect((await as.staff.post('/accounts', { username: 'sneaky', role: 'admin', password: PASSWORD })).status).toBe(403);
   });
 
-  it('records the real caller as the actor of every event', async () => {
+  it('records the real caller as the actor of every event, by their opaque account id', async () => {
+    expect(Object.values(accountIds).every((id) => /^acct-[0-9a-f-]{36}$/.test(id))).toBe(true);
     const report = await as.volunteer.post(`/volunteers/${inside.volunteer}/service-reports`, { orgUnitId: inside['org-unit'], category: 'other', serviceDate: shanghaiDay(Date.now()), minutes: 20, description: '帮邻居取快递' });
     expect(report.status).toBe(201);
     const approval = await as.staff.post(`/service-records/${report.body.id}/approval`);
     expect(approval.status).toBe(200);
     const history = (await admin.get(`/streams/record-${report.body.id}`)).body.events.map((e: { type: string; metadata: { actor: unknown } }) => [e.type, e.metadata.actor]);
     expect(history).toEqual([
-      ['ServiceRecorded.v1', { id: 'volunteer-in', role: 'volunteer', orgUnitId: null, volunteerId: inside.volunteer }],
-      ['ServiceApproved.v1', { id: 'staff-in', role: 'staff', orgUnitId: inside['org-unit'] }],
+      ['ServiceRecorded.v1', { id: accountIds.volunteer, role: 'volunteer', orgUnitId: null, volunteerId: inside.volunteer }],
+      ['ServiceApproved.v1', { id: accountIds.staff, role: 'staff', orgUnitId: inside['org-unit'] }],
     ]);
   });
 });

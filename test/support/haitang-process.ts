@@ -41,9 +41,10 @@ export async function signIn(baseUrl: string, username: string, password: string
 
 /**
  * Starts the built standalone app (`node dist/apps/haitang/src/main.js`), waits
- * until /health answers, and signs in as the test admin.
+ * until /health answers, and signs in as the test admin (or keeps `options.token`,
+ * a token of an earlier start on the same data directory: it stays valid).
  */
-export async function startHaitang(dataDir: string, env: Record<string, string> = {}): Promise<HaitangProcess> {
+export async function startHaitang(dataDir: string, env: Record<string, string> = {}, options: { token?: string } = {}): Promise<HaitangProcess> {
   requireBuild();
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'haitang', 'src', 'main.js')], {
@@ -78,7 +79,7 @@ export async function startHaitang(dataDir: string, env: Record<string, string> 
   }
   let token: string;
   try {
-    token = await signIn(baseUrl, TEST_ADMIN.username, TEST_ADMIN.password);
+    token = options.token ?? await signIn(baseUrl, TEST_ADMIN.username, TEST_ADMIN.password);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${output}`);

@@ -19,7 +19,7 @@ import { VolunteersController } from './volunteers/volunteers.controller';
 
 /**
  * The write side: HTTP commands -> command handlers -> pure deciders -> event store.
- * Needs EVENT_STORE, PERSONAL_DATA_VAULT and CHECK_IN_CODE_KEY from the hosting app.
+ * Needs EVENT_STORE, PERSONAL_DATA_VAULT, CHECK_IN_CODE_KEY and ACCOUNT_STORE (erasure removes a volunteer's accounts) from the hosting app.
  */
 @Module({
   imports: [CqrsModule],

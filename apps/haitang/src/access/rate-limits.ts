@@ -41,7 +41,7 @@ export async function installRateLimits(app: NestFastifyApplication, limits: Lim
   const writesPerIp = limiter(limits.writesPerIp, '1 minute', (r) => `write|ip|${r.ip}`);
   const writesPerAccount = limiter(limits.writesPerAccount, '1 minute', async (r) => {
     const principal = await authenticator.principalIfAny(r);
-    return principal ? `write|account|${principal.username}` : null;
+    return principal ? `write|account|${principal.id}` : null;
   });
 
   fastify.addHook('preHandler', async (request) => {

@@ -252,7 +252,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Erase a volunteer’s personal data (destroys the key; hours stay) */
+        /** Erase a volunteer’s personal data (destroys the key and their sign-in accounts; hours stay) */
         delete: operations["VolunteersController_erase"];
         options?: never;
         head?: never;
@@ -626,6 +626,23 @@ export interface paths {
         };
         /** Every service record of the volunteer with its status and full history of corrections */
         get: operations["VolunteerHoursController_records"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/volunteers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A volunteer’s profile; personal data in full for staff of their unit and for themselves, masked for others */
+        get: operations["VolunteerProfileController_profile"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1829,6 +1846,28 @@ export interface operations {
         };
     };
     VolunteerHoursController_records: {
+        parameters: {
+            query?: {
+                /** @description Wait (up to 5 s) until the read models include this log position: pass the `position` a command answered. */
+                minPosition?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VolunteerProfileController_profile: {
         parameters: {
             query?: {
                 /** @description Wait (up to 5 s) until the read models include this log position: pass the `position` a command answered. */

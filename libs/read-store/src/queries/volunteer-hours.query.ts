@@ -61,3 +61,24 @@ export function volunteerRecords(db: Database.Database, volunteerId: string): Re
       .map((h) => ({ position: h.position, type: h.type, data: JSON.parse(h.data), actor: JSON.parse(h.actor), recordedAt: h.recorded_at })),
   }));
 }
+
+export interface VolunteerProfileRow {
+  volunteerId: string;
+  displayName: string;
+  homeOrgUnitId: string;
+  partyMember: boolean;
+  senior: boolean;
+  occupation: string;
+  personalDataErased: boolean;
+  registeredAt: string;
+}
+
+/** A volunteer's profile as the read models hold it (no personal data: that stays sealed in the log). Null if unknown. */
+export function volunteerProfile(db: Database.Database, volunteerId: string): VolunteerProfileRow | null {
+  const r = stmt(db, 'SELECT * FROM volunteers WHERE volunteer_id = ?').get(volunteerId) as Record<string, any> | undefined;
+  if (!r) return null;
+  return {
+    volunteerId: r.volunteer_id, displayName: r.display_name, homeOrgUnitId: r.home_org_unit_id, partyMember: r.party_member === 1,
+    senior: r.senior === 1, occupation: r.occupation, personalDataErased: r.personal_data_erased === 1, registeredAt: r.registered_at,
+  };
+}
