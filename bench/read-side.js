@@ -546,7 +546,8 @@ async function run(overrides = {}) {
     server = await startServer({
       name: 'haitang',
       script: join(DIST, 'apps', 'haitang', 'src', 'main.js'),
-      env: { HAITANG_DATA_DIR: dataDir, HAITANG_LOG_REQUESTS: 'false', LOG_LEVEL: opts.logLevel, HAITANG_ADMIN_USER: 'bench-admin', HAITANG_ADMIN_PASSWORD: adminPassword },
+      env: { HAITANG_DATA_DIR: dataDir, HAITANG_LOG_REQUESTS: 'false', LOG_LEVEL: opts.logLevel, HAITANG_ADMIN_USER: 'bench-admin', HAITANG_ADMIN_PASSWORD: adminPassword,
+        HAITANG_WRITE_RATE_LIMIT: '100000000', HAITANG_WRITE_RATE_LIMIT_PER_IP: '100000000' },
       timeoutMs: 180_000,
       pollMs: 10,
     });

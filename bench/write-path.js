@@ -329,6 +329,8 @@ async function run(overrides = {}) {
       script: join(DIST, 'apps', 'haitang', 'src', 'main.js'),
       env: {
         ...env, HAITANG_DATA_DIR: dataDir, HAITANG_ADMIN_USER: admin.username, HAITANG_ADMIN_PASSWORD: admin.password,
+        // The write rate limits stay on (their cost is measured) but far above what one benchmark account sends.
+        HAITANG_WRITE_RATE_LIMIT: '100000000', HAITANG_WRITE_RATE_LIMIT_PER_IP: '100000000',
         ...(opts.sqliteTiming ? { BENCH_SQLITE_TIMING_OUT: resolve(opts.sqliteTiming) } : {}) },
       nodeArgs: [
         ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.cpuProfDir)}`] : []),

@@ -43,6 +43,8 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
   let admin: ReturnType<typeof client>;
   const as = {} as Record<Role, ReturnType<typeof client>>;
   let routes: Route[];
+  /** The opaque account ids, which the log records as actors. */
+  const accountIds = {} as Record<Role, string>;
   const inside = {} as World;
   const outside = {} as World;
 
@@ -79,7 +81,11 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
       ['official', { username: 'official-in', role: 'official', orgUnitId: district }],
       ['volunteer', { username: 'volunteer-in', role: 'volunteer', volunteerId: inside.volunteer }],
     ];
-    for (const [, account] of accounts) expect((await admin.post('/accounts', { ...account, password: PASSWORD })).status).toBe(201);
+    for (const [role, account] of accounts) {
+      const created = await admin.post('/accounts', { ...account, password: PASSWORD });
+      expect(created.status).toBe(201);
+      accountIds[role] = created.body.account.id;
+    }
     // Accounts to reset passwords of: one in scope of the staff member, one outside.
     expect((await admin.post('/accounts', { username: 'reset-in', role: 'staff', orgUnitId: inside['org-unit'], password: PASSWORD })).status).toBe(201);
     expect((await admin.post('/accounts', { username: 'reset-out', role: 'staff', orgUnitId: outside['org-unit'], password: PASSWORD })).status).toBe(201);
@@ -127,6 +133,12 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
       case 'POST /api/v1/service-records/:id/rejection': return { params: { id: w.pending }, body: { reason: '时长不符' } };
       case 'POST /api/v1/service-records/:id/amendments': return { body: { minutes: 50 + (n % 100), reason: '更正' } };
       case 'POST /api/v1/service-records/:id/revocation': return { body: { reason: '重复登记' } };
+      case 'POST /api/v1/activities/:id/self-check-ins': return { params: { id: w.activity }, body: { code: 'not.a-valid-code' } };
+      case 'POST /api/v1/service-records/imports/preview':
+      case 'POST /api/v1/service-records/imports': {
+        const sheet = `志愿者编号,服务日期,服务类别,服务时长（分钟）,服务内容\n${w.volunteer},${yesterday},其他,30,导入的服务${n}\n`;
+        return { body: { fileName: `导入${n}.csv`, content: Buffer.from(sheet).toString('base64') } };
+      }
       case 'POST /api/v1/accounts': return { body: { username: `made-${n}`, role: 'staff', orgUnitId: null, password: PASSWORD } };
       case 'POST /api/v1/accounts/me/password': return { body: { currentPassword: 'not-the-password', newPassword: 'another-password-2' } };
       case 'GET /api/v1/org-units/:id/report':
@@ -196,7 +208,9 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
   it('the rules keep the roles’ meaning: officials never write, volunteers write only their self-reports', () => {
     const writes = guarded().filter((r) => r.rule.action === 'write');
     expect(writes.filter((r) => r.rule.roles.includes('official' as Role))).toEqual([]);
-    expect(writes.filter((r) => r.rule.roles.includes('volunteer')).map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/v1/volunteers/:id/service-reports']);
+    // …and check themselves in with a QR code (for themselves only: the route takes no volunteer id).
+    expect(writes.filter((r) => r.rule.roles.includes('volunteer')).map((r) => `${r.method} ${r.path}`).sort())
+      .toEqual(['POST /api/v1/activities/:id/self-check-ins', 'POST /api/v1/volunteers/:id/service-reports']);
     expect(guarded().filter((r) => r.method !== 'GET' && r.rule.action === 'read')).toEqual([]);
     // 'self': a change to the caller's own account only (their password), which every role may make.
     expect(guarded().filter((r) => r.rule.action === 'self').map((r) => [`${r.method} ${r.path}`, r.rule.scope])).toEqual([['POST /api/v1/accounts/me/password', 'caller']]);
@@ -283,15 +297,16 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
     expect((await as.staff.post('/accounts', { username: 'sneaky', role: 'admin', password: PASSWORD })).status).toBe(403);
   });
 
-  it('records the real caller as the actor of every event', async () => {
+  it('records the real caller as the actor of every event, by their opaque account id', async () => {
+    expect(Object.values(accountIds).every((id) => /^acct-[0-9a-f-]{36}$/.test(id))).toBe(true);
     const report = await as.volunteer.post(`/volunteers/${inside.volunteer}/service-reports`, { orgUnitId: inside['org-unit'], category: 'other', serviceDate: shanghaiDay(Date.now()), minutes: 20, description: '帮邻居取快递' });
     expect(report.status).toBe(201);
     const approval = await as.staff.post(`/service-records/${report.body.id}/approval`);
     expect(approval.status).toBe(200);
     const history = (await admin.get(`/streams/record-${report.body.id}`)).body.events.map((e: { type: string; metadata: { actor: unknown } }) => [e.type, e.metadata.actor]);
     expect(history).toEqual([
-      ['ServiceRecorded.v1', { id: 'volunteer-in', role: 'volunteer', orgUnitId: null, volunteerId: inside.volunteer }],
-      ['ServiceApproved.v1', { id: 'staff-in', role: 'staff', orgUnitId: inside['org-unit'] }],
+      ['ServiceRecorded.v1', { id: accountIds.volunteer, role: 'volunteer', orgUnitId: null, volunteerId: inside.volunteer }],
+      ['ServiceApproved.v1', { id: accountIds.staff, role: 'staff', orgUnitId: inside['org-unit'] }],
     ]);
   });
 });

@@ -165,7 +165,7 @@ describe('cli demo: the seed story as demo data (built code, own process)', () =
 
     it('each sees its own part of the demo: staff their community, the official the district, the volunteer themselves', async () => {
       const staff = await as('taohuawu-staff');
-      expect((await staff.get('/sessions/current')).body).toEqual({ username: 'taohuawu-staff', role: 'staff', orgUnitId: 'taohuawu', volunteerId: null, displayName: '桃花坞社区工作人员' });
+      expect((await staff.get('/sessions/current')).body).toEqual({ id: expect.stringMatching(/^acct-/), username: 'taohuawu-staff', role: 'staff', orgUnitId: 'taohuawu', volunteerId: null, displayName: '桃花坞社区工作人员' });
       expect((await staff.get('/org-units/taohuawu')).status).toBe(200);
       expect((await staff.get('/volunteers/v-033/hours')).status).toBe(200);
       expect((await staff.get('/volunteers/v-001/hours')).status).toBe(403);

@@ -132,7 +132,9 @@ describe('standalone ledger: the seed story over HTTP', () => {
     const history = (await api.get(`/streams/record-${ids.yuRecord}`)).body.events;
     expect(history.map((e: { type: string }) => e.type)).toEqual(['ServiceRecorded.v1', 'ServiceAmended.v1']);
     expect(history[1].data).toMatchObject({ previousMinutes: 80, minutes: 90, reason: '签退时手机没电，按负责人确认改为 90 分钟' });
-    expect(history[1].metadata).toMatchObject({ actor: { id: TEST_ADMIN.username, role: 'admin', orgUnitId: null }, commandId: `seed-${key}` });
+    const admin = (await api.get('/sessions/current')).body;
+    expect(admin.username).toBe(TEST_ADMIN.username);
+    expect(history[1].metadata).toMatchObject({ actor: { id: admin.id, role: 'admin', orgUnitId: null }, commandId: `seed-${key}` });
     expect(history[1].metadata.eventId).toBe(history[1].eventId);
   });
 

@@ -54,11 +54,11 @@ describe('tokens: forged, stale and foreign ones are refused; an OIDC provider�
 
   /** A token exactly like the server's own (same key, issuer, audience, claims) unless told otherwise. */
   const local = (claims: Record<string, unknown> = {}, options: { key?: KeyObject | Uint8Array; alg?: string; exp?: number; iat?: number; iss?: string; aud?: string } = {}) =>
-    new SignJWT({ role: 'staff', org_unit: ids.community, volunteer: null, name: '王丽', ...claims })
+    new SignJWT({ username: 'wang.li', role: 'staff', org_unit: ids.community, volunteer: null, name: '王丽', ...claims })
       .setProtectedHeader({ alg: options.alg ?? 'EdDSA', typ: 'JWT' })
       .setIssuer(options.iss ?? LOCAL_ISSUER)
       .setAudience(options.aud ?? LOCAL_AUDIENCE)
-      .setSubject('wang.li')
+      .setSubject('acct-0b6f6c1e-2a47-4d0e-9f55-6a1e1f0c2d3b')
       .setIssuedAt(options.iat ?? now())
       .setExpirationTime(options.exp ?? now() + 600)
       .sign(options.key ?? serverKey);
@@ -165,7 +165,7 @@ describe('tokens: forged, stale and foreign ones are refused; an OIDC provider�
   it('accepts the identity provider’s tokens, mapping its claims to a role and a unit', async () => {
     const staff = await oidc({ realm_access: { roles: ['offline_access', 'staff'] }, haitang_org_unit: ids.community });
     const me = await client(app.baseUrl, staff).get('/sessions/current');
-    expect(me.body).toEqual({ username: 'oidc:f3a1c2d4-0000-4000-8000-000000000001', role: 'staff', orgUnitId: ids.community, volunteerId: null, displayName: '李明' });
+    expect(me.body).toEqual({ id: 'oidc:f3a1c2d4-0000-4000-8000-000000000001', username: 'liming', role: 'staff', orgUnitId: ids.community, volunteerId: null, displayName: '李明' });
     expect(await answer(staff)).toMatchObject({ status: 200 });
     expect(await answer(staff, `/volunteers/${ids.stranger}/hours`)).toMatchObject({ status: 403, code: 'out-of-scope' });
     // What it writes is recorded as theirs.

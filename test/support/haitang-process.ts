@@ -41,15 +41,19 @@ export async function signIn(baseUrl: string, username: string, password: string
 
 /**
  * Starts the built standalone app (`node dist/apps/haitang/src/main.js`), waits
- * until /health answers, and signs in as the test admin.
+ * until /health answers, and signs in as the test admin (or keeps `options.token`,
+ * a token of an earlier start on the same data directory: it stays valid).
  */
-export async function startHaitang(dataDir: string, env: Record<string, string> = {}): Promise<HaitangProcess> {
+export async function startHaitang(dataDir: string, env: Record<string, string> = {}, options: { token?: string } = {}): Promise<HaitangProcess> {
   requireBuild();
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'haitang', 'src', 'main.js')], {
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', HAITANG_DATA_DIR: dataDir, LOG_LEVEL: 'warn',
-      HAITANG_ADMIN_USER: TEST_ADMIN.username, HAITANG_ADMIN_PASSWORD: TEST_ADMIN.password, ...env,
+      HAITANG_ADMIN_USER: TEST_ADMIN.username, HAITANG_ADMIN_PASSWORD: TEST_ADMIN.password,
+      // Suites send thousands of writes a minute: the write limits stay on but out of reach (test/rate-limits tests them).
+      HAITANG_WRITE_RATE_LIMIT: '10000000', HAITANG_WRITE_RATE_LIMIT_PER_IP: '10000000',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -58,7 +62,8 @@ export async function startHaitang(dataDir: string, env: Record<string, string> 
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // Generous: on a busy 2-core machine (several suites and other work at once) a start can take many seconds.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Haitang exited with ${child.exitCode}:\n${output}`);
     try {
@@ -68,13 +73,13 @@ export async function startHaitang(dataDir: string, env: Record<string, string> 
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`Haitang did not start within 20 s:\n${output}`);
+      throw new Error(`Haitang did not start within 60 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   let token: string;
   try {
-    token = await signIn(baseUrl, TEST_ADMIN.username, TEST_ADMIN.password);
+    token = options.token ?? await signIn(baseUrl, TEST_ADMIN.username, TEST_ADMIN.password);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${output}`);

@@ -12,7 +12,26 @@ export interface HaitangConfig {
   readonly logRequests: boolean;
   /** Star levels: cumulative approved hours for 1, 2, … stars. */
   readonly starThresholdsHours: number[];
+  /** The built web console (npm run build puts it in dist/web). */
+  readonly webDir: string;
   readonly auth: AuthConfig;
+  readonly limits: LimitsConfig;
+  /** Origins allowed to call the API from a browser (HAITANG_CORS_ORIGINS); empty: none (CORS closed). */
+  readonly corsOrigins: readonly string[];
+  /** Fastify's trustProxy (HAITANG_TRUST_PROXY): whose X-Forwarded-For to believe for the client's address. */
+  readonly trustProxy: boolean | number | string;
+}
+
+/** Rate limits; 0 switches one off. */
+export interface LimitsConfig {
+  /** Sign-in attempts per username per 15 minutes (HAITANG_SIGNIN_RATE_LIMIT). */
+  readonly signInPerUsername: number;
+  /** Sign-in attempts per client address per 15 minutes (HAITANG_SIGNIN_RATE_LIMIT_PER_IP). */
+  readonly signInPerIp: number;
+  /** Writes (POST, DELETE) per account per minute (HAITANG_WRITE_RATE_LIMIT). */
+  readonly writesPerAccount: number;
+  /** Writes per client address per minute (HAITANG_WRITE_RATE_LIMIT_PER_IP). */
+  readonly writesPerIp: number;
 }
 
 export interface AuthConfig {
@@ -25,12 +44,33 @@ export interface AuthConfig {
   readonly oidc: OidcSettings | null;
 }
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name} must be a whole number from 1 to ${max}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   return value;
+}
+
+/** Exact origins only (scheme://host[:port]); no wildcard. */
+function corsOrigins(raw: string | undefined): string[] {
+  const origins = (raw ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const origin of origins) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      /* refused below */
+    }
+    if (!parsed || parsed.origin !== origin) throw new Error(`HAITANG_CORS_ORIGINS: "${origin}" is not an origin such as https://haitang.example.gov.cn (no path, no wildcard)`);
+  }
+  return origins;
+}
+
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
 }
 
 const text = (value: string | undefined) => (value !== undefined && value.trim() !== '' ? value.trim() : null);
@@ -46,8 +86,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig 
     logLevel: env.LOG_LEVEL ?? 'info',
     logRequests: (env.HAITANG_LOG_REQUESTS ?? 'true') !== 'false',
     starThresholdsHours: parseStarThresholds(env.HAITANG_STAR_THRESHOLDS),
+    // dist/apps/haitang/src -> dist/web
+    webDir: resolve(env.HAITANG_WEB_DIR ?? join(__dirname, '..', '..', '..', 'web')),
     auth: {
-      tokenTtlSeconds: positiveInteger(env, 'HAITANG_TOKEN_TTL_MINUTES', 60, 24 * 60) * 60,
+      tokenTtlSeconds: integer(env, 'HAITANG_TOKEN_TTL_MINUTES', 60, 1, 24 * 60) * 60,
       adminUser: text(env.HAITANG_ADMIN_USER),
       adminPassword: env.HAITANG_ADMIN_PASSWORD ? env.HAITANG_ADMIN_PASSWORD : null,
       oidc: issuer === null ? null : {
@@ -59,6 +101,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig 
         volunteerClaim: text(env.OIDC_VOLUNTEER_CLAIM) ?? 'haitang_volunteer',
       },
     },
+    limits: {
+      signInPerUsername: integer(env, 'HAITANG_SIGNIN_RATE_LIMIT', 10, 0),
+      signInPerIp: integer(env, 'HAITANG_SIGNIN_RATE_LIMIT_PER_IP', 50, 0),
+      writesPerAccount: integer(env, 'HAITANG_WRITE_RATE_LIMIT', 600, 0),
+      writesPerIp: integer(env, 'HAITANG_WRITE_RATE_LIMIT_PER_IP', 1200, 0),
+    },
+    corsOrigins: corsOrigins(env.HAITANG_CORS_ORIGINS),
+    trustProxy: trustProxy(env.HAITANG_TRUST_PROXY),
   };
 }
 

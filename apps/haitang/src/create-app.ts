@@ -8,9 +8,12 @@ import { Logger } from 'nestjs-pino';
 import {
   assertShallowJson, clientErrorProblem, correlationIdOf, problem, ProblemDetailsFilter, ProblemException, rawProblemResponse, sendProblem, validationPipe,
 } from '@haitang/ledger';
+import { serveWebConsole } from '@haitang/reporting';
 import { HaitangModule } from './app.module';
 import type { HaitangConfig } from './config';
 import { RouteTable } from './access/route-table';
+import { installRateLimits } from './access/rate-limits';
+import { installSecurityHeaders } from './http/security-headers';
 import { API_PREFIX, UNPREFIXED_ROUTES } from './http-prefix';
 
 /** Builds the standalone Haitang application (not yet listening). */
@@ -31,6 +34,8 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
     },
     // Node would answer a missing Host with a bare 400; the onRequest hook below refuses it as a problem instead.
     http: { requireHostHeader: false },
+    // A hop count, true, or the proxies' addresses (Fastify's trustProxy; its types omit the hop count).
+    trustProxy: config.trustProxy as boolean | string,
   });
   const app = await NestFactory.create<NestFastifyApplication>(HaitangModule.forRoot(config), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
@@ -46,6 +51,8 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
     for (const method of ([] as string[]).concat(route.method)) routes.push({ method, url: route.url });
   });
   app.get(RouteTable).recordFastifyRoutes(routes);
+  await installSecurityHeaders(app, config.corsOrigins);
+  await installRateLimits(app, config.limits);
   // Commands take JSON only (Fastify's own parser): anything else is answered 415, not half-parsed.
   // An empty JSON body (a bodiless POST such as an approval) counts as no body.
   fastify.removeContentTypeParser(['text/plain']);
@@ -77,5 +84,8 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The token answered by POST /api/v1/sessions' })
     .build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  if (!(await serveWebConsole(app, config.webDir))) {
+    logger.warn(`The web console is not built (no ${config.webDir}/index.html): run \`npm run build\`. The API works without it.`);
+  }
   return app;
 }

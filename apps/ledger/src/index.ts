@@ -8,4 +8,5 @@ export * from './http/validation';
 export * from './http/correlation';
 export * from './http/json-depth';
 export * from './http/ids';
+export * from './check-in-codes/check-in-code';
 export * from './http/validators';

@@ -10,7 +10,7 @@ export interface AccountStoreFixture {
 }
 
 const anAccount = (username: string, over: Partial<Account> = {}): Account => ({
-  username, role: 'staff', orgUnitId: 'taohuawu', volunteerId: null, displayName: '王丽', passwordHash: `$argon2id$fake$${username}`,
+  id: `acct-${username}`, username, role: 'staff', orgUnitId: 'taohuawu', volunteerId: null, displayName: '王丽', passwordHash: `$argon2id$fake$${username}`,
   createdAt: '2026-11-20T01:00:00.000Z', createdBy: 'setup', ...over,
 });
 
@@ -34,10 +34,14 @@ export function accountStoreContract(adapter: string, makeFixture: () => Promise
       expect(await store.find('nobody')).toBeNull();
     });
 
-    it('refuses a taken username and keeps the first account', async () => {
+    it('refuses a taken username (or id) and keeps the first account; finds accounts by id too', async () => {
       await store.create(anAccount('wang.li'));
-      await expect(store.create(anAccount('wang.li', { role: 'admin', orgUnitId: null }))).rejects.toMatchObject({ name: 'AccountExistsError', username: 'wang.li' });
+      await expect(store.create(anAccount('wang.li', { id: 'acct-other', role: 'admin', orgUnitId: null }))).rejects.toMatchObject({ name: 'AccountExistsError', username: 'wang.li' });
+      await expect(store.create(anAccount('li.ming', { id: 'acct-wang.li' }))).rejects.toMatchObject({ name: 'AccountExistsError' });
       expect((await store.find('wang.li'))?.role).toBe('staff');
+      expect((await store.findById('acct-wang.li'))?.username).toBe('wang.li');
+      expect(await store.findById('acct-li.ming')).toBeNull();
+      expect(await store.find('li.ming')).toBeNull();
     });
 
     it('lists all accounts, or those bound to given units or volunteers, by username', async () => {

@@ -28,7 +28,7 @@ describe('SQLite account store', () => {
     try {
       const store = new SqliteAccountStore(join(dir, 'accounts.sqlite'));
       await store.create({
-        username: '13912345678', role: 'volunteer', orgUnitId: null, volunteerId: 'v-9', displayName: '欧阳娜娜',
+        id: 'acct-1', username: '13912345678', role: 'volunteer', orgUnitId: null, volunteerId: 'v-9', displayName: '欧阳娜娜',
         passwordHash: '$argon2id$fake', createdAt: '2026-11-20T01:00:00.000Z', createdBy: 'setup',
       });
       await store.removeVolunteerAccounts('v-9');

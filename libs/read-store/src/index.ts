@@ -23,3 +23,5 @@ export const READ_MODELS = Symbol('ReadModels');
 export const PROJECTION_PROGRESS = Symbol('ProjectionProgress');
 export * from './projections/figure-changes.projection';
 export * from './queries/figure-cache';
+export * from './queries/unit-volunteers.query';
+export * from './queries/unit-records.query';

@@ -2,12 +2,10 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } f
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import {
-  ACCESS_RULE, type AccessRule, AuthenticationError, bearerToken, IdentityProviderUnavailable, inScope, isPublic, type Principal,
-  roleRefusal, SCOPE_DIRECTORY, type ScopeDirectory, setPrincipal, TokenVerifier, type TargetSpec,
+  ACCESS_RULE, type AccessRule, inScope, isPublic, roleRefusal, SCOPE_DIRECTORY, type ScopeDirectory, type TargetSpec,
 } from '@haitang/auth';
-import {
-  identityProviderUnavailable, outOfScope, readOnlyRole, roleNotPermitted, signInRequired, unauthenticated, undeclaredRoute,
-} from './refusals';
+import { outOfScope, readOnlyRole, roleNotPermitted, undeclaredRoute } from './refusals';
+import { RequestAuthenticator } from './request-authenticator';
 
 /** The value a target spec points at; undefined when absent (null counts as absent). */
 function targetValue(request: FastifyRequest, spec: TargetSpec): unknown {
@@ -32,7 +30,7 @@ export class AccessGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokenVerifier,
+    private readonly authenticator: RequestAuthenticator,
     @Inject(SCOPE_DIRECTORY) private readonly scopes: ScopeDirectory,
   ) {}
 
@@ -44,8 +42,7 @@ export class AccessGuard implements CanActivate {
       throw undeclaredRoute();
     }
     if (isPublic(rule)) return true;
-    const principal = await this.authenticate(request);
-    setPrincipal(request.raw, principal);
+    const principal = await this.authenticator.principal(request);
     const refusal = roleRefusal(principal, rule);
     if (refusal === 'role') throw roleNotPermitted();
     if (refusal === 'read-only') throw readOnlyRole();
@@ -58,20 +55,5 @@ export class AccessGuard implements CanActivate {
       if (!inScope(principal, location, (ancestor, unit) => this.scopes.isWithin(ancestor, unit))) throw outOfScope();
     }
     return true;
-  }
-
-  private async authenticate(request: FastifyRequest): Promise<Principal> {
-    try {
-      const token = bearerToken(request.headers.authorization);
-      if (token === undefined) throw signInRequired();
-      return await this.tokens.verify(token);
-    } catch (error) {
-      if (error instanceof AuthenticationError) throw unauthenticated(error);
-      if (error instanceof IdentityProviderUnavailable) {
-        this.logger.warn(error.message);
-        throw identityProviderUnavailable(error);
-      }
-      throw error;
-    }
   }
 }

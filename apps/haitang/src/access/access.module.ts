@@ -4,6 +4,7 @@ import { SCOPE_DIRECTORY } from '@haitang/auth';
 import { AccessGuard } from './access.guard';
 import { AccessRoutesController } from './access-routes.controller';
 import { ReadModelScopes } from './read-model-scopes';
+import { RequestAuthenticator } from './request-authenticator';
 import { RouteTable } from './route-table';
 
 /** The access guard on every route, the scope directory it consults, and the route table. */
@@ -15,7 +16,8 @@ import { RouteTable } from './route-table';
     { provide: SCOPE_DIRECTORY, useClass: ReadModelScopes },
     { provide: APP_GUARD, useClass: AccessGuard },
     RouteTable,
+    RequestAuthenticator,
   ],
-  exports: [SCOPE_DIRECTORY, RouteTable],
+  exports: [SCOPE_DIRECTORY, RouteTable, RequestAuthenticator],
 })
 export class AccessModule {}

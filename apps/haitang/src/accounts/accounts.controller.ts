@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   Access, account, ACCOUNT_STORE, AccountExistsError, AccountRequestInvalid, type AccountStore, accountView, body, generatePassword,
-  hashPassword, newAccount, orgUnit, param, passwordProblem, principalOf, query, SCOPE_DIRECTORY, type ScopeDirectory, volunteer,
+  hashPassword, newAccount, normalizeUsername, orgUnit, param, passwordProblem, principalOf, query, SCOPE_DIRECTORY, type ScopeDirectory, volunteer,
 } from '@haitang/auth';
 import { problem, ProblemException } from '@haitang/ledger';
 import { READ_MODELS, subtreeOrgUnitIds, volunteerIdsUnder } from '@haitang/read-store';
@@ -47,9 +47,10 @@ export class AccountsController {
       throw invalid('volunteerId', '找不到该志愿者。(No such volunteer.)');
     }
     try {
-      const made = await newAccount(dto, caller.username);
+      const made = await newAccount(dto, caller.id);
       await this.accounts.create(made.account);
-      this.logger.info({ actor: caller.username, username: made.account.username, role: made.account.role }, 'account created');
+      // Ids only: a username may be personal data (a phone number), and logs are not erased.
+      this.logger.info({ actor: caller.id, account: made.account.id, role: made.account.role }, 'account created');
       void reply.status(201).header('location', `/api/v1/accounts/${made.account.username}`);
       return { account: accountView(made.account), ...(made.generatedPassword ? { password: made.generatedPassword } : {}) };
     } catch (error) {
@@ -85,7 +86,7 @@ export class AccountsController {
       throw invalid('currentPassword', '当前密码不正确。(The current password is wrong.)');
     }
     await this.accounts.setPasswordHash(caller.username, await hashPassword(dto.newPassword));
-    this.logger.info({ actor: caller.username }, 'password changed');
+    this.logger.info({ actor: caller.id }, 'password changed');
     return { username: caller.username, changed: true };
   }
 
@@ -95,12 +96,11 @@ export class AccountsController {
   @ApiOperation({ summary: 'Give an account a new random password (answered once): staff for accounts of their subtree, admin for any' })
   async reset(@Param('username') username: string, @Req() req: FastifyRequest) {
     const caller = principalOf(req.raw)!;
+    const target = await this.accounts.find(normalizeUsername(username));
+    if (!target) throw new ProblemException(problem(404, 'account-not-found', '找不到该账号。(No such account.)'));
     const password = generatePassword();
-    const name = username.toLowerCase();
-    if (!(await this.accounts.setPasswordHash(name, await hashPassword(password)))) {
-      throw new ProblemException(problem(404, 'account-not-found', '找不到该账号。(No such account.)'));
-    }
-    this.logger.info({ actor: caller.username, username: name }, 'password reset');
-    return { username: name, password };
+    await this.accounts.setPasswordHash(target.username, await hashPassword(password));
+    this.logger.info({ actor: caller.id, account: target.id }, 'password reset');
+    return { username: target.username, password };
   }
 }

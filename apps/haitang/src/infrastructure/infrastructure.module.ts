@@ -1,7 +1,11 @@
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { loadMasterKey, PERSONAL_DATA_VAULT, type PersonalDataVault, SqliteVault } from '@haitang/auth';
 import { EVENT_STORE, type EventStore, SqliteEventStore } from '@haitang/event-store';
+import { CHECK_IN_CODE_KEY } from '@haitang/ledger';
+import { hkdfSync } from 'node:crypto';
 import { dataFile, type HaitangConfig } from '../config';
+
+const MASTER_KEY = Symbol('MasterKey');
 
 /**
  * The standalone adapters: the event store and the personal-data vault on
@@ -21,17 +25,20 @@ export class InfrastructureModule implements OnApplicationShutdown {
       providers: [
         { provide: EVENT_STORE, useFactory: () => new SqliteEventStore({ file: dataFile(config, 'events.sqlite') }) },
         {
-          provide: PERSONAL_DATA_VAULT,
+          provide: MASTER_KEY,
           useFactory: () => {
             const { key, source } = loadMasterKey(process.env, dataFile(config, 'master.key'));
             if (source === 'new-file') {
               new Logger('vault').warn(`Created a new master key in ${dataFile(config, 'master.key')}. Back it up: without it, volunteers' personal data cannot be read.`);
             }
-            return new SqliteVault(dataFile(config, 'vault.sqlite'), key);
+            return key;
           },
         },
+        { provide: PERSONAL_DATA_VAULT, inject: [MASTER_KEY], useFactory: (key: Buffer) => new SqliteVault(dataFile(config, 'vault.sqlite'), key) },
+        // Check-in codes are signed with a key of their own, derived from the master key (no extra secret to keep).
+        { provide: CHECK_IN_CODE_KEY, inject: [MASTER_KEY], useFactory: (key: Buffer) => Buffer.from(hkdfSync('sha256', key, 'haitang', 'check-in codes v1', 32)) },
       ],
-      exports: [EVENT_STORE, PERSONAL_DATA_VAULT],
+      exports: [EVENT_STORE, PERSONAL_DATA_VAULT, CHECK_IN_CODE_KEY],
     };
   }
 

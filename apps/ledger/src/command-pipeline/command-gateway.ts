@@ -12,6 +12,11 @@ import { commandsCounter } from './command-metrics';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
+function withoutFields(body: unknown, fields: readonly string[]): unknown {
+  if (fields.length === 0 || body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).filter(([key]) => !fields.includes(key)));
+}
+
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
@@ -36,8 +41,13 @@ export class CommandGateway {
     @InjectPinoLogger('commands') private readonly logger: PinoLogger,
   ) {}
 
-  /** The command context of a request; its actor is the caller the access guard verified. */
-  contextOf(request: FastifyRequest): CommandContext {
+  /**
+   * The command context of a request; its actor is the caller the access guard
+   * verified. `secretFields` are left out of the request's fingerprint: personal
+   * data must not be kept even hashed (a phone number's hash is quickly
+   * reversed), because a receipt outlives the erasure of the data.
+   */
+  contextOf(request: FastifyRequest, secretFields: readonly string[] = []): CommandContext {
     const principal = principalOf(request.raw);
     if (!principal) throw new ProblemException(problem(401, 'token-missing', '请先登录。(Sign in first.)'));
     const actor = actorOf(principal);
@@ -47,7 +57,7 @@ export class CommandGateway {
     }
     const commandId = (key as string | undefined) ?? randomUUID();
     const fingerprint = createHash('sha256')
-      .update(`${request.method} ${request.url}\n${actor.id}\n${canonicalJson(request.body ?? null)}`)
+      .update(`${request.method} ${request.url}\n${actor.id}\n${canonicalJson(withoutFields(request.body ?? null, secretFields))}`)
       .digest('base64url');
     return {
       commandId,

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, body, orgUnit, param, volunteer } from '@haitang/auth';
+import { Access, ACCOUNT_STORE, type AccountStore, body, orgUnit, param, volunteer } from '@haitang/auth';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
@@ -8,11 +8,17 @@ import { VolunteerCommandMessage } from '../command-pipeline/ledger-command';
 import { ParseIdPipe } from '../http/ids';
 import { EraseVolunteerDto, RegisterVolunteerDto } from './volunteer.dto';
 
+/** Personal data in a request body: sealed before any event, and never part of a receipt's fingerprint. */
+const PERSONAL_FIELDS = ['realName', 'phone', 'idNumber'];
+
 @ApiTags('volunteers')
 @ApiBearerAuth()
 @Controller('volunteers')
 export class VolunteersController {
-  constructor(private readonly gateway: CommandGateway) {}
+  constructor(
+    private readonly gateway: CommandGateway,
+    @Inject(ACCOUNT_STORE) private readonly accounts: AccountStore,
+  ) {}
 
   @Post()
   @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('homeOrgUnitId'))] })
@@ -21,16 +27,19 @@ export class VolunteersController {
     const { realName, phone, idNumber, ...attributes } = dto;
     const outcome = await this.gateway.execute(new VolunteerCommandMessage(
       { type: 'RegisterVolunteer', volunteerId: randomUUID(), ...attributes, clearPersonalData: { realName, phone, idNumber } },
-      this.gateway.contextOf(req),
+      this.gateway.contextOf(req, PERSONAL_FIELDS),
     ));
     return answer(reply, outcome, `/api/v1/volunteers/${outcome.result.id}`);
   }
 
   @Delete(':id/personal-data')
   @Access({ action: 'write', roles: ['staff'], scope: [volunteer(param('id'))] })
-  @ApiOperation({ summary: 'Erase a volunteer’s personal data (destroys the key; hours stay)' })
+  @ApiOperation({ summary: 'Erase a volunteer’s personal data (destroys the key and their sign-in accounts; hours stay)' })
   async erase(@Param('id', ParseIdPipe) id: string, @Body() dto: EraseVolunteerDto = {}, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return answer(reply, await this.gateway.execute(new VolunteerCommandMessage(
-      { type: 'EraseVolunteerPersonalData', volunteerId: id, reason: dto?.reason }, this.gateway.contextOf(req))));
+    const outcome = await this.gateway.execute(new VolunteerCommandMessage(
+      { type: 'EraseVolunteerPersonalData', volunteerId: id, reason: dto?.reason }, this.gateway.contextOf(req)));
+    // The volunteer's sign-in accounts go too (a username may well be their phone number); a repeat removes nothing more.
+    await this.accounts.removeVolunteerAccounts(id);
+    return answer(reply, outcome);
   }
 }

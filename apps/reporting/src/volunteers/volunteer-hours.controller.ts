@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, param, volunteer } from '@haitang/auth';
 import type Database from 'better-sqlite3';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
-import { PROJECTION_PROGRESS, READ_MODELS, type ProjectionProgress, volunteerHours, volunteerRecords } from '@haitang/read-store';
+import { orgUnitName, PROJECTION_PROGRESS, READ_MODELS, type ProjectionProgress, volunteerHours, volunteerRecords } from '@haitang/read-store';
 import { ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
 import { STAR_THRESHOLDS } from '../reporting.tokens';
@@ -28,7 +28,7 @@ export class VolunteerHoursController {
     await caughtUp(this.runner, query.minPosition, this.log);
     const hours = volunteerHours(this.db, id, this.thresholds);
     if (!hours) throw notFound();
-    return { ...hours, projectedPosition: this.runner.position };
+    return { ...hours, homeOrgUnitName: orgUnitName(this.db, hours.homeOrgUnitId), projectedPosition: this.runner.position };
   }
 
   @Get(':id/records')

@@ -5,9 +5,10 @@ import type { Account, AccountRole } from './account';
  * PostgreSQL table tomorrow; one contract suite (libs/auth/test) for both.
  */
 export interface AccountStore {
-  /** Throws AccountExistsError when the username is taken. */
+  /** Throws AccountExistsError when the username (or the id) is taken. */
   create(account: Account): Promise<void>;
   find(username: string): Promise<Account | null>;
+  findById(id: string): Promise<Account | null>;
   /** Accounts bound to any of these units or volunteers (all accounts when no filter), by username. */
   list(filter?: { orgUnitIds?: readonly string[]; volunteerIds?: readonly string[] }): Promise<Account[]>;
   countByRole(role: AccountRole): Promise<number>;

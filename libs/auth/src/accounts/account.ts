@@ -7,7 +7,13 @@ export const ROLES = ['admin', 'official', 'staff', 'volunteer'] as const;
 export type AccountRole = (typeof ROLES)[number];
 
 export interface Account {
-  /** Lower-case, unique and never changed: it is the actor id in the log. */
+  /**
+   * An opaque id (`acct-<uuid>`), never changed: the actor id recorded in the
+   * log. Not the username, which may be personal data (a phone number) and
+   * must be erasable, while the log is not.
+   */
+  readonly id: string;
+  /** Lower-case and unique: what the user types to sign in. */
   readonly username: string;
   readonly role: AccountRole;
   /** The unit an official or staff member works for (null for admin and volunteer). */
@@ -24,6 +30,8 @@ export interface Account {
 
 /** What clients see of an account (never the hash). */
 export interface AccountView {
+  /** The actor id of what the account does, in the log. */
+  readonly id: string;
   readonly username: string;
   readonly role: AccountRole;
   readonly orgUnitId: string | null;
@@ -32,7 +40,7 @@ export interface AccountView {
 }
 
 export const accountView = (a: Pick<Account, keyof AccountView>): AccountView => ({
-  username: a.username, role: a.role, orgUnitId: a.orgUnitId, volunteerId: a.volunteerId, displayName: a.displayName,
+  id: a.id, username: a.username, role: a.role, orgUnitId: a.orgUnitId, volunteerId: a.volunteerId, displayName: a.displayName,
 });
 
 /** Letters, digits and . _ - @, 2–64 characters; compared without case. */

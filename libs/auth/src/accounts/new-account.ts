@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Account, type AccountRole, bindingProblem, normalizeUsername, usernameProblem } from './account';
 import { generatePassword, hashPassword, passwordProblem } from './passwords';
 
@@ -37,7 +38,7 @@ export async function newAccount(request: AccountRequest, createdBy: string, now
   if (weak) throw new AccountRequestInvalid('password', weak);
   const displayName = request.displayName?.trim() || username;
   return {
-    account: { username, ...binding, displayName, passwordHash: await hashPassword(password), createdAt: now.toISOString(), createdBy },
+    account: { id: `acct-${randomUUID()}`, username, ...binding, displayName, passwordHash: await hashPassword(password), createdAt: now.toISOString(), createdBy },
     generatedPassword,
   };
 }

@@ -5,12 +5,12 @@ import type { Account, AccountRole } from './account';
 import { AccountExistsError, type AccountStore } from './account-store.port';
 
 interface Row {
-  username: string; role: AccountRole; org_unit_id: string | null; volunteer_id: string | null; display_name: string;
+  account_id: string; username: string; role: AccountRole; org_unit_id: string | null; volunteer_id: string | null; display_name: string;
   password_hash: string; created_at: string; created_by: string;
 }
 
 const toAccount = (r: Row): Account => ({
-  username: r.username, role: r.role, orgUnitId: r.org_unit_id, volunteerId: r.volunteer_id, displayName: r.display_name,
+  id: r.account_id, username: r.username, role: r.role, orgUnitId: r.org_unit_id, volunteerId: r.volunteer_id, displayName: r.display_name,
   passwordHash: r.password_hash, createdAt: r.created_at, createdBy: r.created_by,
 });
 
@@ -30,7 +30,7 @@ export class SqliteAccountStore implements AccountStore {
     this.db.pragma('secure_delete = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`CREATE TABLE IF NOT EXISTS accounts (
-      username TEXT PRIMARY KEY, role TEXT NOT NULL, org_unit_id TEXT, volunteer_id TEXT, display_name TEXT NOT NULL,
+      username TEXT PRIMARY KEY, account_id TEXT NOT NULL UNIQUE, role TEXT NOT NULL, org_unit_id TEXT, volunteer_id TEXT, display_name TEXT NOT NULL,
       password_hash TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS accounts_by_unit ON accounts (org_unit_id) WHERE org_unit_id IS NOT NULL;
@@ -38,13 +38,19 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async create(a: Account): Promise<void> {
-    const inserted = this.db.prepare('INSERT OR IGNORE INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(a.username, a.role, a.orgUnitId, a.volunteerId, a.displayName, a.passwordHash, a.createdAt, a.createdBy);
+    const inserted = this.db.prepare(`INSERT OR IGNORE INTO accounts
+      (username, account_id, role, org_unit_id, volunteer_id, display_name, password_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(a.username, a.id, a.role, a.orgUnitId, a.volunteerId, a.displayName, a.passwordHash, a.createdAt, a.createdBy);
     if (inserted.changes === 0) throw new AccountExistsError(a.username);
   }
 
   async find(username: string): Promise<Account | null> {
     const row = this.db.prepare('SELECT * FROM accounts WHERE username = ?').get(username) as Row | undefined;
+    return row ? toAccount(row) : null;
+  }
+
+  async findById(id: string): Promise<Account | null> {
+    const row = this.db.prepare('SELECT * FROM accounts WHERE account_id = ?').get(id) as Row | undefined;
     return row ? toAccount(row) : null;
   }
 
@@ -67,7 +73,12 @@ export class SqliteAccountStore implements AccountStore {
 
   async removeVolunteerAccounts(volunteerId: string): Promise<number> {
     const removed = this.db.prepare('DELETE FROM accounts WHERE volunteer_id = ?').run(volunteerId).changes;
-    if (removed > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    if (removed > 0) {
+      // secure_delete zeroes the rows, but a b-tree may keep a removed username as a separator key in an
+      // inner page: VACUUM rewrites the file without it, and the checkpoint empties the WAL.
+      this.db.exec('VACUUM');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
     return removed;
   }
 

@@ -9,8 +9,9 @@ export const LOCAL_ISSUER = 'urn:haitang';
 export const LOCAL_AUDIENCE = 'urn:haitang:api';
 const ALGORITHM = 'EdDSA';
 
-/** Claims of a Haitang token besides the registered ones (iss, aud, sub = username, iat, exp, jti). */
+/** Claims of a Haitang token besides the registered ones (iss, aud, sub = the account id, iat, exp, jti). */
 interface HaitangClaims {
+  username: string;
   role: string;
   org_unit: string | null;
   volunteer: string | null;
@@ -39,12 +40,12 @@ export class LocalTokens {
   async issue(account: AccountView): Promise<{ token: string; expiresAt: string }> {
     const now = Math.floor(this.clock() / 1000);
     const exp = now + this.ttlSeconds;
-    const claims: HaitangClaims = { role: account.role, org_unit: account.orgUnitId, volunteer: account.volunteerId, name: account.displayName };
+    const claims: HaitangClaims = { username: account.username, role: account.role, org_unit: account.orgUnitId, volunteer: account.volunteerId, name: account.displayName };
     const token = await new SignJWT({ ...claims })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setIssuer(LOCAL_ISSUER)
       .setAudience(LOCAL_AUDIENCE)
-      .setSubject(account.username)
+      .setSubject(account.id)
       .setIssuedAt(now)
       .setExpirationTime(exp)
       .setJti(randomUUID())
@@ -63,11 +64,12 @@ export class LocalTokens {
         clockTolerance: 5,
         currentDate: new Date(this.clock()),
       });
+      const username = typeof payload.username === 'string' ? payload.username : '';
       const principal = {
-        username: payload.sub!, role: payload.role as Principal['role'], orgUnitId: payload.org_unit ?? null,
-        volunteerId: payload.volunteer ?? null, displayName: typeof payload.name === 'string' ? payload.name : payload.sub!,
+        id: payload.sub!, username, role: payload.role as Principal['role'], orgUnitId: payload.org_unit ?? null,
+        volunteerId: payload.volunteer ?? null, displayName: typeof payload.name === 'string' ? payload.name : username,
       };
-      if (!isRole(principal.role) || bindingProblem(principal) !== null || usernameProblem(principal.username) !== null) throw new AuthenticationError('token-invalid', '登录凭证无效。(The token is not valid.)');
+      if (!isRole(principal.role) || bindingProblem(principal) !== null || usernameProblem(username) !== null) throw new AuthenticationError('token-invalid', '登录凭证无效。(The token is not valid.)');
       return { ...principal, source: 'local', expiresAt: payload.exp! * 1000 };
     } catch (error) {
       throw tokenRefusal(error);

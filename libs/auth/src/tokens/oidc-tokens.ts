@@ -99,7 +99,8 @@ export class OidcTokens {
       throw new AuthenticationError('token-without-role', '该身份没有海棠的角色。(The token carries no single Haitang role.)');
     }
     const principal = {
-      username: `oidc:${payload.sub}`,
+      id: `oidc:${payload.sub}`,
+      username: text(payload.preferred_username) ?? `oidc:${payload.sub}`,
       role: roles[0],
       orgUnitId: roles[0] === 'official' || roles[0] === 'staff' ? text(claim(payload, this.settings.orgUnitClaim)) : null,
       volunteerId: roles[0] === 'volunteer' ? text(claim(payload, this.settings.volunteerClaim)) : null,

@@ -12,6 +12,6 @@ export interface Principal extends AccountView {
 /** The actor recorded in the metadata of every event the principal causes. */
 export function actorOf(p: Principal): Actor {
   return p.role === 'volunteer' && p.volunteerId !== null
-    ? { id: p.username, role: p.role, orgUnitId: null, volunteerId: p.volunteerId }
-    : { id: p.username, role: p.role, orgUnitId: p.orgUnitId };
+    ? { id: p.id, role: p.role, orgUnitId: null, volunteerId: p.volunteerId }
+    : { id: p.id, role: p.role, orgUnitId: p.orgUnitId };
 }

@@ -5,6 +5,8 @@ import { stmt } from '../sqlite/statements';
 export interface VolunteerHours {
   volunteerId: string;
   displayName: string;
+  /** The unit the volunteer belongs to (where a self-report goes by default). */
+  homeOrgUnitId: string;
   approvedMinutes: number;
   pendingMinutes: number;
   approvedHours: number;
@@ -16,7 +18,8 @@ export interface VolunteerHours {
 
 /** A volunteer's hours: sums over their records, approved and pending apart. Null if unknown. */
 export function volunteerHours(db: Database.Database, volunteerId: string, thresholdsHours: readonly number[]): VolunteerHours | null {
-  const volunteer = stmt(db, 'SELECT display_name FROM volunteers WHERE volunteer_id = ?').get(volunteerId) as { display_name: string } | undefined;
+  const volunteer = stmt(db, 'SELECT display_name, home_org_unit_id FROM volunteers WHERE volunteer_id = ?')
+    .get(volunteerId) as { display_name: string; home_org_unit_id: string } | undefined;
   if (!volunteer) return null;
   const rows = stmt(db, `SELECT status, category, substr(service_date, 1, 4) AS year, sum(minutes) AS minutes
     FROM service_records WHERE volunteer_id = ? AND status IN ('approved', 'pending') GROUP BY status, category, year`)
@@ -35,7 +38,8 @@ export function volunteerHours(db: Database.Database, volunteerId: string, thres
     byYear[r.year] = (byYear[r.year] ?? 0) + r.minutes;
   }
   return {
-    volunteerId, displayName: volunteer.display_name, approvedMinutes, pendingMinutes,
+    volunteerId, displayName: volunteer.display_name, homeOrgUnitId: volunteer.home_org_unit_id,
+    approvedMinutes, pendingMinutes,
     approvedHours: Math.round(approvedMinutes / 6) / 10,
     byCategory, byYear, ...starStanding(approvedMinutes, thresholdsHours),
   };
@@ -56,4 +60,25 @@ export function volunteerRecords(db: Database.Database, volunteerId: string): Re
     history: (stmt(db, 'SELECT * FROM record_history WHERE record_id = ? ORDER BY position').all(r.record_id) as Record<string, any>[])
       .map((h) => ({ position: h.position, type: h.type, data: JSON.parse(h.data), actor: JSON.parse(h.actor), recordedAt: h.recorded_at })),
   }));
+}
+
+export interface VolunteerProfileRow {
+  volunteerId: string;
+  displayName: string;
+  homeOrgUnitId: string;
+  partyMember: boolean;
+  senior: boolean;
+  occupation: string;
+  personalDataErased: boolean;
+  registeredAt: string;
+}
+
+/** A volunteer's profile as the read models hold it (no personal data: that stays sealed in the log). Null if unknown. */
+export function volunteerProfile(db: Database.Database, volunteerId: string): VolunteerProfileRow | null {
+  const r = stmt(db, 'SELECT * FROM volunteers WHERE volunteer_id = ?').get(volunteerId) as Record<string, any> | undefined;
+  if (!r) return null;
+  return {
+    volunteerId: r.volunteer_id, displayName: r.display_name, homeOrgUnitId: r.home_org_unit_id, partyMember: r.party_member === 1,
+    senior: r.senior === 1, occupation: r.occupation, personalDataErased: r.personal_data_erased === 1, registeredAt: r.registered_at,
+  };
 }

@@ -1,0 +1,62 @@
+import { lazy, type ReactElement, Suspense, useEffect } from 'react';
+import type { Account } from './api/views';
+import { useI18n } from './i18n/i18n';
+import { match, navigate, useLocation } from './router';
+import { homeOf, useSession } from './session/session';
+import { SignInPage } from './session/sign-in-page';
+import { ActivitiesPage } from './staff/activities-page';
+import { ActivityPage } from './staff/activity-page';
+import { ImportPage } from './staff/import-page';
+import { PlanActivityPage } from './staff/plan-activity-page';
+import { RecordsPage } from './staff/records-page';
+import { Layout } from './ui/layout';
+import { Empty, Loading, Notice } from './ui/states';
+import { CheckInPage } from './volunteer/check-in-page';
+import { MePage } from './volunteer/me-page';
+import { ReportPage } from './volunteer/report-page';
+
+// Charts (Apache ECharts) load only with the dashboard: a volunteer's phone never downloads them.
+const DashboardPage = lazy(() => import('./official/dashboard-page').then((m) => ({ default: m.DashboardPage })));
+
+type Page = { roles: Account['role'][] | 'any'; render: (params: Record<string, string>) => ReactElement };
+
+const PAGES: [string, Page][] = [
+  ['/staff/activities', { roles: ['staff'], render: () => <ActivitiesPage /> }],
+  ['/staff/activities/new', { roles: ['staff'], render: () => <PlanActivityPage /> }],
+  ['/staff/activities/:id', { roles: ['staff'], render: (p) => <ActivityPage key={p.id} activityId={p.id} /> }],
+  ['/staff/records', { roles: ['staff'], render: () => <RecordsPage /> }],
+  ['/staff/import', { roles: ['staff'], render: () => <ImportPage /> }],
+  ['/me', { roles: ['volunteer'], render: () => <MePage /> }],
+  ['/me/report', { roles: ['volunteer'], render: () => <ReportPage /> }],
+  ['/check-in/:id', { roles: 'any', render: (p) => <CheckInPage activityId={p.id} /> }],
+  ['/dashboard', { roles: ['official', 'admin', 'staff'], render: () => <DashboardPage /> }],
+  ['/dashboard/:unit', { roles: ['official', 'admin', 'staff'], render: (p) => <DashboardPage key={p.unit} unitId={p.unit} /> }],
+];
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+export function App() {
+  const { t } = useI18n();
+  const { session } = useSession();
+  const { path, query } = useLocation();
+
+  if (path === '/sign-in') return session ? <Redirect to={homeOf(session.account)} /> : <SignInPage />;
+  if (!session) return <Redirect to={`/sign-in?next=${encodeURIComponent(path + (query.size ? `?${query}` : ''))}`} />;
+  const account = session.account;
+  if (path === '/' || path === '') return <Redirect to={homeOf(account)} />;
+
+  for (const [pattern, page] of PAGES) {
+    const params = match(pattern, path);
+    if (!params) continue;
+    const allowed = page.roles === 'any' || page.roles.includes(account.role);
+    return (
+      <Layout account={account}>
+        {allowed ? <Suspense fallback={<Loading />}>{page.render(params)}</Suspense> : <Notice kind="warning" title={t('error.forbidden')}><p>{t('error.notForRole')}</p></Notice>}
+      </Layout>
+    );
+  }
+  return <Layout account={account}><Empty title={t('error.noPage')} /></Layout>;
+}

@@ -1,0 +1,88 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { api, read, useToken } from '../api/client';
+import type { Account, Session } from '../api/views';
+import { navigate } from '../router';
+
+const STORAGE_KEY = 'haitang.session';
+
+interface SessionContext {
+  session: Session | null;
+  signIn(username: string, password: string): Promise<Session>;
+  signOut(): void;
+}
+
+const Context = createContext<SessionContext | null>(null);
+
+function stored(): Session | null {
+  try {
+    const session = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as Session | null;
+    if (session && typeof session.token === 'string' && Date.parse(session.expiresAt) > Date.now()) return session;
+  } catch {
+    /* a damaged entry: signed out */
+  }
+  localStorage.removeItem(STORAGE_KEY);
+  return null;
+}
+
+/** The signed-in account and its token (kept on this device until it expires or the user signs out). */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session | null>(stored);
+
+  const signOut = useCallback(() => {
+    localStorage.removeItem(STORAGE_KEY);
+    setSession(null);
+  }, []);
+
+  // The token goes with every request; a 401 (expired, revoked) signs out and asks to sign in again.
+  useToken(session?.token ?? null, () => {
+    signOut();
+    const here = window.location.pathname + window.location.search;
+    if (!here.startsWith('/sign-in')) navigate(`/sign-in?next=${encodeURIComponent(here)}&expired=1`, { replace: true });
+  });
+
+  // Sign out on expiry even while the page stays open.
+  useEffect(() => {
+    if (!session) return;
+    const left = Date.parse(session.expiresAt) - Date.now();
+    // Timers hold at most ~24.8 days; a longer session is checked again when the page is next loaded.
+    if (left > 2 ** 31 - 1) return;
+    const timer = setTimeout(signOut, Math.max(0, left));
+    return () => clearTimeout(timer);
+  }, [session, signOut]);
+
+  const signIn = useCallback(async (username: string, password: string) => {
+    const next = await read<Session>(api.POST('/api/v1/sessions', { body: { username, password } }));
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
+    useToken(next.token, signOut);
+    setSession(next);
+    return next;
+  }, [signOut]);
+
+  const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
+  return <Context.Provider value={value}>{children}</Context.Provider>;
+}
+
+export function useSession(): SessionContext {
+  const context = useContext(Context);
+  if (!context) throw new Error('useSession outside SessionProvider');
+  return context;
+}
+
+/** The signed-in account (pages behind sign-in only). */
+export function useAccount(): Account {
+  const { session } = useSession();
+  if (!session) throw new Error('useAccount while signed out');
+  return session.account;
+}
+
+/** Where an account starts. */
+export function homeOf(account: Account): string {
+  switch (account.role) {
+    case 'staff':
+      return '/staff/activities';
+    case 'volunteer':
+      return '/me';
+    default:
+      return '/dashboard';
+  }
+}

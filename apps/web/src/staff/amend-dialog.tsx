@@ -1,0 +1,58 @@
+import { type FormEvent, useState } from 'react';
+import { api, command } from '../api/client';
+import type { ApiError } from '../api/problem';
+import type { Position } from '../api/views';
+import { useI18n } from '../i18n/i18n';
+import { Field } from '../ui/form';
+import { hours } from '../ui/format';
+import { Modal } from '../ui/modal';
+import { ErrorNotice } from '../ui/states';
+
+export interface AmendTarget {
+  recordId: string;
+  minutes: number;
+  who: string;
+}
+
+/** Corrects the minutes of a record; the reason is required and kept in its history (nothing is overwritten). */
+export function AmendDialog({ target, onClose, onDone }: { target: AmendTarget; onClose: () => void; onDone: (position: number) => void }) {
+  const { t } = useI18n();
+  const [minutes, setMinutes] = useState(String(target.minutes));
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const done = await command<Position>((headers) => api.POST('/api/v1/service-records/{id}/amendments', {
+        headers, params: { path: { id: target.recordId } }, body: { minutes: Number(minutes), reason },
+      }));
+      onDone(done.position);
+    } catch (caught) {
+      setError(caught as ApiError);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal title={t('amend.title', { who: target.who })} onClose={onClose}>
+      <form className="form" onSubmit={submit}>
+        <p className="muted">{t('amend.current', { m: target.minutes, h: hours(target.minutes) })}</p>
+        <Field id="minutes" label={t('amend.minutes')} hint={minutes && Number(minutes) > 0 ? t('amend.equals', { h: hours(Number(minutes)) }) : undefined} error={error}>
+          <input id="minutes" type="number" min={1} max={1440} required inputMode="numeric" value={minutes} onChange={(e) => setMinutes(e.target.value)} />
+        </Field>
+        <Field id="reason" label={t('amend.reason')} error={error}>
+          <textarea id="reason" required maxLength={500} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('amend.reasonExample')} />
+        </Field>
+        {error && <ErrorNotice error={error} />}
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={busy}>{busy ? t('state.saving') : t('amend.submit')}</button>
+          <button type="button" className="button button-secondary" onClick={onClose}>{t('action.cancel')}</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

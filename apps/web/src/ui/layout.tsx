@@ -1,0 +1,85 @@
+import type { ReactNode } from 'react';
+import type { Account } from '../api/views';
+import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/dictionary';
+import { Link, navigate, useLocation } from '../router';
+import { useSession } from '../session/session';
+
+const NAV: Record<Account['role'], { to: string; label: MessageKey }[]> = {
+  staff: [
+    { to: '/staff/activities', label: 'nav.activities' },
+    { to: '/staff/records', label: 'nav.records' },
+    { to: '/staff/import', label: 'nav.import' },
+    { to: '/dashboard', label: 'nav.dashboard' },
+  ],
+  volunteer: [
+    { to: '/me', label: 'nav.me' },
+    { to: '/me/report', label: 'nav.report' },
+  ],
+  official: [{ to: '/dashboard', label: 'nav.dashboard' }],
+  admin: [{ to: '/dashboard', label: 'nav.dashboard' }],
+};
+
+export function Logo() {
+  // A five-petal crabapple flower (海棠).
+  return (
+    <svg className="logo" viewBox="0 0 32 32" aria-hidden="true">
+      {[0, 72, 144, 216, 288].map((angle) => (
+        <ellipse key={angle} cx="16" cy="8.5" rx="5.2" ry="7" transform={`rotate(${angle} 16 16)`} fill="var(--color-primary)" opacity="0.9" />
+      ))}
+      <circle cx="16" cy="16" r="3.2" fill="#f4c542" />
+    </svg>
+  );
+}
+
+export function LanguageSwitch() {
+  const { lang, setLang, t } = useI18n();
+  return (
+    <button type="button" className="button button-ghost lang-switch" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+      aria-label={t('lang.switchLabel')} lang={lang === 'zh' ? 'en' : 'zh-CN'}>
+      {lang === 'zh' ? 'English' : '中文'}
+    </button>
+  );
+}
+
+/** The frame of every signed-in page: who is signed in, the pages of their role, the language. */
+export function Layout({ account, children }: { account: Account; children: ReactNode }) {
+  const { t } = useI18n();
+  const { signOut } = useSession();
+  const { path } = useLocation();
+  const items = NAV[account.role];
+  return (
+    <>
+      <a className="skip-link" href="#main">{t('nav.skip')}</a>
+      <header className="app-header">
+        <div className="header-row">
+          <Link to="/" className="brand"><Logo /><span>{t('app.name')}</span></Link>
+          <div className="header-tools">
+            <span className="who" title={account.username}>{account.displayName} · {t(`role.${account.role}`)}</span>
+            <LanguageSwitch />
+            <button type="button" className="button button-ghost" onClick={() => {
+              signOut();
+              navigate('/sign-in', { replace: true });
+            }}>{t('action.signOut')}</button>
+          </div>
+        </div>
+        <nav aria-label={t('nav.label')} className="app-nav">
+          {items.map((item) => {
+            const active = path === item.to || (item.to !== '/me' && path.startsWith(`${item.to}/`));
+            return <Link key={item.to} to={item.to} aria-current={active ? 'page' : undefined} className="nav-link">{t(item.label)}</Link>;
+          })}
+        </nav>
+      </header>
+      <main id="main" className="app-main" tabIndex={-1}>{children}</main>
+    </>
+  );
+}
+
+export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
+  return (
+    <div className="page-title">
+      <h1>{children}</h1>
+      {actions && <div className="page-actions">{actions}</div>}
+    </div>
+  );
+}

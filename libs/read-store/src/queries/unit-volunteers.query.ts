@@ -1,0 +1,51 @@
+import type Database from 'better-sqlite3';
+import { stmt } from '../sqlite/statements';
+import { hoursOf } from './hours';
+
+export interface UnitVolunteer {
+  volunteerId: string;
+  displayName: string;
+  homeOrgUnitId: string;
+  homeOrgUnitName: string | null;
+  partyMember: boolean;
+  senior: boolean;
+  occupation: string;
+  /** Approved minutes, all time. */
+  approvedMinutes: number;
+  approvedHours: number;
+}
+
+export interface UnitVolunteerFilter {
+  /** Part of the display name (or the id). */
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * The volunteers whose home is the unit or any unit under it (the people a
+ * community's staff enroll, check in and approve), by name; `total` counts
+ * every match, `volunteers` is one page.
+ */
+export function unitVolunteers(db: Database.Database, orgUnitId: string, filter: UnitVolunteerFilter = {}): { total: number; volunteers: UnitVolunteer[] } {
+  const search = filter.q?.trim() ? `%${filter.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const where = `c.ancestor_id = @unit AND (@q IS NULL OR v.display_name LIKE @q ESCAPE '\\' OR v.volunteer_id LIKE @q ESCAPE '\\')`;
+  const params = { unit: orgUnitId, q: search };
+  const total = (stmt(db, `SELECT count(*) AS n FROM org_unit_closure c JOIN volunteers v ON v.home_org_unit_id = c.descendant_id WHERE ${where}`)
+    .get(params) as { n: number }).n;
+  const rows = stmt(db, `SELECT v.*, u.name AS home_name,
+      (SELECT coalesce(sum(r.minutes), 0) FROM service_records r WHERE r.volunteer_id = v.volunteer_id AND r.status = 'approved') AS approved
+    FROM org_unit_closure c JOIN volunteers v ON v.home_org_unit_id = c.descendant_id LEFT JOIN org_units u ON u.org_unit_id = v.home_org_unit_id
+    WHERE ${where} ORDER BY v.display_name, v.volunteer_id LIMIT @limit OFFSET @offset`)
+    .all({ ...params, limit: filter.limit ?? 200, offset: filter.offset ?? 0 }) as {
+    volunteer_id: string; display_name: string; home_org_unit_id: string; home_name: string | null; party_member: number; senior: number; occupation: string; approved: number;
+  }[];
+  return {
+    total,
+    volunteers: rows.map((r) => ({
+      volunteerId: r.volunteer_id, displayName: r.display_name, homeOrgUnitId: r.home_org_unit_id, homeOrgUnitName: r.home_name,
+      partyMember: r.party_member === 1, senior: r.senior === 1, occupation: r.occupation,
+      approvedMinutes: r.approved, approvedHours: hoursOf(r.approved),
+    })),
+  };
+}

@@ -1,0 +1,444 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { ROOT, requireBuild } from '../support/built';
+import { chromiumInstalled, contrastRatio, DESKTOP, launchChromium, PHONE, screenshotBoth } from '../support/browser';
+import { type HaitangProcess, signIn as tokenFor, startHaitang, TEST_ADMIN } from '../support/haitang-process';
+
+/**
+ * The web console in a real browser (Debian's chromium, headless) against the
+ * real built app with the demo data: every role signs in; the seed story is
+ * run through the pages (plan, check in by QR link on a phone, complete,
+ * approve a self-report, amend); the dashboard shows the API's numbers; an
+ * import with a bad row records nothing; a staff member cannot reach another
+ * community; inputs are labelled, the main actions work from the keyboard and
+ * the palette has enough contrast. Screenshots of every main page at phone and
+ * desktop size are saved (see test/support/browser.ts).
+ */
+
+const SHANGHAI_MS = 8 * 3600_000;
+const shanghaiDay = (ms: number) => new Date(ms + SHANGHAI_MS).toISOString().slice(0, 10);
+const shanghaiClock = (ms: number) => new Date(ms + SHANGHAI_MS).toISOString().slice(11, 16);
+/** Hours with one decimal from minutes, as the console and the server show them. */
+const hours = (minutes: number) => {
+  const tenths = Math.floor((minutes * 10 + 30) / 60);
+  return `${Math.floor(tenths / 10)}.${tenths % 10}`;
+};
+
+const browserSuite = chromiumInstalled() ? describe : describe.skip;
+if (!chromiumInstalled()) process.stdout.write('web console browser suite skipped: /usr/bin/chromium is not installed (apt-get install chromium)\n');
+
+browserSuite('web console in chromium (built app, demo data)', () => {
+  let dir: string;
+  let app: HaitangProcess;
+  let browser: Browser;
+  const passwords: Record<string, string> = {};
+  const tokens: Record<string, string> = {};
+  const contexts: BrowserContext[] = [];
+  let staff: Page;
+  let phone: Page;
+  let official: Page;
+  const story: { activityId?: string; activityTitle: string; checkInLink?: string } = { activityTitle: `玩转智能手机 ${Date.now() % 10000}` };
+
+  // ------------------------------------------------------------------ helpers
+
+  async function api<T = any>(who: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${app.baseUrl}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${tokens[who]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  }
+
+  const head = async (): Promise<number> => (await api<{ head: number }>('admin', 'GET', '/events?limit=1')).body.head;
+  /** A read that waits until everything written so far is counted (as the console does after its own writes). */
+  const fresh = async <T = any>(who: string, path: string) => api<T>(who, 'GET', `${path}${path.includes('?') ? '&' : '?'}minPosition=${await head()}`);
+
+  async function newPage(viewport = DESKTOP): Promise<Page> {
+    const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => {
+      throw new Error(`error in the page: ${error.message}`);
+    });
+    return page;
+  }
+
+  async function signIn(page: Page, username: string, password: string): Promise<void> {
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+  }
+
+  /** Inputs, selects and text areas on the page that have no label (a screen reader could not name them). */
+  // (Browser code is passed as text: the test project is compiled without the DOM library.)
+  const unlabelled = (page: Page) => page.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.type !== 'hidden')
+    .filter((el) => (el.labels?.length ?? 0) === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+    .map((el) => el.outerHTML.slice(0, 120))`);
+
+  /** Presses Tab until the focused element matches, as a keyboard user would (at most `max` presses). */
+  async function tabTo(page: Page, matches: (el: { tag: string; text: string; label: string | null; name: string | null }) => boolean, max = 80): Promise<void> {
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate<{ tag: string; text: string; label: string | null; name: string | null } | null>(`(() => {
+        const el = document.activeElement;
+        return el ? { tag: el.tagName, text: (el.innerText ?? '').trim(), label: el.getAttribute('aria-label'), name: el.getAttribute('name') } : null;
+      })()`);
+      if (focused && matches(focused)) return;
+    }
+    throw new Error('could not reach the element with Tab');
+  }
+
+  async function shoot(page: Page, name: string): Promise<void> {
+    expect(await unlabelled(page)).toEqual([]);
+    await screenshotBoth(page, name);
+  }
+
+  // --------------------------------------------------------------------- setup
+
+  beforeAll(async () => {
+    requireBuild();
+    dir = mkdtempSync(join(tmpdir(), 'haitang-web-'));
+    // The demo data and its accounts, loaded as `npm run demo` does (with the admin the test process starts with).
+    const env = { HAITANG_ADMIN_USER: TEST_ADMIN.username, HAITANG_ADMIN_PASSWORD: TEST_ADMIN.password };
+    const output = execFileSync(process.execPath, [join(ROOT, 'dist', 'apps', 'haitang', 'src', 'cli.js'), 'demo'], {
+      env: { ...process.env, ...env, HAITANG_DATA_DIR: dir, LOG_LEVEL: 'warn' }, encoding: 'utf8',
+    });
+    for (const match of output.matchAll(/^\s+(taohuawu-staff|gusu-official|volunteer-v001)\s+(\S+)\s/gm)) passwords[match[1]] = match[2];
+    expect(Object.keys(passwords).sort()).toEqual(['gusu-official', 'taohuawu-staff', 'volunteer-v001']);
+    app = await startHaitang(dir);
+    tokens.admin = app.token;
+    tokens.staff = await tokenFor(app.baseUrl, 'taohuawu-staff', passwords['taohuawu-staff']);
+    tokens.official = await tokenFor(app.baseUrl, 'gusu-official', passwords['gusu-official']);
+    // The staff member gives 俞阿姨 (v-033, 桃花坞社区) an account for her phone.
+    const created = await api<{ password: string }>('staff', 'POST', '/accounts', { username: 'yu-ayi', role: 'volunteer', volunteerId: 'v-033', displayName: '俞阿姨' });
+    expect(created.status).toBe(201);
+    passwords['yu-ayi'] = created.body.password;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await app?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // --------------------------------------------------------------------- the story
+
+  it('is served at / with client-side routes, without asking the browser to upgrade to https', async () => {
+    for (const path of ['/', '/staff/activities', '/check-in/a-1?code=x.y']) {
+      const answer = await fetch(`${app.baseUrl}${path}`);
+      expect([answer.status, answer.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+      // Reached over plain http on a community's network, an upgrade would leave the page blank.
+      expect(answer.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+      expect(await answer.text()).toContain('<div id="root">');
+    }
+    for (const path of ['/api/v1/nothing-here', '/assets/missing.js']) {
+      const answer = await fetch(`${app.baseUrl}${path}`);
+      expect([answer.status, answer.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
+    }
+  });
+
+  it('signs staff in with the keyboard alone, after refusing a wrong password in plain words', async () => {
+    staff = await newPage();
+    await staff.goto(`${app.baseUrl}/staff/activities`);
+    await staff.waitForURL(/\/sign-in\?next=/);
+    await shoot(staff, '01-sign-in');
+    await staff.getByLabel('用户名').fill('taohuawu-staff');
+    await staff.getByLabel('密码').fill('not-the-password');
+    await staff.getByRole('button', { name: '登录' }).click();
+    await see(staff.getByRole('alert')).toContainText('用户名或密码');
+
+    await staff.getByLabel('密码').fill('');
+    await staff.getByLabel('用户名').focus();
+    await staff.keyboard.press('Control+A');
+    await staff.keyboard.type('taohuawu-staff');
+    await staff.keyboard.press('Tab');
+    await staff.keyboard.type(passwords['taohuawu-staff']);
+    await tabTo(staff, (el) => el.tag === 'BUTTON' && el.text === '登录');
+    await staff.keyboard.press('Enter');
+    await staff.waitForURL(/\/staff\/activities$/);
+    await see(staff.getByRole('heading', { level: 1 })).toHaveText('活动');
+    await see(staff.getByText('社情民意议事会：老旧小区电动车充电难')).toBeVisible();
+    await shoot(staff, '02-staff-activities');
+  });
+
+  it('plans an activity through the form', async () => {
+    await staff.getByRole('link', { name: '计划活动' }).first().click();
+    await staff.waitForURL(/\/staff\/activities\/new$/);
+    // A window from 90 minutes ago to an hour from now, on today's Shanghai date.
+    const now = Date.now();
+    const dayStart = Date.parse(`${shanghaiDay(now)}T00:00:00+08:00`);
+    const start = Math.max(dayStart, Math.floor((now - 90 * 60_000) / 300_000) * 300_000);
+    const end = Math.min(dayStart + (23 * 60 + 59) * 60_000, now + 60 * 60_000);
+    await staff.getByLabel('活动名称').fill(story.activityTitle);
+    await staff.getByLabel('服务类别').selectOption('digital-inclusion');
+    await staff.getByLabel('地点').fill('桃花坞社区党群服务中心');
+    await staff.getByLabel('日期').fill(shanghaiDay(now));
+    await staff.getByLabel('开始时间').fill(shanghaiClock(start));
+    await staff.getByLabel('结束时间').fill(shanghaiClock(end));
+    await shoot(staff, '03-plan-activity');
+    await staff.getByRole('button', { name: '保存活动' }).click();
+    await staff.waitForURL(/\/staff\/activities\/(?!new)[^/]+$/);
+    story.activityId = decodeURIComponent(new URL(staff.url()).pathname.split('/').pop()!);
+    await see(staff.getByRole('heading', { level: 1 })).toHaveText(story.activityTitle);
+    const view = await fresh('staff', `/activities/${story.activityId}`);
+    expect(view.body).toMatchObject({ title: story.activityTitle, orgUnitId: 'taohuawu', status: 'planned' });
+    (story as any).startClock = shanghaiClock(start);
+  });
+
+  it('enrolls a volunteer and checks them in with one tap, reached by keyboard, at the time they arrived', async () => {
+    await staff.getByLabel('添加志愿者').fill('施大爷');
+    await staff.getByRole('button', { name: '为施大爷报名' }).click();
+    await see(staff.getByRole('list', { name: '签到名单' })).toContainText('施大爷');
+    await staff.getByLabel('签到/签退时间').fill((story as any).startClock);
+    await staff.getByLabel('签到/签退时间').focus();
+    await tabTo(staff, (el) => el.tag === 'BUTTON' && el.label === '施大爷 签到');
+    await staff.keyboard.press('Enter');
+    await see(staff.getByRole('button', { name: '施大爷 签退' })).toBeVisible();
+    await staff.getByLabel('签到/签退时间').fill('');
+  });
+
+  it('shows a check-in QR code; a volunteer opens its link on a phone, signs in and checks herself in', async () => {
+    await staff.getByRole('button', { name: '显示签到二维码' }).click();
+    await see(staff.getByRole('img', { name: /签到二维码/ })).toBeVisible();
+    const link = await staff.getByTestId('check-in-link').getAttribute('href');
+    expect(link).toMatch(/\/check-in\/[^?]+\?code=/);
+    story.checkInLink = link!;
+    await shoot(staff, '04-activity-roster-qr');
+
+    phone = await newPage(PHONE);
+    await phone.goto(link!);
+    await phone.waitForURL(/\/sign-in\?next=%2Fcheck-in/);
+    await see(phone.getByText('请先登录，登录后即可完成签到。')).toBeVisible();
+    await signIn(phone, 'yu-ayi', passwords['yu-ayi']);
+    await phone.waitForURL(/\/check-in\//);
+    await phone.getByRole('button', { name: '签到' }).click();
+    await see(phone.getByRole('status')).toContainText('签到成功');
+    await shoot(phone, '05-volunteer-check-in');
+
+    // A forged or altered code is refused in plain words, and records nothing.
+    const before = await head();
+    await phone.goto(link!.replace(/code=([^.&]+)\.([^&]+)/, (_, payload: string, signature: string) => `code=${payload}.${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`));
+    await phone.getByRole('button', { name: '签到' }).click();
+    await see(phone.getByRole('alert')).toContainText('签到码无效');
+    expect(await head()).toBe(before);
+
+    // The roster follows the volunteers who scan while the code is shown.
+    await see(staff.getByRole('list', { name: '签到名单' })).toContainText('俞阿姨', { timeout: 15_000 });
+  });
+
+  it('checks both out, completes the activity and shows the hours credited', async () => {
+    await staff.getByRole('button', { name: '施大爷 签退' }).click();
+    await see(staff.getByRole('button', { name: '施大爷 签退' })).toHaveCount(0);
+    await staff.getByRole('button', { name: '俞阿姨 签退' }).click();
+    await see(staff.getByRole('button', { name: '俞阿姨 签退' })).toHaveCount(0);
+    await staff.getByRole('button', { name: '结束活动' }).click();
+    const credited = staff.getByTestId('credited');
+    await see(credited).toContainText('施大爷');
+    const view = await fresh('staff', `/activities/${story.activityId}`);
+    expect(view.body.status).toBe('completed');
+    const record = view.body.records.find((r: any) => r.volunteerId === 'v-034');
+    expect(record.minutes).toBeGreaterThan(0);
+    await see(credited).toContainText(`施大爷：${hours(record.minutes)} 小时（${record.minutes} 分钟）`);
+    // 俞阿姨 checked in just now and out at once: nothing to credit, and the page says why.
+    await see(credited).toContainText('俞阿姨：在活动时间内的时长不足 1 分钟');
+    await see(staff.getByText(`${hours(view.body.creditedMinutes)} 小时`).first()).toBeVisible();
+    (story as any).record = record;
+    await shoot(staff, '06-activity-completed');
+  });
+
+  it('amends a record with a reason, and keeps its history', async () => {
+    const record = (story as any).record as { recordId: string; minutes: number };
+    const corrected = record.minutes > 10 ? record.minutes - 10 : record.minutes + 10;
+    await staff.getByRole('row', { name: /施大爷/ }).getByRole('button', { name: '修改时长' }).click();
+    const dialog = staff.getByRole('dialog');
+    await dialog.getByLabel('新的时长（分钟）').fill(String(corrected));
+    await dialog.getByLabel('修改原因').fill('提前 10 分钟离开，按实际时间更正');
+    await shoot(staff, '07-amend-dialog');
+    await dialog.getByRole('button', { name: '保存修改' }).click();
+    await see(staff.getByRole('dialog')).toHaveCount(0);
+    await see(staff.getByRole('row', { name: /施大爷/ })).toContainText(`${corrected} 分钟`);
+    const history = await api<any>('admin', 'GET', `/streams/record-${record.recordId}`);
+    expect(JSON.stringify(history.body)).toContain('提前 10 分钟离开');
+  });
+
+  it('a volunteer reports an errand on her phone; it waits for approval', async () => {
+    await phone.goto(`${app.baseUrl}/me`);
+    await see(phone.getByTestId('approved-hours')).toBeVisible();
+    await phone.getByRole('link', { name: '报告一次服务' }).click();
+    await phone.waitForURL(/\/me\/report$/);
+    await phone.getByLabel('服务类别').selectOption('errand-escort');
+    await phone.getByLabel('服务日期').fill(shanghaiDay(Date.now() - 86_400_000));
+    await phone.getByLabel('分钟', { exact: true }).fill('45');
+    await phone.getByLabel('做了什么').fill('送独居老人到苏大附一院复诊并陪同取药');
+    await shoot(phone, '08-volunteer-report');
+    await phone.getByRole('button', { name: '提交，等待审核' }).click();
+    await phone.waitForURL(/\/me\?reported=1$/);
+    await see(phone.getByText('另有 0.8 小时待社区审核')).toBeVisible();
+  });
+
+  it('staff approve the self-report, then correct it; the volunteer sees her hours, star progress and the correction', async () => {
+    await staff.getByRole('link', { name: '服务记录' }).click();
+    await staff.waitForURL(/\/staff\/records/);
+    await see(staff.getByText('送独居老人到苏大附一院复诊并陪同取药')).toBeVisible();
+    await shoot(staff, '09-records-pending');
+    await staff.getByRole('button', { name: '通过俞阿姨的报告' }).click();
+    await see(staff.getByRole('status')).toContainText('已通过俞阿姨的报告，计 0.8 小时');
+    await see(staff.getByText('没有待审核的服务报告')).toBeVisible();
+
+    await staff.getByRole('button', { name: '已通过' }).click();
+    const card = staff.getByRole('listitem').filter({ hasText: '送独居老人到苏大附一院复诊并陪同取药' });
+    await card.getByRole('button', { name: '修改时长' }).click();
+    await staff.getByRole('dialog').getByLabel('新的时长（分钟）').fill('40');
+    await staff.getByRole('dialog').getByLabel('修改原因').fill('路上时间不计，按 40 分钟记');
+    await staff.getByRole('dialog').getByRole('button', { name: '保存修改' }).click();
+    await see(card).toContainText('修改过 1 次');
+
+    const hoursView = await fresh('admin', '/volunteers/v-033/hours');
+    await phone.goto(`${app.baseUrl}/me`);
+    await see(phone.getByTestId('approved-hours')).toHaveText(hours(hoursView.body.approvedMinutes));
+    await see(phone.getByText('时长由 0.8 小时更正为 0.7 小时：路上时间不计，按 40 分钟记')).toBeVisible();
+    await see(phone.getByRole('progressbar')).toBeVisible();
+    await see(phone.getByText(`再服务 ${hours(hoursView.body.nextStar.minutesToGo)} 小时即可成为 1 星志愿者`)).toBeVisible();
+    await shoot(phone, '10-volunteer-hours');
+  });
+
+  it('the demo volunteer signs in and sees only their own page', async () => {
+    const v001 = await newPage(PHONE);
+    await v001.goto(`${app.baseUrl}/`);
+    await signIn(v001, 'volunteer-v001', passwords['volunteer-v001']);
+    await v001.waitForURL(/\/me$/);
+    await see(v001.getByText('陈师傅，您好')).toBeVisible();
+    await v001.goto(`${app.baseUrl}/staff/activities`);
+    await see(v001.getByText('没有权限')).toBeVisible();
+    await v001.goto(`${app.baseUrl}/dashboard/gusu`);
+    await see(v001.getByText('没有权限')).toBeVisible();
+  });
+
+  it('an official’s dashboard shows the API’s numbers, drills down from district to community, and exports', async () => {
+    official = await newPage();
+    await official.goto(`${app.baseUrl}/`);
+    await signIn(official, 'gusu-official', passwords['gusu-official']);
+    await official.waitForURL(/\/dashboard$/);
+    await see(official.getByRole('heading', { level: 1 })).toHaveText('姑苏区 · 志愿服务统计');
+    const month = shanghaiDay(Date.now()).slice(0, 7);
+    const lastDay = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
+    const report = await fresh('official', `/org-units/gusu/report?from=${month.slice(0, 4)}-01-01&to=${lastDay}&groupBy=child`);
+    await see(official.getByTestId('total-hours')).toHaveText(`${hours(report.body.total.serviceMinutes)}小时`);
+    await see(official.getByTestId('total-activities')).toHaveText(String(report.body.total.activities));
+    await see(official.getByTestId('total-volunteers')).toHaveText(String(report.body.total.volunteers));
+    for (const row of report.body.rows.filter((r: any) => r.key !== 'gusu')) {
+      await see(official.getByRole('row', { name: new RegExp(row.label) })).toContainText(hours(row.serviceMinutes));
+    }
+    await see(official.locator('.chart svg').first()).toBeVisible();
+    await shoot(official, '11-dashboard-district');
+
+    const download = official.waitForEvent('download');
+    await official.getByRole('button', { name: '导出 CSV' }).click();
+    const csv = readFileSync((await (await download).path())!, 'utf8');
+    expect(csv).toContain('金阊街道');
+
+    await official.getByRole('link', { name: '金阊街道' }).click();
+    await see(official.getByRole('heading', { level: 1 })).toHaveText('金阊街道 · 志愿服务统计');
+    await official.getByRole('link', { name: '桃花坞社区' }).click();
+    await see(official.getByRole('heading', { level: 1 })).toHaveText('桃花坞社区 · 志愿服务统计');
+    await see(official.getByRole('navigation', { name: '上级单位' })).toContainText('姑苏区 › 金阊街道');
+    const community = await fresh('official', `/org-units/taohuawu/report?from=${month.slice(0, 4)}-01-01&to=${lastDay}&groupBy=child`);
+    await see(official.getByTestId('total-hours')).toHaveText(`${hours(community.body.total.serviceMinutes)}小时`);
+    await shoot(official, '12-dashboard-community');
+  });
+
+  it('an import with one bad row shows the error and records nothing; a good file is recorded at once', async () => {
+    await staff.getByRole('link', { name: '导入' }).click();
+    await staff.waitForURL(/\/staff\/import$/);
+    const before = await head();
+    const bad = '志愿者编号,姓名,服务日期,服务类别,服务时长（分钟）,服务内容\n'
+      + 'v-033,俞阿姨,2026-10-08,垃圾分类,90,桶边督导\nv-034,施大爷,2026/10/9,环境整治,一个半小时,清理楼道\nv-035,曹阿姨,2026-10-10,其他,60,整理议事会记录\n';
+    await staff.getByLabel('选择表格文件').setInputFiles({ name: '2026年10月.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await see(staff.getByText('3 行中有 1 行有误')).toBeVisible();
+    await see(staff.getByRole('row', { name: /施大爷/ })).toContainText('服务时长“一个半小时”应为整分钟数');
+    await see(staff.getByRole('button', { name: '全部导入（3 行）' })).toBeDisabled();
+    await shoot(staff, '13-import-preview');
+    expect(await head()).toBe(before);
+    // The server refuses the whole file too, if sent anyway.
+    const refused = await api('staff', 'POST', '/service-records/imports', { orgUnitId: 'taohuawu', fileName: 'x.csv', content: Buffer.from(bad).toString('base64') });
+    expect(refused.status).toBe(422);
+    expect(await head()).toBe(before);
+
+    const good = bad.replace('一个半小时', '90');
+    await staff.getByLabel('选择表格文件').setInputFiles({ name: '2026年10月.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await see(staff.getByText('3 行全部无误，共 4.0 小时')).toBeVisible();
+    await staff.getByRole('button', { name: '全部导入（3 行）' }).click();
+    await see(staff.getByRole('status').filter({ hasText: '已导入' })).toContainText('已导入 3 条记录，共 4.0 小时');
+    expect(await head()).toBe(before + 3);
+  });
+
+  it('a staff member cannot reach another community’s pages', async () => {
+    await staff.goto(`${app.baseUrl}/staff/activities/a-maojiaqiao-fitness`);
+    await see(staff.getByRole('alert')).toContainText('没有权限');
+    await see(staff.getByRole('heading', { level: 1 })).toHaveCount(0);
+    await staff.goto(`${app.baseUrl}/dashboard/maojiaqiao`);
+    await see(staff.getByRole('alert')).toContainText('没有权限');
+    await see(staff.getByTestId('total-hours')).toHaveCount(0);
+    expect((await api('staff', 'GET', '/activities/a-maojiaqiao-fitness')).status).toBe(403);
+  });
+
+  it('switches to English and back', async () => {
+    await staff.goto(`${app.baseUrl}/staff/activities`);
+    await staff.getByRole('button', { name: /Switch to English/ }).click();
+    await see(staff.getByRole('heading', { level: 1 })).toHaveText('Activities');
+    expect(await staff.evaluate('document.documentElement.lang')).toBe('en');
+    await shoot(staff, '14-staff-activities-english');
+    await staff.getByRole('button', { name: /切换到中文/ }).click();
+    await see(staff.getByRole('heading', { level: 1 })).toHaveText('活动');
+  });
+
+  it('the main palette has a contrast of at least 4.5:1 for every text on its background', async () => {
+    const names = ['primary', 'on-primary', 'primary-soft', 'text', 'muted', 'bg', 'surface', 'success', 'success-soft', 'warning', 'warning-soft', 'danger', 'danger-soft', 'info', 'info-soft'];
+    const palette = await staff.evaluate<Record<string, string>>(`(() => {
+      const style = getComputedStyle(document.documentElement);
+      return Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, style.getPropertyValue('--color-' + n).trim().toLowerCase()]));
+    })()`);
+    // The built CSS may write a colour short (#fff): expand it.
+    for (const [name, value] of Object.entries(palette)) {
+      expect(value).toMatch(/^#([0-9a-f]{3}|[0-9a-f]{6})$/);
+      if (value.length === 4) palette[name] = `#${[...value.slice(1)].map((c) => c + c).join('')}`;
+    }
+    const pairs: [string, string][] = [
+      ['text', 'bg'], ['text', 'surface'], ['muted', 'surface'], ['muted', 'bg'], ['on-primary', 'primary'], ['primary', 'surface'], ['primary', 'bg'],
+      ['primary', 'primary-soft'], ['success', 'success-soft'], ['warning', 'warning-soft'], ['danger', 'danger-soft'], ['info', 'info-soft'],
+      ['danger', 'surface'], ['success', 'surface'],
+    ];
+    const weak = pairs.map(([fg, bg]) => ({ fg, bg, ratio: contrastRatio(palette[fg], palette[bg]) })).filter((p) => p.ratio < 4.5);
+    expect(weak).toEqual([]);
+  });
+});
+
+/** Playwright-style assertions on a locator, retried until they hold (10 s by default): playwright-core has no test runner. */
+function see(locator: Locator) {
+  const poll = async (check: () => Promise<boolean>, describe: () => Promise<string>, timeout = 10_000) => {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      if (await check().catch(() => false)) return;
+      if (Date.now() > deadline) throw new Error(`${String(locator)}: ${await describe().catch((e) => String(e))}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const text = async () => (await locator.first().innerText()).replace(/\s+/g, ' ').trim();
+  return {
+    toBeVisible: (o?: { timeout?: number }) => poll(() => locator.first().isVisible(), async () => 'not visible', o?.timeout),
+    toHaveText: (expected: string, o?: { timeout?: number }) => poll(async () => (await text()) === expected, async () => `text is "${await text()}", expected "${expected}"`, o?.timeout),
+    toContainText: (expected: string, o?: { timeout?: number }) => poll(async () => (await text()).includes(expected), async () => `text "${await text()}" does not contain "${expected}"`, o?.timeout),
+    toHaveCount: (n: number, o?: { timeout?: number }) => poll(async () => (await locator.count()) === n, async () => `count is ${await locator.count()}, expected ${n}`, o?.timeout),
+    toBeDisabled: (o?: { timeout?: number }) => poll(() => locator.first().isDisabled(), async () => 'not disabled', o?.timeout),
+  };
+}
