@@ -41,8 +41,8 @@ const SQL = {
   // everything the group's keys already hold.
   lookup: `SELECT
       (SELECT coalesce(max(position), 0) FROM events) AS head,
-      (SELECT json_agg(json_build_array(s, v)) FROM (
-         SELECT s, (SELECT max(stream_version) FROM events WHERE stream_id = s) AS v FROM unnest($1::text[]) AS s) sv WHERE v IS NOT NULL) AS versions,
+      (SELECT json_agg(json_build_array(s, v)) FROM unnest($1::text[]) AS s
+         CROSS JOIN LATERAL (SELECT max(stream_version) AS v FROM events WHERE stream_id = s) m WHERE v IS NOT NULL) AS versions,
       (SELECT json_agg(json_build_array(event_id, position, stream_id, stream_version)) FROM events WHERE event_id = ANY($2::text[])) AS events,
       (SELECT json_agg(json_build_array(command_id, fingerprint, result, position)) FROM command_receipts WHERE command_id = ANY($3::text[])) AS receipts`,
   // One statement writes the group: events, receipts, and the wake-up for other processes' followers
