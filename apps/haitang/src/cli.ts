@@ -3,10 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { CommandGateway } from '@haitang/ledger';
 import { HaitangModule } from './app.module';
 import { Presets, SingleBar } from 'cli-progress';
-import { EVENT_STORE, type EventStore, SqliteEventStore } from '@haitang/event-store';
+import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { ALL_PROJECTIONS, rebuildReadModels } from '@haitang/read-store';
 import { dataFile, loadConfig } from './config';
 import { formatSummary, loadDemo } from './demo/load-demo';
+import { openEventLog } from './infrastructure/event-log';
 import { seedStory } from './demo/seed-story';
 
 const USAGE = `Usage: node dist/apps/haitang/src/cli.js <command>      (or: npm run demo, npm run rebuild)
@@ -27,7 +28,7 @@ Commands:
 /** Replays the log into fresh read models and swaps them in; safe while the server runs. */
 async function rebuild(): Promise<void> {
   const config = loadConfig();
-  const store = new SqliteEventStore({ file: dataFile(config, 'events.sqlite'), writerThread: false });
+  const store = await openEventLog(config, 'haitang rebuild', { writerThread: false });
   const bar = new SingleBar({
     format: 'Rebuilding read models |{bar}| {percentage}% · {value}/{total} events · {rate} events/s · ETA {eta_formatted}',
     hideCursor: true,

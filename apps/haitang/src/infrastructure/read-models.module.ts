@@ -5,11 +5,13 @@ import {
 } from '@haitang/read-store';
 import { STAR_THRESHOLDS } from '@haitang/reporting';
 import { dataFile, type HaitangConfig } from '../config';
+import { eventLogLocation } from './event-log';
 
 /**
  * The standalone read side: read models in their own SQLite file
  * (readmodels.sqlite), kept up to date by the projector on its own thread,
- * which follows the events file from its checkpoint. This thread only reads.
+ * which follows the event log (SQLite or PostgreSQL) from its checkpoint.
+ * This thread only reads.
  */
 @Global()
 @Module({})
@@ -20,6 +22,7 @@ export class ReadModelsModule implements OnApplicationShutdown {
   ) {}
 
   static forRoot(config: HaitangConfig): DynamicModule {
+    if (config.readStore.kind === 'postgres') throw new Error('HAITANG_READ_STORE=postgres is not available in this build yet.');
     return {
       module: ReadModelsModule,
       providers: [
@@ -32,7 +35,7 @@ export class ReadModelsModule implements OnApplicationShutdown {
             const startPosition = new SqliteProjectionRunner(db, null as never, ALL_PROJECTIONS).checkpoint();
             const logger = new Logger('projector');
             return new ProjectorThread({
-              eventsFile: dataFile(config, 'events.sqlite'),
+              eventLog: eventLogLocation(config),
               readModelsFile: dataFile(config, 'readmodels.sqlite'),
               startPosition,
             }, (level, message) => logger[level](message));
