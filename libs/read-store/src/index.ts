@@ -1,4 +1,6 @@
 export * from './projection-progress';
+export * from './read-models.port';
+export * from './sqlite/sqlite-read-models';
 export * from './sqlite/sqlite-projection';
 export * from './sqlite/sqlite-projection-runner';
 export * from './sqlite/projector-thread';
@@ -16,7 +18,6 @@ export * from './queries/activities.query';
 export * from './queries/dashboard.query';
 export * from './queries/report.query';
 
-export const READ_MODELS = Symbol('ReadModels');
 /** How far the read models have come: a ProjectionProgress. */
 export const PROJECTION_PROGRESS = Symbol('ProjectionProgress');
 export * from './projections/figure-changes.projection';

@@ -1,7 +1,6 @@
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type Database from 'better-sqlite3';
 import {
-  ALL_PROJECTIONS, openReadModels, PROJECTION_PROGRESS, ProjectorThread, READ_MODELS, SqliteProjectionRunner,
+  ALL_PROJECTIONS, openReadModels, PROJECTION_PROGRESS, ProjectorThread, READ_MODELS, SqliteProjectionRunner, SqliteReadModels,
 } from '@haitang/read-store';
 import { STAR_THRESHOLDS } from '@haitang/reporting';
 import { dataFile, type HaitangConfig } from '../config';
@@ -18,7 +17,7 @@ import { eventLogLocation } from './event-log';
 export class ReadModelsModule implements OnApplicationShutdown {
   constructor(
     @Inject(PROJECTION_PROGRESS) private readonly projector: ProjectorThread,
-    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(READ_MODELS) private readonly models: SqliteReadModels,
   ) {}
 
   static forRoot(config: HaitangConfig): DynamicModule {
@@ -26,13 +25,13 @@ export class ReadModelsModule implements OnApplicationShutdown {
     return {
       module: ReadModelsModule,
       providers: [
-        { provide: READ_MODELS, useFactory: () => openReadModels(dataFile(config, 'readmodels.sqlite')) },
+        { provide: READ_MODELS, useFactory: () => new SqliteReadModels(openReadModels(dataFile(config, 'readmodels.sqlite'))) },
         {
           provide: PROJECTION_PROGRESS,
           inject: [READ_MODELS],
-          useFactory: (db: Database.Database) => {
+          useFactory: (models: SqliteReadModels) => {
             // Creates the tables and checks their versions before the projector thread starts.
-            const startPosition = new SqliteProjectionRunner(db, null as never, ALL_PROJECTIONS).checkpoint();
+            const startPosition = new SqliteProjectionRunner(models.db, null as never, ALL_PROJECTIONS).checkpoint();
             const logger = new Logger('projector');
             return new ProjectorThread({
               eventLog: eventLogLocation(config),
@@ -49,6 +48,6 @@ export class ReadModelsModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.projector.stop();
-    this.db.close();
+    await this.models.close();
   }
 }

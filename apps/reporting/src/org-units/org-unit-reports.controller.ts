@@ -1,12 +1,11 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type Database from 'better-sqlite3';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import type { FastifyReply } from 'fastify';
 import { shanghaiDate } from '@haitang/domain';
 import {
   allOrgUnits, checkDayRange, FigureCache, orgUnitDashboard, type OrgUnitDashboard, type OrgUnitReport, orgUnitExists, orgUnitReport, orgUnitView, PROJECTION_PROGRESS,
-  type ProjectionProgress, READ_MODELS, shanghaiPeriod,
+  type ProjectionProgress, READ_MODELS, type ReadModels, shanghaiPeriod,
 } from '@haitang/read-store';
 import { ParseIdPipe } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
@@ -26,7 +25,7 @@ export class OrgUnitReportsController {
   private readonly dashboards = new FigureCache<OrgUnitDashboard>();
 
   constructor(
-    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(READ_MODELS) private readonly db: ReadModels,
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
     @Inject(EVENT_STORE) private readonly log: EventStore,
   ) {}
@@ -35,14 +34,14 @@ export class OrgUnitReportsController {
   @ApiOperation({ summary: 'Every org unit, parents before children' })
   async list(@Query() query: ConsistencyQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    return { orgUnits: allOrgUnits(this.db), projectedPosition: this.runner.position };
+    return { orgUnits: await allOrgUnits(this.db), projectedPosition: this.runner.position };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A unit with its path from the district and its children' })
   async unit(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    const unit = orgUnitView(this.db, id);
+    const unit = await orgUnitView(this.db, id);
     if (!unit) throw orgUnitNotFound();
     return { ...unit, projectedPosition: this.runner.position };
   }
@@ -51,12 +50,12 @@ export class OrgUnitReportsController {
   @ApiOperation({ summary: 'A month of the unit and everything under it: activities, minutes, volunteers, groups, top 10, overdue activities' })
   async dashboard(@Param('id', ParseIdPipe) id: string, @Query() query: DashboardQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    if (!orgUnitExists(this.db, id)) throw orgUnitNotFound();
+    if (!(await orgUnitExists(this.db, id))) throw orgUnitNotFound();
     const now = new Date();
     const period = query.period ?? shanghaiPeriod(now);
     const today = shanghaiDate(now);
     // The key holds today: which activities are overdue depends on the day.
-    const { value: dashboard, hit } = this.dashboards.get(this.db, { unitId: id, fromMonth: period, toMonth: period, anyMonth: true },
+    const { value: dashboard, hit } = await this.dashboards.get(this.db, { unitId: id, fromMonth: period, toMonth: period, anyMonth: true },
       `${id}|${period}|${today}`, () => orgUnitDashboard(this.db, id, period, today));
     void reply.header('x-figures-cache', hit ? 'hit' : 'miss');
     return { ...dashboard, projectedPosition: this.runner.position };
@@ -87,9 +86,9 @@ export class OrgUnitReportsController {
   private async answer(id: string, query: ReportQuery, format: ReportFormat, reply: FastifyReply) {
     const range = checkQuery('from', () => checkDayRange(query.from, query.to));
     await caughtUp(this.runner, query.minPosition, this.log);
-    if (!orgUnitExists(this.db, id)) throw orgUnitNotFound();
+    if (!(await orgUnitExists(this.db, id))) throw orgUnitNotFound();
     const groupBy = query.groupBy ?? 'child';
-    const { value: report, hit } = this.reports.get(this.db, { unitId: id, fromMonth: range.from.slice(0, 7), toMonth: range.to.slice(0, 7) },
+    const { value: report, hit } = await this.reports.get(this.db, { unitId: id, fromMonth: range.from.slice(0, 7), toMonth: range.to.slice(0, 7) },
       `${id}|${range.from}|${range.to}|${groupBy}`, () => orgUnitReport(this.db, id, range, groupBy));
     void reply.header('x-figures-cache', hit ? 'hit' : 'miss');
     if (format === 'json') return { ...report, projectedPosition: this.runner.position };

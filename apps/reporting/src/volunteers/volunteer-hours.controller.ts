@@ -1,8 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type Database from 'better-sqlite3';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
-import { PROJECTION_PROGRESS, READ_MODELS, type ProjectionProgress, volunteerHours, volunteerRecords } from '@haitang/read-store';
+import { PROJECTION_PROGRESS, READ_MODELS, type ReadModels, type ProjectionProgress, volunteerHours, volunteerRecords } from '@haitang/read-store';
 import { ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
 import { STAR_THRESHOLDS } from '../reporting.tokens';
@@ -13,7 +12,7 @@ const notFound = () => new ProblemException(problem(404, 'volunteer-not-found', 
 @Controller('volunteers')
 export class VolunteerHoursController {
   constructor(
-    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(READ_MODELS) private readonly db: ReadModels,
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
     @Inject(EVENT_STORE) private readonly log: EventStore,
     @Inject(STAR_THRESHOLDS) private readonly thresholds: number[],
@@ -23,7 +22,7 @@ export class VolunteerHoursController {
   @ApiOperation({ summary: 'Approved and pending minutes, by category and year, star level and the way to the next star' })
   async hours(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    const hours = volunteerHours(this.db, id, this.thresholds);
+    const hours = await volunteerHours(this.db, id, this.thresholds);
     if (!hours) throw notFound();
     return { ...hours, projectedPosition: this.runner.position };
   }
@@ -32,7 +31,7 @@ export class VolunteerHoursController {
   @ApiOperation({ summary: 'Every service record of the volunteer with its status and full history of corrections' })
   async records(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    if (!volunteerHours(this.db, id, this.thresholds)) throw notFound();
-    return { volunteerId: id, records: volunteerRecords(this.db, id), projectedPosition: this.runner.position };
+    if (!(await volunteerHours(this.db, id, this.thresholds))) throw notFound();
+    return { volunteerId: id, records: await volunteerRecords(this.db, id), projectedPosition: this.runner.position };
   }
 }

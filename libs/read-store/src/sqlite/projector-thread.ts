@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { PositionWaiters, type ProjectionProgress } from '../projection-progress';
+import { PositionWaiters } from '../projection-progress';
+import type { ProjectorStatus } from '../read-models.port';
 
 /** Where the projector thread reads the log from. */
 export type EventLogLocation = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
@@ -18,7 +19,7 @@ export interface ProjectorThreadOptions {
  * projections never holds up the HTTP thread. The HTTP thread only reads the
  * read models and learns here how far they have come.
  */
-export class ProjectorThread implements ProjectionProgress {
+export class ProjectorThread implements ProjectorStatus {
   private readonly progress: PositionWaiters;
   private readonly worker: Worker;
   private stopped: Promise<void> | null = null;
