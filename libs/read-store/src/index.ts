@@ -22,3 +22,7 @@ export * from './queries/report.query';
 export const PROJECTION_PROGRESS = Symbol('ProjectionProgress');
 export * from './projections/figure-changes.projection';
 export * from './queries/figure-cache';
+export * from './postgres/schema';
+export * from './postgres/postgres-read-models';
+export * from './postgres/postgres-projections';
+export * from './postgres/postgres-projector';

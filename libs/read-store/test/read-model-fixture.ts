@@ -1,5 +1,7 @@
 import type { RecordedEvent } from '@haitang/event-store';
 import type { ReadModels, SqliteProjection } from '../src';
+import { postgresAvailable } from '../../../test/support/postgres';
+import { postgresReadStore } from './postgres-read-store';
 import { sqliteReadStore } from './sqlite-read-store';
 
 /** Builds a log of recorded events, positions 1, 2, 3, … */
@@ -66,6 +68,8 @@ export interface ReadStore {
   checkpoint(): Promise<number>;
   /** Closes and opens the same storage again, as a restart would. */
   reopen(): Promise<void>;
+  /** Empties every table and moves the checkpoints back to 0 (cheaper than a fresh store, for property tests). */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,4 +80,4 @@ export interface ReadStoreAdapter {
 }
 
 /** Every adapter the read-store tests run against. */
-export const READ_STORE_ADAPTERS: readonly ReadStoreAdapter[] = [sqliteReadStore];
+export const READ_STORE_ADAPTERS: readonly ReadStoreAdapter[] = postgresAvailable ? [sqliteReadStore, postgresReadStore] : [sqliteReadStore];

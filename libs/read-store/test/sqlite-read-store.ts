@@ -43,6 +43,13 @@ export const sqliteReadStore: ReadStoreAdapter = {
         db.close();
         open();
       },
+      async reset() {
+        const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'checkpoints'`).all() as { name: string }[]);
+        db.transaction(() => {
+          for (const { name } of tables) db.exec(`DELETE FROM "${name}"`);
+          db.exec('UPDATE checkpoints SET position = 0');
+        })();
+      },
       async close() {
         if (db.open) db.close();
         rmSync(dir, { recursive: true, force: true });
