@@ -26,3 +26,4 @@ export * from './postgres/schema';
 export * from './postgres/postgres-read-models';
 export * from './postgres/postgres-projections';
 export * from './postgres/postgres-projector';
+export * from './postgres/rebuild';
