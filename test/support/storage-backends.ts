@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { freshDatabase, postgresAvailable } from './postgres';
 
 /**
@@ -27,10 +28,17 @@ export const SQLITE: StorageBackend = {
 export const POSTGRES: StorageBackend = {
   name: 'PostgreSQL',
   async prepare() {
-    return { HAITANG_EVENT_STORE: 'postgres', DATABASE_URL: await freshDatabase('e2e') };
+    return { HAITANG_EVENT_STORE: 'postgres', HAITANG_READ_STORE: 'postgres', DATABASE_URL: await freshDatabase('e2e') };
   },
-  async deleteReadModels(dataDir) {
-    await SQLITE.deleteReadModels(dataDir, {});
+  async deleteReadModels(_dataDir, env) {
+    const db = new Client({ connectionString: env.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`DROP TABLE checkpoints, volunteers, service_records, record_history, org_units, org_unit_closure, activities, activity_roster, figure_changes;
+        DELETE FROM haitang_schema_versions WHERE component = 'read-store'`);
+    } finally {
+      await db.end();
+    }
   },
 };
 

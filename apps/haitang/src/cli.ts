@@ -4,7 +4,7 @@ import { CommandGateway } from '@haitang/ledger';
 import { HaitangModule } from './app.module';
 import { Presets, SingleBar } from 'cli-progress';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
-import { ALL_PROJECTIONS, rebuildReadModels } from '@haitang/read-store';
+import { ALL_PROJECTIONS, rebuildPostgresReadModels, rebuildReadModels } from '@haitang/read-store';
 import { dataFile, loadConfig } from './config';
 import { formatSummary, loadDemo } from './demo/load-demo';
 import { openEventLog } from './infrastructure/event-log';
@@ -36,15 +36,13 @@ async function rebuild(): Promise<void> {
   const started = Date.now();
   try {
     bar.start(Math.max(1, await store.headPosition()), 0, { rate: 0 });
-    const result = await rebuildReadModels({
-      store,
-      readModelsFile: dataFile(config, 'readmodels.sqlite'),
-      projections: ALL_PROJECTIONS,
-      onProgress: ({ projected, target }) => {
-        bar.setTotal(Math.max(1, target));
-        bar.update(projected, { rate: Math.round(projected / Math.max(0.001, (Date.now() - started) / 1000)) });
-      },
-    });
+    const onProgress = ({ projected, target }: { projected: number; target: number }) => {
+      bar.setTotal(Math.max(1, target));
+      bar.update(projected, { rate: Math.round(projected / Math.max(0.001, (Date.now() - started) / 1000)) });
+    };
+    const result = config.readStore.kind === 'postgres'
+      ? await rebuildPostgresReadModels({ url: config.readStore.url, store, onProgress })
+      : await rebuildReadModels({ store, readModelsFile: dataFile(config, 'readmodels.sqlite'), projections: ALL_PROJECTIONS, onProgress });
     bar.stop();
     console.log(`Rebuilt the read models from ${result.events} events (up to log position ${result.position}) in ${result.seconds.toFixed(1)} s.`);
   } finally {
