@@ -17,15 +17,29 @@
  *             batched     BENCH_PG_BATCH (100) rows per INSERT, one transaction each.
  *   All three in the same run, on the same cluster, each in a fresh database.
  *
+ * Read side (BENCH_PG_REBUILD=0 skips it):
+ *   THE LOG   bench/support/generate-log.js (the read-side benchmark's generator: BENCH_LOG_EVENTS,
+ *             200000 short / 1000000 full, BENCH_LOG_VOLUNTEERS, BENCH_LOG_SEED, BENCH_LOG_CACHE) writes
+ *             a SQLite log, copied into a PostgresEventStore database (not measured; its time is printed).
+ *   MEASURED  rebuildPostgresReadModels (dist/libs/read-store/src) from that PostgreSQL log into the
+ *             PostgreSQL read store of the same database: replay into fresh tables + swap, wall time.
+ *   BASELINE  the same run: raw readAll of the same log in batches of 20000 through the adapter (rows
+ *             parsed, JSON included) and one upsert per event keyed by its stream id (20000 per
+ *             statement, json_populate_recordset, synchronous_commit off, as the rebuild's sessions).
+ *   Then the rebuilt read models are checked against the generator's summary.
+ *
  * Usage: npm run build && node bench/postgres.js
  *        BENCH_PROFILE=short node bench/postgres.js
  */
 const { randomUUID } = require('node:crypto');
 const { join } = require('node:path');
-const { DIST, ROOT, requireBuild, percentile, round, fmt, machineBusyMs } = require('./support/common');
+const { existsSync, mkdirSync, copyFileSync, readFileSync, writeFileSync } = require('node:fs');
+const Database = require('better-sqlite3');
+const { DIST, ROOT, requireBuild, percentile, round, fmt, machineBusyMs, makeTempDir, removeTempDir } = require('./support/common');
+const { generateLog, GENERATOR_VERSION } = require('./support/generate-log');
 const { startCluster, createDatabase } = require(join(ROOT, 'test', 'support', 'postgres-cluster.js'));
 
-const TARGETS = { appendsVsBatched: 0.5 };
+const TARGETS = { appendsVsBatched: 0.5, rebuildEventsPerSecond: 50_000 };
 
 function options(overrides = {}) {
   const num = (name, dflt) => (process.env[name] !== undefined && process.env[name] !== '' ? Number(process.env[name]) : dflt);
@@ -36,6 +50,11 @@ function options(overrides = {}) {
     streams: num('BENCH_STREAMS', 1000),
     connections: num('BENCH_PG_CONNECTIONS', 8),
     batch: num('BENCH_PG_BATCH', 100),
+    rebuild: process.env.BENCH_PG_REBUILD !== '0',
+    logEvents: num('BENCH_LOG_EVENTS', short ? 200_000 : 1_000_000),
+    logVolunteers: num('BENCH_LOG_VOLUNTEERS', short ? 20_000 : 100_000),
+    seed: num('BENCH_LOG_SEED', 20261125),
+    logCache: process.env.BENCH_LOG_CACHE || null,
     ...overrides,
   };
 }
@@ -165,6 +184,133 @@ async function runEventStore(cluster, opts) {
   };
 }
 
+// ---------------------------------------------------------------------------
+// Read side: rebuild on PostgreSQL
+
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/** The read-side benchmark's log (SQLite file), generated or taken from BENCH_LOG_CACHE. */
+function sqliteLog(dir, opts) {
+  const file = join(dir, 'events.sqlite');
+  const key = `events-${opts.logEvents}-volunteers-${opts.logVolunteers}-seed-${opts.seed}-v${GENERATOR_VERSION}`;
+  if (opts.logCache && existsSync(join(opts.logCache, `${key}.sqlite`)) && existsSync(join(opts.logCache, `${key}.json`))) {
+    log(`postgres: using the cached log ${join(opts.logCache, `${key}.sqlite`)}`);
+    copyFileSync(join(opts.logCache, `${key}.sqlite`), file);
+    return { file, summary: JSON.parse(readFileSync(join(opts.logCache, `${key}.json`), 'utf8')) };
+  }
+  log(`postgres: generating ${opts.logEvents} events, ${opts.logVolunteers} volunteers (seed ${opts.seed})...`);
+  const summary = generateLog({ file, events: opts.logEvents, volunteers: opts.logVolunteers, seed: opts.seed });
+  if (opts.logCache) {
+    mkdirSync(opts.logCache, { recursive: true });
+    copyFileSync(file, join(opts.logCache, `${key}.sqlite`));
+    writeFileSync(join(opts.logCache, `${key}.json`), JSON.stringify(summary));
+  }
+  return { file, summary };
+}
+
+/** Copies the SQLite log into the PostgreSQL event store's table, as it is (positions, versions, JSON text). */
+async function loadIntoPostgres(file, url) {
+  const { Client } = require('pg');
+  const { PostgresEventStore } = require(join(DIST, 'libs', 'event-store', 'src'));
+  await (await PostgresEventStore.open({ url })).close();
+  const client = new Client({ connectionString: url, options: '-c synchronous_commit=off' });
+  await client.connect();
+  const src = new Database(file, { readonly: true });
+  const read = src.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT 10000');
+  const t0 = Date.now();
+  let position = 0;
+  for (;;) {
+    const rows = read.all(position);
+    if (rows.length === 0) break;
+    const json = `[${rows.map((r) => `{"p":${r.position},"s":${JSON.stringify(r.stream_id)},"v":${r.stream_version},"i":${JSON.stringify(r.event_id)},"t":${JSON.stringify(r.type)},"d":${r.data},"m":${r.metadata},"a":${JSON.stringify(r.recorded_at)}}`).join(',')}]`;
+    await client.query(`INSERT INTO events (position, stream_id, stream_version, event_id, type, data, metadata, recorded_at)
+      SELECT p, s, v, i, t, d, m, a FROM json_to_recordset($1::json) AS x(p bigint, s text, v integer, i text, t text, d json, m json, a timestamptz)`, [json]);
+    position = rows[rows.length - 1].position;
+  }
+  await client.query('ANALYZE events');
+  src.close();
+  await client.end();
+  return { events: position, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** Raw read through the adapter and one upsert per event keyed by stream id, 20000 per statement. */
+async function rebuildBaseline(url, batchSize) {
+  const { Client } = require('pg');
+  const { PostgresEventStore } = require(join(DIST, 'libs', 'event-store', 'src'));
+  const store = await PostgresEventStore.open({ url });
+  const client = new Client({ connectionString: url, options: '-c synchronous_commit=off' });
+  await client.connect();
+  await client.query('CREATE TABLE baseline_upserts (id text COLLATE "C" PRIMARY KEY, type text NOT NULL, position bigint NOT NULL)');
+  const meter = cpuMeter();
+  let position = 0;
+  let events = 0;
+  let readMs = 0;
+  for (;;) {
+    const r0 = performance.now();
+    const batch = await store.readAll(position, batchSize);
+    readMs += performance.now() - r0;
+    if (batch.length === 0) break;
+    const latest = new Map();
+    for (const e of batch) latest.set(e.streamId, { id: e.streamId, type: e.type, position: e.position });
+    await client.query(`INSERT INTO baseline_upserts SELECT * FROM json_populate_recordset(NULL::baseline_upserts, $1::json)
+      ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, position = EXCLUDED.position`, [JSON.stringify([...latest.values()])]);
+    position = batch[batch.length - 1].position;
+    events += batch.length;
+  }
+  const m = meter();
+  await client.query('DROP TABLE baseline_upserts');
+  await client.end();
+  await store.close();
+  return { ...m, events, eventsPerSecond: events / m.seconds, readSeconds: readMs / 1000 };
+}
+
+async function runRebuild(cluster, opts) {
+  const dir = makeTempDir('haitang-bench-pg-log-');
+  try {
+    const { file, summary } = sqliteLog(dir, opts);
+    const url = await createDatabase(cluster, 'bench_rebuild');
+    log(`postgres: copying the ${summary.events}-event log into PostgreSQL (not measured)...`);
+    const loaded = await loadIntoPostgres(file, url);
+    removeTempDir(dir);
+    log('postgres: BASELINE raw read + upserts...');
+    const baseline = await rebuildBaseline(url, 20_000);
+    log('postgres: MEASURED rebuildPostgresReadModels...');
+    const { PostgresEventStore } = require(join(DIST, 'libs', 'event-store', 'src'));
+    const { rebuildPostgresReadModels, PostgresReadModels, orgUnitReport, volunteerHours } = require(join(DIST, 'libs', 'read-store', 'src'));
+    const store = await PostgresEventStore.open({ url });
+    const meter = cpuMeter();
+    const result = await rebuildPostgresReadModels({ url, store });
+    const m = meter();
+    await store.close();
+    // The rebuilt read models against what the generator wrote.
+    const models = await PostgresReadModels.open({ url });
+    const checks = [];
+    const approved = (await models.get(`SELECT coalesce(sum(minutes), 0) AS m, count(*) AS n FROM service_records WHERE status = 'approved'`));
+    checks.push(['approved minutes', approved.m, summary.approvedMinutes], ['approved records', approved.n, summary.approvedRecords]);
+    checks.push(['checkpoints', (await models.get('SELECT min(position) AS p FROM checkpoints')).p, summary.events]);
+    for (const v of summary.sampleVolunteers) checks.push([`hours of ${v.id}`, (await volunteerHours(models, v.id, [100]))?.approvedMinutes, v.approvedMinutes]);
+    for (const d of summary.districts) {
+      checks.push([`report ${d.name}`, (await orgUnitReport(models, d.id, summary.report, 'child')).total.serviceMinutes, d.reportMinutes]);
+    }
+    await models.close();
+    const mismatches = checks.filter(([, got, want]) => got !== want).map(([what, got, want]) => `${what}: ${got} != ${want}`);
+    return {
+      log: { events: summary.events, volunteers: opts.logVolunteers, loadSeconds: round(loaded.seconds, 1) },
+      rebuildEventsPerSecond: round(result.events / m.seconds),
+      seconds: round(m.seconds, 1),
+      swapSeconds: round(result.swapSeconds, 2),
+      nodeCpuPct: round(m.nodeCpuPct), otherCpuPct: round(m.otherCpuPct),
+      baseline: { eventsPerSecond: round(baseline.eventsPerSecond), seconds: round(baseline.seconds, 1), readSeconds: round(baseline.readSeconds, 1) },
+      ratio: round(result.events / m.seconds / baseline.eventsPerSecond, 2),
+      checked: checks.length, mismatches,
+      targets: { eventsPerSecond: TARGETS.rebuildEventsPerSecond },
+      pass: { eventsPerSecond: result.events / m.seconds >= TARGETS.rebuildEventsPerSecond },
+    };
+  } finally {
+    removeTempDir(dir);
+  }
+}
+
 async function run(overrides = {}) {
   requireBuild();
   const opts = options(overrides);
@@ -172,7 +318,8 @@ async function run(overrides = {}) {
   const cluster = await startCluster();
   try {
     const eventStore = await runEventStore(cluster, opts);
-    return { cluster: { version: cluster.version, startedInMs: cluster.startedInMs }, eventStore };
+    const rebuild = opts.rebuild ? await runRebuild(cluster, opts) : null;
+    return { cluster: { version: cluster.version, startedInMs: cluster.startedInMs }, eventStore, rebuild };
   } finally {
     cluster.stop();
   }
@@ -190,7 +337,18 @@ function print(r) {
     `  baseline ${e.batched.rowsPerTransaction}-row inserts over ${e.options.connections} connections: ${fmt(e.batched.rowsPerSecond)} rows/s (server and other processes ${fmt(e.batched.otherCpuPct)}%)`,
     `  ratio appends / single-row: ${fmt(e.ratioVsSingleRow, 2)}`,
     `  ratio appends / batched: ${fmt(e.ratioVsBatched, 2)} (target >= ${e.targets.ratioVsBatched}: ${e.pass.ratioVsBatched ? 'ok' : 'MISSED'})`,
+    ...(r.rebuild ? rebuildLines(r.rebuild) : []),
   ].join('\n');
+}
+
+function rebuildLines(b) {
+  return [
+    `Read models on PostgreSQL: rebuild from a ${b.log.events}-event log (${b.log.volunteers} volunteers; copied into PostgreSQL in ${fmt(b.log.loadSeconds, 1)} s, not measured)`,
+    `  measured: ${fmt(b.rebuildEventsPerSecond)} events/s (${fmt(b.seconds, 1)} s, swap ${fmt(b.swapSeconds, 2)} s; CPU: node ${fmt(b.nodeCpuPct)}%, server and other processes ${fmt(b.otherCpuPct)}%) ` +
+      `(target >= ${b.targets.eventsPerSecond}: ${b.pass.eventsPerSecond ? 'ok' : 'MISSED'})`,
+    `  baseline raw read + one upsert per event: ${fmt(b.baseline.eventsPerSecond)} events/s (${fmt(b.baseline.seconds, 1)} s, of which reading ${fmt(b.baseline.readSeconds, 1)} s); ratio ${fmt(b.ratio, 2)}`,
+    `  checked against the generator: ${b.checked} figures, ${b.mismatches.length === 0 ? 'all equal' : `MISMATCHES: ${b.mismatches.join('; ')}`}`,
+  ];
 }
 
 module.exports = { run, print, TARGETS };

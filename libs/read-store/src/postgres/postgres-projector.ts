@@ -4,7 +4,7 @@ import { PositionWaiters } from '../projection-progress';
 import type { ProjectorStatus } from '../read-models.port';
 import { migrateReadStore } from './postgres-read-models';
 import { ALL_PG_PROJECTIONS, type PostgresProjection } from './postgres-projections';
-import { ReadModelBatch } from './read-model-batch';
+import { ReadModelBatch, type RebuildMemory } from './read-model-batch';
 
 /** Channel on which the active projector announces each committed position (standbys learn how far the read models are). */
 export const PROJECTED_CHANNEL = 'haitang_projected';
@@ -26,6 +26,8 @@ export interface PostgresProjectorOptions extends PostgresConnection {
   readonly projections?: readonly PostgresProjection[];
   /** Events per batch (default 1000). */
   readonly batchSize?: number;
+  /** Only for a rebuild into empty tables (see RebuildMemory). */
+  readonly rebuildMemory?: RebuildMemory;
   /** After a small batch, wait this long so that events arriving meanwhile share a transaction (default 20 ms). */
   readonly pacingMs?: number;
   /** How often a standby tries to take over and reads how far the read models are (default 500 ms). */
@@ -182,7 +184,7 @@ export class PostgresProjector implements ProjectorStatus {
         if (from < first - 1) throw new CheckpointGap();
         return { projection: p, events: batch.filter((e) => e.position > from && p.handles.has(e.type)) };
       });
-      await applyProjections(client, work);
+      await applyProjections(client, work, this.options.rebuildMemory);
       await client.query('UPDATE checkpoints SET position = greatest(position, $2) WHERE projection = ANY($1::text[])', [this.names, last]);
       await client.query('SELECT pg_notify($1, $2)', [PROJECTED_CHANNEL, String(last)]);
       await client.query('COMMIT');
@@ -265,8 +267,10 @@ export class PostgresProjector implements ProjectorStatus {
  * each projection in turn loads what its events need, applies them in log
  * order, then everything changed is written.
  */
-export async function applyProjections(client: Client, work: readonly { projection: PostgresProjection; events: readonly RecordedEvent[] }[]): Promise<number> {
-  const batch = new ReadModelBatch(client);
+export async function applyProjections(
+  client: Client, work: readonly { projection: PostgresProjection; events: readonly RecordedEvent[] }[], memory?: RebuildMemory,
+): Promise<number> {
+  const batch = new ReadModelBatch(client, memory);
   for (const { projection, events } of work) {
     if (events.length === 0) continue;
     await projection.load(batch, events);

@@ -15,13 +15,35 @@ export type Row = Record<string, unknown>;
 /** A composite key as one map key. */
 const joinKey = (parts: readonly unknown[]) => parts.join('\u0000');
 
+/**
+ * What a rebuild remembers across its batches: the keys its fresh (initially
+ * empty) tables hold, so that a row that cannot exist yet is not looked up, and
+ * the closure rows (never changed once written).
+ */
+export class RebuildMemory {
+  readonly keys = new Map<string, Set<string>>();
+  readonly closure = new Map<string, Map<string, number>>();
+
+  keysOf(table: string): Set<string> {
+    let keys = this.keys.get(table);
+    if (!keys) this.keys.set(table, (keys = new Set()));
+    return keys;
+  }
+}
+
 /** The rows of one table that a batch reads and writes, by primary key. */
 export class TableRows<R extends Row> {
   private readonly rows = new Map<string, R | null>();
   private readonly wanted = new Map<string, readonly string[]>();
   private readonly dirty = new Set<string>();
+  /** With a rebuild's memory: the keys the table holds (anything else does not exist). */
+  private stored: Set<string> | null = null;
 
   constructor(readonly table: string, private readonly keyColumns: readonly string[], private readonly columns: readonly string[]) {}
+
+  remember(memory: RebuildMemory): void {
+    this.stored = memory.keysOf(this.table);
+  }
 
   private keyOf(parts: readonly string[]): string {
     return parts.length === 1 ? parts[0] : joinKey(parts);
@@ -31,7 +53,9 @@ export class TableRows<R extends Row> {
   want(...parts: string[]): void {
     if (parts.some((p) => typeof p !== 'string')) return;
     const key = this.keyOf(parts);
-    if (!this.rows.has(key)) this.wanted.set(key, parts);
+    if (this.rows.has(key)) return;
+    if (this.stored && !this.stored.has(key)) this.rows.set(key, null);
+    else this.wanted.set(key, parts);
   }
 
   async load(client: ClientBase): Promise<void> {
@@ -78,6 +102,7 @@ export class TableRows<R extends Row> {
   async flush(client: ClientBase): Promise<number> {
     if (this.dirty.size === 0) return 0;
     const rows = [...this.dirty].map((key) => this.rows.get(key)!);
+    if (this.stored) for (const key of this.dirty) this.stored.add(key);
     this.dirty.clear();
     const others = this.columns.filter((c) => !this.keyColumns.includes(c));
     await client.query(
@@ -117,13 +142,22 @@ export class InsertOnce<R extends Row> {
  * included) with their depth, as loaded plus what the batch added.
  */
 export class ClosureRows {
-  private readonly ancestors = new Map<string, Map<string, number>>();
+  private ancestors = new Map<string, Map<string, number>>();
   private readonly loaded = new Set<string>();
+  private remembered = false;
   private readonly wanted = new Set<string>();
   private readonly added = new InsertOnce<{ ancestor_id: string; descendant_id: string; depth: number }>('org_unit_closure', ['ancestor_id', 'descendant_id']);
 
+  /** A rebuild keeps every closure row in memory (its tables start empty, and closure rows never change). */
+  remember(memory: RebuildMemory): void {
+    this.ancestors = memory.closure;
+    this.remembered = true;
+  }
+
   want(unitId: unknown): void {
-    if (typeof unitId === 'string' && !this.loaded.has(unitId)) this.wanted.add(unitId);
+    if (typeof unitId !== 'string' || this.loaded.has(unitId)) return;
+    if (this.remembered) this.loaded.add(unitId);
+    else this.wanted.add(unitId);
   }
 
   async load(client: ClientBase): Promise<void> {
@@ -207,7 +241,12 @@ export class ReadModelBatch {
     'checked_in_at', 'checked_out_at', 'outcome', 'credited_minutes', 'last_position']);
   readonly figures = new FigureChangeRows();
 
-  constructor(readonly client: ClientBase) {}
+  constructor(readonly client: ClientBase, memory?: RebuildMemory) {
+    if (memory) {
+      for (const table of [this.volunteers, this.records, this.orgUnits, this.activities, this.roster]) table.remember(memory);
+      this.closure.remember(memory);
+    }
+  }
 
   /** Loads every row asked for so far. */
   async load(): Promise<void> {

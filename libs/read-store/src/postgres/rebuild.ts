@@ -3,6 +3,8 @@ import { clientConfig, type EventStore, type PostgresConnection, type RecordedEv
 import type { RebuildProgress } from '../sqlite/rebuild';
 import { ALL_PG_PROJECTIONS, type PostgresProjection } from './postgres-projections';
 import { PostgresProjector } from './postgres-projector';
+import { RebuildMemory } from './read-model-batch';
+import { migrateReadStore } from './postgres-read-models';
 import { READ_STORE_TABLE_NAMES } from './schema';
 
 /** The URL of the same database with `schema` first on the search path. */
@@ -16,7 +18,9 @@ function inSchema(url: string, schema: string): string {
 /**
  * Rebuilds the PostgreSQL read models from the log: replays it from position
  * zero into fresh tables in a schema of their own (the same projector code,
- * big batches, the next batch read while the current one is applied), then
+ * big batches, the next batch read while the current one is applied; the
+ * tables unlogged and without their secondary indexes until the replay is
+ * done, and rows that cannot exist yet not looked up), then
  * swaps them for the live tables in ONE transaction (DROP the live table,
  * ALTER TABLE … SET SCHEMA the fresh one) and moves the checkpoints. Queries
  * see the old figures until that commit and the new ones after; a running
@@ -27,9 +31,10 @@ export async function rebuildPostgresReadModels(options: PostgresConnection & {
   projections?: readonly PostgresProjection[];
   onProgress?: (progress: RebuildProgress) => void;
   batchSize?: number;
-}): Promise<{ events: number; position: number; seconds: number; swapSeconds: number }> {
+}): Promise<{ events: number; position: number; seconds: number; indexSeconds: number; swapSeconds: number }> {
   const started = Date.now();
   const projections = options.projections ?? ALL_PG_PROJECTIONS;
+  await migrateReadStore(options); // the live tables exist (first start), and are not from a newer Haitang
   const admin = new Client(clientConfig({ ...options, applicationName: 'haitang rebuild' }, { lock_timeout: '30s' }));
   admin.on('error', () => undefined);
   await admin.connect();
@@ -37,7 +42,15 @@ export async function rebuildPostgresReadModels(options: PostgresConnection & {
   const fresh = `haitang_rebuild_${process.pid}_${started}`;
   try {
     await admin.query(`CREATE SCHEMA ${fresh}`);
-    const projector = await PostgresProjector.open(null, { ...options, url: inSchema(options.url, fresh), projections, applicationName: 'haitang rebuild' });
+    const projector = await PostgresProjector.open(null, {
+      ...options, url: inSchema(options.url, fresh), projections, applicationName: 'haitang rebuild', rebuildMemory: new RebuildMemory(),
+    });
+    // While the fresh tables fill: no WAL (unlogged) and no secondary indexes (built once at the end, by sorting).
+    const indexes = (await admin.query<{ name: string; sql: string }>(
+      `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = $1 AND indexname NOT LIKE '%\_pkey'`, [fresh],
+    )).rows;
+    for (const { name } of indexes) await admin.query(`DROP INDEX ${fresh}.${name}`);
+    for (const table of READ_STORE_TABLE_NAMES) await admin.query(`ALTER TABLE ${fresh}.${table} SET UNLOGGED`);
     let position = 0;
     let events = 0;
     try {
@@ -57,6 +70,10 @@ export async function rebuildPostgresReadModels(options: PostgresConnection & {
     } finally {
       await projector.stop();
     }
+    const finishing = Date.now();
+    for (const table of READ_STORE_TABLE_NAMES) await admin.query(`ALTER TABLE ${fresh}.${table} SET LOGGED`);
+    for (const { sql } of indexes) await admin.query(sql);
+    const finishSeconds = (Date.now() - finishing) / 1000;
     const swapStarted = Date.now();
     await admin.query('BEGIN');
     try {
@@ -73,7 +90,7 @@ export async function rebuildPostgresReadModels(options: PostgresConnection & {
       await admin.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
-    return { events, position, seconds: (Date.now() - started) / 1000, swapSeconds: (Date.now() - swapStarted) / 1000 };
+    return { events, position, seconds: (Date.now() - started) / 1000, indexSeconds: finishSeconds, swapSeconds: (Date.now() - swapStarted) / 1000 };
   } finally {
     await admin.query(`DROP SCHEMA IF EXISTS ${fresh} CASCADE`).catch(() => undefined);
     await admin.end().catch(() => undefined);
