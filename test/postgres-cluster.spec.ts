@@ -21,11 +21,18 @@ describePostgres('throwaway PostgreSQL cluster', () => {
     expect(a).not.toBe(b);
     await query(a, 'CREATE TABLE only_in_a (x int)');
     expect(await query(b, `SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'only_in_a'`)).toEqual([{ n: 0 }]);
-    const [settings] = await query(a, `SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync,
-      current_setting('listen_addresses') AS listen, pg_backend_pid() AS pid`);
-    expect(settings).toMatchObject({ fsync: 'on', sync: 'on', listen: '127.0.0.1' });
-    const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${settings.pid}/status`, 'utf8'))![1];
-    expect(Number(uid)).not.toBe(0);
+    const client = new Client({ connectionString: a });
+    await client.connect();
+    try {
+      const { rows: [settings] } = await client.query(`SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync,
+        current_setting('listen_addresses') AS listen, pg_backend_pid() AS pid`);
+      expect(settings).toMatchObject({ fsync: 'on', sync: 'on', listen: '127.0.0.1' });
+      // The backend serving this (still open) connection runs as the cluster's user, not root.
+      const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${settings.pid}/status`, 'utf8'))![1];
+      expect(Number(uid)).not.toBe(0);
+    } finally {
+      await client.end();
+    }
   });
 
   it('starts a cluster of its own and removes it completely when stopped', async () => {
