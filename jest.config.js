@@ -14,6 +14,9 @@ module.exports = {
     '^@haitang/(domain|event-store|messaging|read-store|auth)$': '<rootDir>/libs/$1/src',
     '^@haitang/(ledger|reporting|projector)$': '<rootDir>/apps/$1/src',
   },
+  // The shared PostgreSQL cluster (test/support/postgres-cluster.js): started on first use, stopped here.
+  globalSetup: '<rootDir>/test/support/postgres-global-setup.js',
+  globalTeardown: '<rootDir>/test/support/postgres-global-teardown.js',
   testTimeout: 60000,
   maxWorkers: 2,
 };

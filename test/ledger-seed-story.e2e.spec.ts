@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { client, type HaitangProcess, startHaitang, TEST_ADMIN } from './support/haitang-process';
+import { STORAGE_BACKENDS } from './support/storage-backends';
 
 const MIN = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -11,14 +12,16 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * a 玩转智能手机 class at 庆元家园社区, a 红引擎 escort to hospital, an amendment,
  * then a restart that must find everything still there.
  */
-describe('standalone ledger: the seed story over HTTP', () => {
+describe.each(STORAGE_BACKENDS)('standalone ledger: the seed story over HTTP ($name)', (backend) => {
   let dir: string;
+  let env: Record<string, string>;
   let app: HaitangProcess;
   let api: ReturnType<typeof client>;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'haitang-e2e-'));
-    app = await startHaitang(dir);
+    env = await backend.prepare();
+    app = await startHaitang(dir, env);
     api = client(app.baseUrl, app.token);
   });
   afterAll(async () => {
@@ -204,7 +207,7 @@ describe('standalone ledger: the seed story over HTTP', () => {
   it('keeps everything, receipts included, across a restart of the process', async () => {
     const before = await api.get('/events?limit=1000');
     await app.stop();
-    app = await startHaitang(dir);
+    app = await startHaitang(dir, env);
     api = client(app.baseUrl, app.token);
     const after = await api.get('/events?limit=1000');
     expect(after.body.head).toBe(before.body.head);

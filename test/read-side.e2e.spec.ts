@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { client, type HaitangProcess, startHaitang } from './support/haitang-process';
+import { STORAGE_BACKENDS } from './support/storage-backends';
 
 /**
  * The read side over real HTTP against the built standalone process: a small
@@ -17,8 +18,9 @@ import { client, type HaitangProcess, startHaitang } from './support/haitang-pro
  * volunteers: pm 党员 (C1), sr 银发 (C2), cr 快递员 (C3), fd 外卖骑手 (S1),
  *             rh 网约车司机 + 党员 (C3), ot 其他 (D)
  */
-describe('read side over HTTP: dashboards, district reports, CSV and Excel', () => {
+describe.each(STORAGE_BACKENDS)('read side over HTTP: dashboards, district reports, CSV and Excel ($name)', (backend) => {
   let dir: string;
+  let env: Record<string, string>;
   let app: HaitangProcess;
   let api: ReturnType<typeof client>;
   let key = 0;
@@ -38,7 +40,8 @@ describe('read side over HTTP: dashboards, district reports, CSV and Excel', () 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'haitang-read-side-'));
-    app = await startHaitang(dir);
+    env = await backend.prepare();
+    app = await startHaitang(dir, env);
     api = client(app.baseUrl, app.token);
 
     ids.D = (await post('/org-units', { kind: 'district', name: '测试区' })).id;
@@ -307,8 +310,8 @@ describe('read side over HTTP: dashboards, district reports, CSV and Excel', () 
     const before = (await get(`/org-units/${ids.D}/report?${RANGE}&groupBy=group`)).body;
     const dashboard = (await get(`/org-units/${ids.D}/dashboard?period=2025-03`)).body;
     await app.stop();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `readmodels.sqlite${suffix}`), { force: true });
-    app = await startHaitang(dir);
+    await backend.deleteReadModels(dir, env);
+    app = await startHaitang(dir, env);
     api = client(app.baseUrl, app.token);
     const after = (await get(`/org-units/${ids.D}/report?${RANGE}&groupBy=group`)).body;
     expect({ ...after, projectedPosition: 0 }).toEqual({ ...before, projectedPosition: 0 });

@@ -62,8 +62,8 @@ export async function startHaitang(dataDir: string, env: Record<string, string> 
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
-  // Generous: on a busy 2-core machine (several suites and other work at once) a start can take many seconds.
-  const deadline = Date.now() + 60_000;
+  // Generous: on a shared 2-core machine under other test runs a start can take 30 s (no timing is asserted here).
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Haitang exited with ${child.exitCode}:\n${output}`);
     try {
@@ -73,7 +73,7 @@ export async function startHaitang(dataDir: string, env: Record<string, string> 
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`Haitang did not start within 60 s:\n${output}`);
+      throw new Error(`Haitang did not start within 90 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }

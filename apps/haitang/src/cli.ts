@@ -3,13 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { CommandGateway } from '@haitang/ledger';
 import { HaitangModule } from './app.module';
 import { Presets, SingleBar } from 'cli-progress';
-import { EVENT_STORE, type EventStore, SqliteEventStore } from '@haitang/event-store';
-import { ALL_PROJECTIONS, rebuildReadModels } from '@haitang/read-store';
+import { EVENT_STORE, type EventStore } from '@haitang/event-store';
+import { ALL_PROJECTIONS, rebuildPostgresReadModels, rebuildReadModels } from '@haitang/read-store';
 import { dataFile, loadConfig } from './config';
 import { formatSummary, loadDemo } from './demo/load-demo';
 import { ACCOUNT_STORE, AccountExistsError, type AccountStore, generatePassword, hashPassword, newAccount, normalizeUsername, SqliteAccountStore } from '@haitang/auth';
 import { ensureFirstAdmin, printOnce } from './accounts/first-admin';
 import { createDemoAccounts, formatDemoAccounts } from './demo/demo-accounts';
+import { openEventLog } from './infrastructure/event-log';
 import { seedStory } from './demo/seed-story';
 
 const USAGE = `Usage: node dist/apps/haitang/src/cli.js <command>      (or: npm run demo, npm run rebuild, npm run admin -- <command>)
@@ -36,7 +37,7 @@ Commands:
 /** Replays the log into fresh read models and swaps them in; safe while the server runs. */
 async function rebuild(): Promise<void> {
   const config = loadConfig();
-  const store = new SqliteEventStore({ file: dataFile(config, 'events.sqlite'), writerThread: false });
+  const store = await openEventLog(config, 'haitang rebuild', { writerThread: false });
   const bar = new SingleBar({
     format: 'Rebuilding read models |{bar}| {percentage}% · {value}/{total} events · {rate} events/s · ETA {eta_formatted}',
     hideCursor: true,
@@ -44,15 +45,13 @@ async function rebuild(): Promise<void> {
   const started = Date.now();
   try {
     bar.start(Math.max(1, await store.headPosition()), 0, { rate: 0 });
-    const result = await rebuildReadModels({
-      store,
-      readModelsFile: dataFile(config, 'readmodels.sqlite'),
-      projections: ALL_PROJECTIONS,
-      onProgress: ({ projected, target }) => {
-        bar.setTotal(Math.max(1, target));
-        bar.update(projected, { rate: Math.round(projected / Math.max(0.001, (Date.now() - started) / 1000)) });
-      },
-    });
+    const onProgress = ({ projected, target }: { projected: number; target: number }) => {
+      bar.setTotal(Math.max(1, target));
+      bar.update(projected, { rate: Math.round(projected / Math.max(0.001, (Date.now() - started) / 1000)) });
+    };
+    const result = config.readStore.kind === 'postgres'
+      ? await rebuildPostgresReadModels({ url: config.readStore.url, store, onProgress })
+      : await rebuildReadModels({ store, readModelsFile: dataFile(config, 'readmodels.sqlite'), projections: ALL_PROJECTIONS, onProgress });
     bar.stop();
     console.log(`Rebuilt the read models from ${result.events} events (up to log position ${result.position}) in ${result.seconds.toFixed(1)} s.`);
   } finally {

@@ -20,6 +20,31 @@ export interface HaitangConfig {
   readonly corsOrigins: readonly string[];
   /** Fastify's trustProxy (HAITANG_TRUST_PROXY): whose X-Forwarded-For to believe for the client's address. */
   readonly trustProxy: boolean | number | string;
+  /** Where the event log lives: SQLite files in the data dir (default) or a PostgreSQL database. */
+  readonly eventStore: StoreChoice;
+  /** Where the read models live. */
+  readonly readStore: StoreChoice;
+}
+
+export type StoreChoice = { readonly kind: 'sqlite' } | { readonly kind: 'postgres'; readonly url: string };
+
+/**
+ * HAITANG_EVENT_STORE / HAITANG_READ_STORE = sqlite (default) | postgres. A PostgreSQL store takes its
+ * own URL (HAITANG_EVENT_STORE_URL / HAITANG_READ_STORE_URL), else DATABASE_URL.
+ */
+function storeChoice(env: NodeJS.ProcessEnv, variable: 'HAITANG_EVENT_STORE' | 'HAITANG_READ_STORE'): StoreChoice {
+  const kind = (env[variable] ?? 'sqlite').trim().toLowerCase();
+  if (kind === 'sqlite' || kind === '') return { kind: 'sqlite' };
+  if (kind !== 'postgres' && kind !== 'postgresql') throw new Error(`${variable} must be sqlite or postgres, got "${env[variable]}"`);
+  const url = env[`${variable}_URL`] || env.DATABASE_URL;
+  if (!url) throw new Error(`${variable}=postgres needs a database: set ${variable}_URL or DATABASE_URL (postgres://user:password@host:5432/haitang)`);
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new Error('not a postgres:// URL');
+  } catch {
+    throw new Error(`${env[`${variable}_URL`] ? `${variable}_URL` : 'DATABASE_URL'} is not a postgres:// URL`);
+  }
+  return { kind: 'postgres', url };
 }
 
 /** Rate limits; 0 switches one off. */
@@ -109,6 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig 
     },
     corsOrigins: corsOrigins(env.HAITANG_CORS_ORIGINS),
     trustProxy: trustProxy(env.HAITANG_TRUST_PROXY),
+    eventStore: storeChoice(env, 'HAITANG_EVENT_STORE'),
+    readStore: storeChoice(env, 'HAITANG_READ_STORE'),
   };
 }
 

@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  app.get(Logger).log(`Haitang is listening on http://localhost:${port} (API docs: /docs), data in ${config.dataDir}`, 'main');
+  const where = [config.eventStore.kind === 'postgres' && 'event log', config.readStore.kind === 'postgres' && 'read models'].filter(Boolean);
+  const stores = where.length > 0 ? ` (${where.join(' and ')} in PostgreSQL)` : '';
+  app.get(Logger).log(`Haitang is listening on http://localhost:${port} (API docs: /docs), data in ${config.dataDir}${stores}`, 'main');
 }
 
 main().catch((error) => {

@@ -1,4 +1,6 @@
 export * from './projection-progress';
+export * from './read-models.port';
+export * from './sqlite/sqlite-read-models';
 export * from './sqlite/sqlite-projection';
 export * from './sqlite/sqlite-projection-runner';
 export * from './sqlite/projector-thread';
@@ -18,10 +20,14 @@ export * from './queries/activities.query';
 export * from './queries/dashboard.query';
 export * from './queries/report.query';
 
-export const READ_MODELS = Symbol('ReadModels');
 /** How far the read models have come: a ProjectionProgress. */
 export const PROJECTION_PROGRESS = Symbol('ProjectionProgress');
 export * from './projections/figure-changes.projection';
 export * from './queries/figure-cache';
 export * from './queries/unit-volunteers.query';
 export * from './queries/unit-records.query';
+export * from './postgres/schema';
+export * from './postgres/postgres-read-models';
+export * from './postgres/postgres-projections';
+export * from './postgres/postgres-projector';
+export * from './postgres/rebuild';

@@ -1,6 +1,6 @@
 import { attendanceRecordId } from '@haitang/domain';
 import { activityView, listActivities, overdueActivities } from '../src';
-import { deliver, dump, freshReadModels, type ReadModels, TestLog } from './read-model-fixture';
+import { READ_STORE_ADAPTERS, type ReadStore, TestLog } from './read-model-fixture';
 
 const NOW = new Date('2026-11-26T02:00:00Z'); // a Thursday in Shanghai
 
@@ -57,14 +57,14 @@ function story(): { log: TestLog; firstReschedule: number } {
   return { log, firstReschedule };
 }
 
-describe('activities projection: roster, attendance, status, overdue', () => {
-  let rm: ReadModels;
-  beforeEach(() => (rm = freshReadModels()));
+describe.each(READ_STORE_ADAPTERS)('activities projection: roster, attendance, status, overdue ($name)', (adapter) => {
+  let rm: ReadStore;
+  beforeEach(async () => (rm = await adapter.open()));
   afterEach(() => rm.close());
 
-  it('shows a completed activity with its roster, missed check-outs, withdrawals and the minutes its records credit now', () => {
-    rm.runner.applyBatch(story().log.events);
-    const a1 = activityView(rm.db, 'A1', NOW)!;
+  it('shows a completed activity with its roster, missed check-outs, withdrawals and the minutes its records credit now', async () => {
+    await rm.apply(story().log.events);
+    const a1 = (await activityView(rm.models, 'A1', NOW))!;
     expect(a1).toMatchObject({
       activityId: 'A1', orgUnitId: 'c1', orgUnitName: '一号社区', status: 'completed', category: 'digital-inclusion', categoryName: '数字助老',
       beneficiaries: 30, overdue: false, recordsDueBy: '2026-10-23', enrolled: 4,
@@ -82,10 +82,10 @@ describe('activities projection: roster, attendance, status, overdue', () => {
     expect(a1.missedCheckOuts).toEqual([{ volunteerId: 'v2', displayName: '志愿者v2', checkedInAt: '2026-10-10T01:05:00.000Z', record: expect.objectContaining({ source: 'staff', minutes: 90 }) }]);
     expect(a1.withdrawn).toEqual([{ volunteerId: 'v5', displayName: '志愿者v5', withdrawnAt: expect.any(String), reason: '临时有事' }]);
     expect(a1.records.map((r) => [r.volunteerId, r.minutes, r.status])).toEqual([['v1', 100, 'approved'], ['v4', 60, 'revoked'], ['v2', 90, 'approved']]);
-    expect(activityView(rm.db, 'nope', NOW)).toBeNull();
+    expect((await activityView(rm.models, 'nope', NOW))).toBeNull();
   });
 
-  it('tells enrolled from no-show and checked-in from missed check-out by the activity’s window', () => {
+  it('tells enrolled from no-show and checked-in from missed check-out by the activity’s window', async () => {
     const log = new TestLog();
     log.unit('c1', 'community', '一号社区');
     log.volunteer('v1', 'c1');
@@ -94,59 +94,59 @@ describe('activities projection: roster, attendance, status, overdue', () => {
     log.add('VolunteerEnrolled.v1', { activityId: 'A', volunteerId: 'v1', walkIn: false });
     log.add('VolunteerEnrolled.v1', { activityId: 'A', volunteerId: 'v2', walkIn: false });
     log.add('VolunteerCheckedIn.v1', { activityId: 'A', volunteerId: 'v1', at: '2026-11-26T01:00:00.000Z' });
-    rm.runner.applyBatch(log.events);
-    expect(activityView(rm.db, 'A', NOW)!.roster.map((e) => e.attendance)).toEqual(['checked-in', 'enrolled']);
+    await rm.apply(log.events);
+    expect((await activityView(rm.models, 'A', NOW))!.roster.map((e) => e.attendance)).toEqual(['checked-in', 'enrolled']);
     const after = new Date('2026-11-26T03:01:00Z');
-    expect(activityView(rm.db, 'A', after)!.roster.map((e) => e.attendance)).toEqual(['missed-check-out', 'no-show']);
-    expect(activityView(rm.db, 'A', after)!.missedCheckOuts.map((m) => m.volunteerId)).toEqual(['v1']);
+    expect((await activityView(rm.models, 'A', after))!.roster.map((e) => e.attendance)).toEqual(['missed-check-out', 'no-show']);
+    expect((await activityView(rm.models, 'A', after))!.missedCheckOuts.map((m) => m.volunteerId)).toEqual(['v1']);
   });
 
-  it('flags overdue activities: planned, past the 10th working day, with no live record; by subtree', () => {
-    rm.runner.applyBatch(story().log.events);
-    expect(overdueActivities(rm.db, 's1', '2026-11-26')).toEqual({
+  it('flags overdue activities: planned, past the 10th working day, with no live record; by subtree', async () => {
+    await rm.apply(story().log.events);
+    expect((await overdueActivities(rm.models, 's1', '2026-11-26'))).toEqual({
       total: 2,
       activities: [
         expect.objectContaining({ activityId: 'A5', orgUnitName: '一号社区', recordsDueBy: '2026-09-16' }),
         expect.objectContaining({ activityId: 'A2', orgUnitName: '二号社区', recordsDueBy: '2026-10-15' }),
       ],
     });
-    expect(overdueActivities(rm.db, 'd1', '2026-11-26').total).toBe(2);
-    expect(overdueActivities(rm.db, 'c2', '2026-11-26').activities.map((a) => a.activityId)).toEqual(['A2']);
-    expect(overdueActivities(rm.db, 'd2', '2026-11-26').activities.map((a) => a.activityId)).toEqual(['A7']);
+    expect((await overdueActivities(rm.models, 'd1', '2026-11-26')).total).toBe(2);
+    expect((await overdueActivities(rm.models, 'c2', '2026-11-26')).activities.map((a) => a.activityId)).toEqual(['A2']);
+    expect((await overdueActivities(rm.models, 'd2', '2026-11-26')).activities.map((a) => a.activityId)).toEqual(['A7']);
     // A2 was due on Thursday 2026-10-15: not overdue that day, overdue the next.
-    expect(overdueActivities(rm.db, 'c2', '2026-10-15').total).toBe(0);
-    expect(overdueActivities(rm.db, 'c2', '2026-10-16').total).toBe(1);
+    expect((await overdueActivities(rm.models, 'c2', '2026-10-15')).total).toBe(0);
+    expect((await overdueActivities(rm.models, 'c2', '2026-10-16')).total).toBe(1);
   });
 
-  it('lists activities of a subtree, newest first, by start day and status', () => {
-    rm.runner.applyBatch(story().log.events);
+  it('lists activities of a subtree, newest first, by start day and status', async () => {
+    await rm.apply(story().log.events);
     const ids = (page: { activities: { activityId: string }[] }) => page.activities.map((a) => a.activityId);
-    const s1 = listActivities(rm.db, { orgUnitId: 's1' }, NOW);
+    const s1 = (await listActivities(rm.models, { orgUnitId: 's1' }, NOW));
     expect(s1.total).toBe(6);
     expect(ids(s1)).toEqual(['A3', 'A1', 'A2', 'A6', 'A5', 'A4']);
     expect(s1.activities.find((a) => a.activityId === 'A3')).toMatchObject({ startsAt: '2026-11-21T01:00:00.000Z', status: 'planned', overdue: false });
-    expect(ids(listActivities(rm.db, {}, NOW))).toContain('A7');
-    expect(ids(listActivities(rm.db, { orgUnitId: 's1', status: 'overdue' }, NOW))).toEqual(['A2', 'A5']);
-    expect(ids(listActivities(rm.db, { orgUnitId: 's1', status: 'cancelled' }, NOW))).toEqual(['A6']);
-    expect(ids(listActivities(rm.db, { orgUnitId: 'c1', status: 'completed' }, NOW))).toEqual(['A1']);
-    expect(ids(listActivities(rm.db, { orgUnitId: 's1', from: '2026-09-02', to: '2026-10-01' }, NOW))).toEqual(['A2', 'A6', 'A5']);
-    const page = listActivities(rm.db, { orgUnitId: 's1', limit: 2, offset: 2 }, NOW);
+    expect(ids((await listActivities(rm.models, {}, NOW)))).toContain('A7');
+    expect(ids((await listActivities(rm.models, { orgUnitId: 's1', status: 'overdue' }, NOW)))).toEqual(['A2', 'A5']);
+    expect(ids((await listActivities(rm.models, { orgUnitId: 's1', status: 'cancelled' }, NOW)))).toEqual(['A6']);
+    expect(ids((await listActivities(rm.models, { orgUnitId: 'c1', status: 'completed' }, NOW)))).toEqual(['A1']);
+    expect(ids((await listActivities(rm.models, { orgUnitId: 's1', from: '2026-09-02', to: '2026-10-01' }, NOW)))).toEqual(['A2', 'A6', 'A5']);
+    const page = (await listActivities(rm.models, { orgUnitId: 's1', limit: 2, offset: 2 }, NOW));
     expect([page.total, ids(page)]).toEqual([6, ['A2', 'A6']]);
-    expect(listActivities(rm.db, { orgUnitId: 's1' }, NOW).activities.filter((a) => a.overdue).map((a) => a.activityId)).toEqual(['A2', 'A5']);
+    expect((await listActivities(rm.models, { orgUnitId: 's1' }, NOW)).activities.filter((a) => a.overdue).map((a) => a.activityId)).toEqual(['A2', 'A5']);
   });
 
-  it('is idempotent: every event twice, or an old reschedule or enrollment delivered again, changes nothing', () => {
+  it('is idempotent: every event twice, or an old reschedule or enrollment delivered again, changes nothing', async () => {
     const { log, firstReschedule } = story();
-    rm.runner.applyBatch(log.events);
-    const once = dump(rm.db);
-    deliver(rm.db, log.events);
-    deliver(rm.db, log.events.filter((e) => e.position === firstReschedule || e.type === 'VolunteerEnrolled.v1' || e.type === 'VolunteerCheckedIn.v1'));
-    expect(dump(rm.db)).toEqual(once);
-    expect(activityView(rm.db, 'A3', NOW)!.startsAt).toBe('2026-11-21T01:00:00.000Z');
-    expect(activityView(rm.db, 'A1', NOW)!.withdrawn.map((w) => w.volunteerId)).toEqual(['v5']);
+    await rm.apply(log.events);
+    const once = await rm.dump();
+    await rm.deliver(log.events);
+    await rm.deliver(log.events.filter((e) => e.position === firstReschedule || e.type === 'VolunteerEnrolled.v1' || e.type === 'VolunteerCheckedIn.v1'));
+    expect(await rm.dump()).toEqual(once);
+    expect((await activityView(rm.models, 'A3', NOW))!.startsAt).toBe('2026-11-21T01:00:00.000Z');
+    expect((await activityView(rm.models, 'A1', NOW))!.withdrawn.map((w) => w.volunteerId)).toEqual(['v5']);
   });
 
-  it('a volunteer who withdrew and enrolled again is on the roster afresh', () => {
+  it('a volunteer who withdrew and enrolled again is on the roster afresh', async () => {
     const log = new TestLog();
     log.unit('c1', 'community', '一号社区');
     log.volunteer('v1', 'c1');
@@ -154,9 +154,9 @@ describe('activities projection: roster, attendance, status, overdue', () => {
     log.add('VolunteerEnrolled.v1', { activityId: 'A', volunteerId: 'v1', walkIn: false });
     log.add('EnrollmentWithdrawn.v1', { activityId: 'A', volunteerId: 'v1', reason: null });
     log.add('VolunteerEnrolled.v1', { activityId: 'A', volunteerId: 'v1', walkIn: false });
-    rm.runner.applyBatch(log.events);
-    deliver(rm.db, log.events);
-    const view = activityView(rm.db, 'A', NOW)!;
+    await rm.apply(log.events);
+    await rm.deliver(log.events);
+    const view = (await activityView(rm.models, 'A', NOW))!;
     expect([view.roster.map((e) => e.volunteerId), view.withdrawn]).toEqual([['v1'], []]);
   });
 });

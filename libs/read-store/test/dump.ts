@@ -11,3 +11,8 @@ export function dumpReadModels(db: Database.Database): Record<string, unknown[]>
   }
   return dump;
 }
+
+/** Sorted JSON lines per table, for comparing read models (across adapters too). */
+export function sortedDump(tables: Record<string, Record<string, unknown>[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(tables).sort(([a], [b]) => (a < b ? -1 : 1)).map(([t, rows]) => [t, rows.map((r) => JSON.stringify(r)).sort()]));
+}

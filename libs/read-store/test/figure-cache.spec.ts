@@ -1,22 +1,22 @@
-import { FigureCache, orgUnitDashboard, orgUnitReport, type OrgUnitReport, type ReportGrouping } from '../src';
-import { freshReadModels, type ReadModels, TestLog } from './read-model-fixture';
+import { FigureCache, orgUnitDashboard, type OrgUnitDashboard, orgUnitExists, orgUnitReport, type OrgUnitReport, type ReportGrouping } from '../src';
+import { READ_STORE_ADAPTERS, type ReadStore, TestLog } from './read-model-fixture';
 
 /** A cached report is reused exactly while nothing in its unit's months changed. */
-describe('report cache with exact invalidation', () => {
-  let rm: ReadModels;
+describe.each(READ_STORE_ADAPTERS)('report cache with exact invalidation ($name)', (adapter) => {
+  let rm: ReadStore;
   let log: TestLog;
   let applied = 0;
-  const apply = () => {
-    rm.runner.applyBatch(log.events.slice(applied));
+  const apply = async () => {
+    await rm.apply(log.events.slice(applied));
     applied = log.events.length;
   };
   const cache = new FigureCache<OrgUnitReport>();
   const report = (unit: string, from: string, to: string, groupBy: ReportGrouping = 'child') =>
-    cache.get(rm.db, { unitId: unit, fromMonth: from.slice(0, 7), toMonth: to.slice(0, 7) }, `${unit}|${from}|${to}|${groupBy}`,
-      () => orgUnitReport(rm.db, unit, { from, to }, groupBy));
+    cache.get(rm.models, { unitId: unit, fromMonth: from.slice(0, 7), toMonth: to.slice(0, 7) }, `${unit}|${from}|${to}|${groupBy}`,
+      () => orgUnitReport(rm.models, unit, { from, to }, groupBy));
 
-  beforeAll(() => {
-    rm = freshReadModels();
+  beforeAll(async () => {
+    rm = await adapter.open();
     log = new TestLog();
     log.unit('gusu', 'district', '姑苏区');
     log.unit('canglang', 'street', '沧浪街道', 'gusu');
@@ -27,71 +27,71 @@ describe('report cache with exact invalidation', () => {
     log.volunteer('v2', 'fuyuan');
     log.record('r1', 'v1', 'taohuawu', '2025-10-08', 120);
     log.record('r2', 'v2', 'fuyuan', '2025-10-09', 60);
-    apply();
+    await apply();
   });
   afterAll(() => rm.close());
 
-  it('computes once, then answers from the cache', () => {
-    expect(report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 120 } } });
-    expect(report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: true, value: { total: { serviceMinutes: 120 } } });
+  it('computes once, then answers from the cache', async () => {
+    expect(await report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 120 } } });
+    expect(await report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: true, value: { total: { serviceMinutes: 120 } } });
   });
 
-  it('stays valid when other units or other months change', () => {
+  it('stays valid when other units or other months change', async () => {
     log.record('r3', 'v2', 'fuyuan', '2025-11-01', 45); // another district
     log.record('r4', 'v1', 'taohuawu', '2026-03-01', 30); // the same unit, outside the range
-    apply();
-    expect(report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: true, value: { total: { serviceMinutes: 120 } } });
+    await apply();
+    expect(await report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: true, value: { total: { serviceMinutes: 120 } } });
   });
 
-  it('recomputes when a record in the range is added, amended, approved or revoked', () => {
+  it('recomputes when a record in the range is added, amended, approved or revoked', async () => {
     log.record('r5', 'v1', 'taohuawu', '2025-12-24', 90);
-    apply();
-    expect(report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 210 } } });
+    await apply();
+    expect(await report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 210 } } });
     log.add('ServiceAmended.v1', { recordId: 'r1', volunteerId: 'v1', previousMinutes: 120, minutes: 100, reason: '核对' });
-    apply();
-    expect(report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 190 } } });
+    await apply();
+    expect(await report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 190 } } });
     log.record('r6', 'v1', 'taohuawu', '2025-06-01', 15, { status: 'pending' });
-    apply();
-    expect(report('gusu', '2025-01-01', '2025-12-31').value.total.serviceMinutes).toBe(190);
+    await apply();
+    expect((await report('gusu', '2025-01-01', '2025-12-31')).value.total.serviceMinutes).toBe(190);
     log.add('ServiceApproved.v1', { recordId: 'r6', volunteerId: 'v1', minutes: 15 });
-    apply();
-    expect(report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 205 } } });
+    await apply();
+    expect(await report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 205 } } });
     log.add('ServiceRevoked.v1', { recordId: 'r5', volunteerId: 'v1', previousStatus: 'approved', minutes: 90, reason: '误录' });
-    apply();
-    expect(report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 115 } } });
+    await apply();
+    expect(await report('gusu', '2025-01-01', '2025-12-31')).toMatchObject({ hit: false, value: { total: { serviceMinutes: 115 } } });
   });
 
-  it('recomputes every report when the hierarchy or a volunteer’s groups change', () => {
-    expect(report('gusu', '2025-01-01', '2025-12-31', 'group').hit).toBe(false);
-    expect(report('gusu', '2025-01-01', '2025-12-31', 'group').hit).toBe(true);
+  it('recomputes every report when the hierarchy or a volunteer’s groups change', async () => {
+    expect((await report('gusu', '2025-01-01', '2025-12-31', 'group')).hit).toBe(false);
+    expect((await report('gusu', '2025-01-01', '2025-12-31', 'group')).hit).toBe(true);
     log.add('VolunteerProfileUpdated.v1', { volunteerId: 'v1', partyMember: false });
-    apply();
-    const regrouped = report('gusu', '2025-01-01', '2025-12-31', 'group');
+    await apply();
+    const regrouped = await report('gusu', '2025-01-01', '2025-12-31', 'group');
     expect(regrouped.hit).toBe(false);
     expect(regrouped.value.rows.find((r) => r.key === 'partyMember')!.serviceMinutes).toBe(0);
     log.unit('jinchang', 'street', '金阊街道', 'gusu');
-    apply();
-    const withNewChild = report('gusu', '2025-01-01', '2025-12-31');
+    await apply();
+    const withNewChild = await report('gusu', '2025-01-01', '2025-12-31');
     expect(withNewChild.hit).toBe(false);
     expect(withNewChild.value.rows.map((r) => r.key)).toContain('jinchang');
   });
 
-  it('always answers what a fresh computation gives', () => {
+  it('always answers what a fresh computation gives', async () => {
     for (const [unit, from, to] of [['gusu', '2025-01-01', '2025-12-31'], ['canglang', '2025-10-01', '2026-03-31'], ['xiangcheng', '2025-01-01', '2026-12-31']] as const) {
       for (const groupBy of ['child', 'category', 'month', 'group'] as const) {
-        expect(report(unit, from, to, groupBy).value).toEqual(orgUnitReport(rm.db, unit, { from, to }, groupBy));
+        expect((await report(unit, from, to, groupBy)).value).toEqual((await orgUnitReport(rm.models, unit, { from, to }, groupBy)));
       }
     }
   });
 });
 
 /** After every single event of a varied story, every cached report and dashboard equals a fresh computation. */
-describe('cached figures never go stale', () => {
-  it('matches fresh reports and dashboards after each event', () => {
-    const rm = freshReadModels();
+describe.each(READ_STORE_ADAPTERS)('cached figures never go stale ($name)', (adapter) => {
+  it('matches fresh reports and dashboards after each event', async () => {
+    const rm = await adapter.open();
     const log = new TestLog();
     const reports = new FigureCache<OrgUnitReport>();
-    const dashboards = new FigureCache<ReturnType<typeof orgUnitDashboard>>();
+    const dashboards = new FigureCache<OrgUnitDashboard>();
     const units = ['gusu', 'canglang', 'taohuawu', 'maojiaqiao', 'xiangcheng', 'fuyuan'];
     const today = '2026-11-26';
     const story: (() => void)[] = [
@@ -120,24 +120,24 @@ describe('cached figures never go stale', () => {
     try {
       for (const step of story) {
         step();
-        rm.runner.applyBatch(log.events.slice(applied));
+        await rm.apply(log.events.slice(applied));
         applied = log.events.length;
         for (const unit of units) {
-          if (!rm.db.prepare('SELECT 1 FROM org_units WHERE org_unit_id = ?').get(unit)) continue;
+          if (!(await orgUnitExists(rm.models, unit))) continue;
           for (const period of ['2026-09', '2026-10']) {
-            const cached = dashboards.get(rm.db, { unitId: unit, fromMonth: period, toMonth: period, anyMonth: true }, `${unit}|${period}|${today}`,
-              () => orgUnitDashboard(rm.db, unit, period, today)).value;
-            expect(cached).toEqual(orgUnitDashboard(rm.db, unit, period, today));
+            const cached = (await dashboards.get(rm.models, { unitId: unit, fromMonth: period, toMonth: period, anyMonth: true }, `${unit}|${period}|${today}`,
+              () => orgUnitDashboard(rm.models, unit, period, today))).value;
+            expect(cached).toEqual((await orgUnitDashboard(rm.models, unit, period, today)));
           }
           for (const groupBy of ['child', 'group'] as const) {
-            const cached = reports.get(rm.db, { unitId: unit, fromMonth: '2026-09', toMonth: '2026-10' }, `${unit}|${groupBy}`,
-              () => orgUnitReport(rm.db, unit, { from: '2026-09-01', to: '2026-10-31' }, groupBy)).value;
-            expect(cached).toEqual(orgUnitReport(rm.db, unit, { from: '2026-09-01', to: '2026-10-31' }, groupBy));
+            const cached = (await reports.get(rm.models, { unitId: unit, fromMonth: '2026-09', toMonth: '2026-10' }, `${unit}|${groupBy}`,
+              () => orgUnitReport(rm.models, unit, { from: '2026-09-01', to: '2026-10-31' }, groupBy))).value;
+            expect(cached).toEqual((await orgUnitReport(rm.models, unit, { from: '2026-09-01', to: '2026-10-31' }, groupBy)));
           }
         }
       }
     } finally {
-      rm.close();
+      await rm.close();
     }
   });
 });

@@ -1,9 +1,9 @@
 import { allOrgUnits, orgUnitExists, orgUnitView } from '../src';
-import { deliver, dump, freshReadModels, type ReadModels, TestLog } from './read-model-fixture';
+import { READ_STORE_ADAPTERS, type ReadStore, TestLog } from './read-model-fixture';
 
-describe('org-units projection: the hierarchy and its closure table', () => {
-  let rm: ReadModels;
-  beforeEach(() => (rm = freshReadModels()));
+describe.each(READ_STORE_ADAPTERS)('org-units projection: the hierarchy and its closure table ($name)', (adapter) => {
+  let rm: ReadStore;
+  beforeEach(async () => (rm = await adapter.open()));
   afterEach(() => rm.close());
 
   function hierarchy(): TestLog {
@@ -17,11 +17,11 @@ describe('org-units projection: the hierarchy and its closure table', () => {
     return log;
   }
 
-  const closure = (rm: ReadModels) => rm.db.prepare('SELECT ancestor_id AS a, descendant_id AS d, depth FROM org_unit_closure ORDER BY a, d').all();
+  const closure = (rm: ReadStore) => rm.models.all('SELECT ancestor_id AS a, descendant_id AS d, depth FROM org_unit_closure ORDER BY a, d');
 
-  it('keeps one closure row per unit and ancestor, itself at depth 0', () => {
-    rm.runner.applyBatch(hierarchy().events);
-    expect(closure(rm)).toEqual([
+  it('keeps one closure row per unit and ancestor, itself at depth 0', async () => {
+    await rm.apply(hierarchy().events);
+    expect(await closure(rm)).toEqual([
       { a: 'canglang', d: 'canglang', depth: 0 },
       { a: 'gusu', d: 'canglang', depth: 1 },
       { a: 'gusu', d: 'gusu', depth: 0 },
@@ -37,39 +37,39 @@ describe('org-units projection: the hierarchy and its closure table', () => {
     ]);
   });
 
-  it('shows a unit with its path and children, in registration order', () => {
-    rm.runner.applyBatch(hierarchy().events);
-    expect(orgUnitView(rm.db, 'taohuawu')).toMatchObject({
+  it('shows a unit with its path and children, in registration order', async () => {
+    await rm.apply(hierarchy().events);
+    expect((await orgUnitView(rm.models, 'taohuawu'))).toMatchObject({
       orgUnitId: 'taohuawu', kind: 'community', kindName: '社区', name: '桃花坞社区', parentId: 'jinchang', childCount: 0, descendantCount: 0,
       path: [{ orgUnitId: 'gusu', name: '姑苏区', kind: 'district' }, { orgUnitId: 'jinchang', name: '金阊街道', kind: 'street' }],
       children: [],
     });
-    const gusu = orgUnitView(rm.db, 'gusu')!;
+    const gusu = (await orgUnitView(rm.models, 'gusu'))!;
     expect(gusu.path).toEqual([]);
     expect(gusu.descendantCount).toBe(4);
     expect(gusu.children.map((c) => [c.orgUnitId, c.childCount])).toEqual([['canglang', 0], ['jinchang', 2]]);
-    expect(orgUnitView(rm.db, 'nowhere')).toBeNull();
-    expect(orgUnitExists(rm.db, 'xiangcheng')).toBe(true);
-    expect(allOrgUnits(rm.db).map((u) => u.orgUnitId)).toEqual(['gusu', 'canglang', 'jinchang', 'taohuawu', 'maojiaqiao', 'xiangcheng']);
+    expect((await orgUnitView(rm.models, 'nowhere'))).toBeNull();
+    expect((await orgUnitExists(rm.models, 'xiangcheng'))).toBe(true);
+    expect((await allOrgUnits(rm.models)).map((u) => u.orgUnitId)).toEqual(['gusu', 'canglang', 'jinchang', 'taohuawu', 'maojiaqiao', 'xiangcheng']);
   });
 
-  it('follows renames; the latest wins even when an older rename is delivered again afterwards', () => {
+  it('follows renames; the latest wins even when an older rename is delivered again afterwards', async () => {
     const log = hierarchy();
     const first = log.add('OrgUnitRenamed.v1', { orgUnitId: 'canglang', name: '沧浪街道（新）', previousName: '沧浪街道' });
     log.add('OrgUnitRenamed.v1', { orgUnitId: 'canglang', name: '沧浪新城', previousName: '沧浪街道（新）' });
-    rm.runner.applyBatch(log.events);
-    deliver(rm.db, [first]);
-    expect(orgUnitView(rm.db, 'canglang')!.name).toBe('沧浪新城');
-    expect(orgUnitView(rm.db, 'gusu')!.children[0].name).toBe('沧浪新城');
+    await rm.apply(log.events);
+    await rm.deliver([first]);
+    expect((await orgUnitView(rm.models, 'canglang'))!.name).toBe('沧浪新城');
+    expect((await orgUnitView(rm.models, 'gusu'))!.children[0].name).toBe('沧浪新城');
   });
 
-  it('delivering every event twice changes nothing', () => {
+  it('delivering every event twice changes nothing', async () => {
     const log = hierarchy();
     log.add('OrgUnitRenamed.v1', { orgUnitId: 'gusu', name: '姑苏区（古城）', previousName: '姑苏区' });
-    rm.runner.applyBatch(log.events);
-    const once = dump(rm.db);
-    deliver(rm.db, log.events);
-    deliver(rm.db, log.events.slice(2));
-    expect(dump(rm.db)).toEqual(once);
+    await rm.apply(log.events);
+    const once = await rm.dump();
+    await rm.deliver(log.events);
+    await rm.deliver(log.events.slice(2));
+    expect(await rm.dump()).toEqual(once);
   });
 });

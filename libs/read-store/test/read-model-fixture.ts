@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type Database from 'better-sqlite3';
-import type { EventStore, RecordedEvent } from '@haitang/event-store';
-import { ALL_PROJECTIONS, openReadModels, SqliteProjectionRunner } from '../src';
+import type { RecordedEvent } from '@haitang/event-store';
+import type { ReadModels, SqliteProjection } from '../src';
+import { postgresAvailable } from '../../../test/support/postgres';
+import { postgresReadStore } from './postgres-read-store';
+import { sqliteReadStore } from './sqlite-read-store';
 
 /** Builds a log of recorded events, positions 1, 2, 3, … */
 export class TestLog {
@@ -48,41 +47,37 @@ export class TestLog {
   }
 }
 
-export interface ReadModels {
-  readonly db: Database.Database;
-  readonly runner: SqliteProjectionRunner;
-  close(): void;
-}
-
-/** Fresh read models (every projection) in a SQLite file in a temp dir. */
-export function freshReadModels(): ReadModels {
-  const dir = mkdtempSync(join(tmpdir(), 'haitang-rm-'));
-  const db = openReadModels(join(dir, 'rm.sqlite'));
-  const runner = new SqliteProjectionRunner(db, {} as EventStore, ALL_PROJECTIONS);
-  return {
-    db, runner,
-    close() {
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 /**
- * Delivers events to every projection directly, bypassing the runner's
- * checkpoint (the way a redelivery after a lost commit, or a duplicate from a
- * broker, would reach a projection), in one transaction like the runner.
+ * A read store under test, whatever the adapter: its queries, its projection
+ * runner, and what a test needs to look inside.
  */
-export function deliver(db: Database.Database, events: readonly RecordedEvent[]): void {
-  db.transaction(() => {
-    for (const projection of ALL_PROJECTIONS) {
-      for (const event of events) if (projection.handles.has(event.type)) projection.apply(db, event);
-    }
-  })();
+export interface ReadStore {
+  /** What the queries read. */
+  readonly models: ReadModels;
+  /** Applies a batch through the runner: checkpointed, one transaction. False when refused (it starts after a gap). */
+  apply(events: readonly RecordedEvent[]): Promise<boolean>;
+  /**
+   * Delivers events to every projection directly, bypassing the runner's
+   * checkpoint (the way a redelivery after a lost commit, or a duplicate from a
+   * broker, would reach a projection), in one transaction like the runner.
+   */
+  deliver(events: readonly RecordedEvent[]): Promise<void>;
+  /** Every row of every read-model table but the checkpoints, as sorted JSON lines: comparable across adapters. */
+  dump(): Promise<Record<string, string[]>>;
+  /** The runner's checkpoint (the lowest position all its projections reached). */
+  checkpoint(): Promise<number>;
+  /** Closes and opens the same storage again, as a restart would. */
+  reopen(): Promise<void>;
+  /** Empties every table and moves the checkpoints back to 0 (cheaper than a fresh store, for property tests). */
+  reset(): Promise<void>;
+  close(): Promise<void>;
 }
 
-/** Every row of every read-model table, to compare two read stores. */
-export function dump(db: Database.Database): Record<string, unknown[]> {
-  const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'checkpoints' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
-  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY 1, 2`).all()]));
+export interface ReadStoreAdapter {
+  readonly name: string;
+  /** Fresh, empty read models with these projections (default: all). */
+  open(projections?: readonly SqliteProjection[]): Promise<ReadStore>;
 }
+
+/** Every adapter the read-store tests run against. */
+export const READ_STORE_ADAPTERS: readonly ReadStoreAdapter[] = postgresAvailable ? [sqliteReadStore, postgresReadStore] : [sqliteReadStore];

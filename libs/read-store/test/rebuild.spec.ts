@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@haitang/event-store';
-import { ALL_PROJECTIONS, openReadModels, rebuildReadModels, SqliteProjectionRunner, volunteerHours } from '../src';
+import { ALL_PROJECTIONS, openReadModels, rebuildReadModels, SqliteProjectionRunner, SqliteReadModels, volunteerHours } from '../src';
 import { dumpReadModels } from './dump';
 
 const meta = { actor: { id: 'staff', role: 'staff', orgUnitId: 'c1' } };
@@ -37,9 +37,10 @@ describe('rebuilding the read models from the log', () => {
     runner.start();
     expect(await runner.waitFor(await store.headPosition(), 10_000)).toBe(true);
     // Damage the live read model, as a bug in an old projection would.
-    const before = volunteerHours(live, 'v1', [100])!.approvedMinutes;
+    const models = new SqliteReadModels(live);
+    const before = (await volunteerHours(models, 'v1', [100]))!.approvedMinutes;
     live.prepare('UPDATE service_records SET minutes = minutes * 2').run();
-    expect(volunteerHours(live, 'v1', [100])!.approvedMinutes).toBe(2 * before);
+    expect((await volunteerHours(models, 'v1', [100]))!.approvedMinutes).toBe(2 * before);
 
     const progress: number[] = [];
     const writing = (async () => {
@@ -58,7 +59,7 @@ describe('rebuilding the read models from the log', () => {
     const expected = (await store.readAll(0, 100_000))
       .filter((e) => e.type === 'ServiceRecorded.v1' && (e.data as { volunteerId: string }).volunteerId === 'v1')
       .reduce((sum, e) => sum + (e.data as { minutes: number }).minutes, 0);
-    expect(volunteerHours(live, 'v1', [100])!.approvedMinutes).toBe(expected);
+    expect((await volunteerHours(models, 'v1', [100]))!.approvedMinutes).toBe(expected);
     expect(readdirSync(dir).filter((f) => f.includes('rebuild'))).toEqual([]);
 
     await runner.stop();

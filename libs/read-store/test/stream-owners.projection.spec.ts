@@ -1,9 +1,9 @@
 import { isWithinOrgUnit, streamOwner, subtreeOrgUnitIds, volunteerIdsUnder } from '../src';
-import { deliver, freshReadModels, type ReadModels, TestLog } from './read-model-fixture';
+import { READ_STORE_ADAPTERS, type ReadStore, TestLog } from './read-model-fixture';
 
-describe('stream-owners projection: who owns each stream, for access checks', () => {
-  let rm: ReadModels;
-  beforeEach(() => (rm = freshReadModels()));
+describe.each(READ_STORE_ADAPTERS)('stream-owners projection: who owns each stream, for access checks ($name)', (adapter) => {
+  let rm: ReadStore;
+  beforeEach(async () => (rm = await adapter.open()));
   afterEach(() => rm.close());
 
   function world(): TestLog {
@@ -20,36 +20,36 @@ describe('stream-owners projection: who owns each stream, for access checks', ()
     return log;
   }
 
-  it('knows the unit (and volunteer) of every unit, team, volunteer, activity and record stream', () => {
-    rm.runner.applyBatch(world().events);
-    expect(streamOwner(rm.db, 'orgunit-jinchang')).toEqual({ orgUnitId: 'jinchang', volunteerId: null });
-    expect(streamOwner(rm.db, 'team-t1')).toEqual({ orgUnitId: 'jinchang', volunteerId: null });
-    expect(streamOwner(rm.db, 'volunteer-v1')).toEqual({ orgUnitId: 'taohuawu', volunteerId: 'v1' });
-    expect(streamOwner(rm.db, 'activity-a1')).toEqual({ orgUnitId: 'taohuawu', volunteerId: null });
+  it('knows the unit (and volunteer) of every unit, team, volunteer, activity and record stream', async () => {
+    await rm.apply(world().events);
+    expect(await streamOwner(rm.models, 'orgunit-jinchang')).toEqual({ orgUnitId: 'jinchang', volunteerId: null });
+    expect(await streamOwner(rm.models, 'team-t1')).toEqual({ orgUnitId: 'jinchang', volunteerId: null });
+    expect(await streamOwner(rm.models, 'volunteer-v1')).toEqual({ orgUnitId: 'taohuawu', volunteerId: 'v1' });
+    expect(await streamOwner(rm.models, 'activity-a1')).toEqual({ orgUnitId: 'taohuawu', volunteerId: null });
     // A record belongs to the unit that organised it, and is about its volunteer (who lives elsewhere).
-    expect(streamOwner(rm.db, 'record-r1')).toEqual({ orgUnitId: 'taohuawu', volunteerId: 'v2' });
-    expect(streamOwner(rm.db, 'record-nope')).toBeNull();
-    expect(streamOwner(rm.db, 'v1')).toBeNull();
+    expect(await streamOwner(rm.models, 'record-r1')).toEqual({ orgUnitId: 'taohuawu', volunteerId: 'v2' });
+    expect(await streamOwner(rm.models, 'record-nope')).toBeNull();
+    expect(await streamOwner(rm.models, 'v1')).toBeNull();
   });
 
-  it('answers subtree questions from the closure table', () => {
-    rm.runner.applyBatch(world().events);
-    expect(isWithinOrgUnit(rm.db, 'gusu', 'taohuawu')).toBe(true);
-    expect(isWithinOrgUnit(rm.db, 'taohuawu', 'taohuawu')).toBe(true);
-    expect(isWithinOrgUnit(rm.db, 'taohuawu', 'jinchang')).toBe(false);
-    expect(isWithinOrgUnit(rm.db, 'xiangcheng', 'taohuawu')).toBe(false);
-    expect(isWithinOrgUnit(rm.db, 'gusu', 'nowhere')).toBe(false);
-    expect(subtreeOrgUnitIds(rm.db, 'jinchang')).toEqual(['jinchang', 'taohuawu']);
-    expect(volunteerIdsUnder(rm.db, 'gusu')).toEqual(['v1']);
+  it('answers subtree questions from the closure table', async () => {
+    await rm.apply(world().events);
+    expect(await isWithinOrgUnit(rm.models, 'gusu', 'taohuawu')).toBe(true);
+    expect(await isWithinOrgUnit(rm.models, 'taohuawu', 'taohuawu')).toBe(true);
+    expect(await isWithinOrgUnit(rm.models, 'taohuawu', 'jinchang')).toBe(false);
+    expect(await isWithinOrgUnit(rm.models, 'xiangcheng', 'taohuawu')).toBe(false);
+    expect(await isWithinOrgUnit(rm.models, 'gusu', 'nowhere')).toBe(false);
+    expect(await subtreeOrgUnitIds(rm.models, 'jinchang')).toEqual(['jinchang', 'taohuawu']);
+    expect(await volunteerIdsUnder(rm.models, 'gusu')).toEqual(['v1']);
   });
 
-  it('moves a volunteer with their home unit, and takes an event delivered twice in its stride', () => {
+  it('moves a volunteer with their home unit, and takes an event delivered twice in its stride', async () => {
     const log = world();
     log.add('VolunteerProfileUpdated.v1', { volunteerId: 'v1', homeOrgUnitId: 'xiangcheng' });
-    rm.runner.applyBatch(log.events);
-    deliver(rm.db, log.events);
-    expect(streamOwner(rm.db, 'volunteer-v1')).toEqual({ orgUnitId: 'xiangcheng', volunteerId: 'v1' });
-    expect(volunteerIdsUnder(rm.db, 'gusu')).toEqual([]);
-    expect(rm.db.prepare('SELECT count(*) AS n FROM stream_owners').get()).toEqual({ n: 9 });
+    await rm.apply(log.events);
+    await rm.deliver(log.events);
+    expect(await streamOwner(rm.models, 'volunteer-v1')).toEqual({ orgUnitId: 'xiangcheng', volunteerId: 'v1' });
+    expect(await volunteerIdsUnder(rm.models, 'gusu')).toEqual([]);
+    expect(await rm.models.get('SELECT count(*) AS n FROM stream_owners')).toEqual({ n: 9 });
   });
 });

@@ -1,5 +1,5 @@
 import { unitRecords, unitVolunteers, volunteerHours } from '../src';
-import { deliver, freshReadModels, type ReadModels, TestLog } from './read-model-fixture';
+import { READ_STORE_ADAPTERS, type ReadStore, TestLog } from './read-model-fixture';
 
 /** 区 d1 > 街道 s1 > 社区 c1, c2; another district x1. */
 function story(): TestLog {
@@ -25,48 +25,48 @@ function story(): TestLog {
   return log;
 }
 
-describe('lists of a unit: its volunteers and its records', () => {
-  let rm: ReadModels;
-  beforeAll(() => {
-    rm = freshReadModels();
-    deliver(rm.db, story().events);
+describe.each(READ_STORE_ADAPTERS)('lists of a unit: its volunteers and its records ($name)', (adapter) => {
+  let rm: ReadStore;
+  beforeAll(async () => {
+    rm = await adapter.open();
+    await rm.deliver(story().events);
   });
   afterAll(() => rm.close());
 
-  it('lists the volunteers whose home is in the subtree, with their approved hours', () => {
-    const street = unitVolunteers(rm.db, 's1');
+  it('lists the volunteers whose home is in the subtree, with their approved hours', async () => {
+    const street = (await unitVolunteers(rm.models, 's1'));
     expect(street.total).toBe(4);
     expect(street.volunteers.map((v) => v.volunteerId).sort()).toEqual(['v1', 'v2', 'v3', 'v5']);
-    const c1 = unitVolunteers(rm.db, 'c1');
+    const c1 = (await unitVolunteers(rm.models, 'c1'));
     expect(c1.volunteers.map((v) => v.volunteerId)).toEqual(['v1', 'v2']);
     expect(c1.volunteers[0]).toMatchObject({ homeOrgUnitName: '桃花坞社区', senior: true, approvedMinutes: 120, approvedHours: 2 });
-    expect(unitVolunteers(rm.db, 'c2').volunteers[0]).toMatchObject({ volunteerId: 'v3', approvedMinutes: 55 });
-    expect(unitVolunteers(rm.db, 'x1').volunteers.map((v) => v.volunteerId)).toEqual(['v4']);
+    expect((await unitVolunteers(rm.models, 'c2')).volunteers[0]).toMatchObject({ volunteerId: 'v3', approvedMinutes: 55 });
+    expect((await unitVolunteers(rm.models, 'x1')).volunteers.map((v) => v.volunteerId)).toEqual(['v4']);
   });
 
-  it('searches by name or id and pages, treating % and _ literally', () => {
-    expect(unitVolunteers(rm.db, 'd1', { q: 'v3' }).volunteers.map((v) => v.volunteerId)).toEqual(['v3']);
-    expect(unitVolunteers(rm.db, 'd1', { q: '志愿者v' }).total).toBe(4);
-    expect(unitVolunteers(rm.db, 'd1', { q: '%' }).total).toBe(0);
-    expect(unitVolunteers(rm.db, 'd1', { q: '_' }).total).toBe(0);
-    const page = unitVolunteers(rm.db, 'd1', { limit: 2, offset: 2 });
+  it('searches by name or id and pages, treating % and _ literally', async () => {
+    expect((await unitVolunteers(rm.models, 'd1', { q: 'v3' })).volunteers.map((v) => v.volunteerId)).toEqual(['v3']);
+    expect((await unitVolunteers(rm.models, 'd1', { q: '志愿者v' })).total).toBe(4);
+    expect((await unitVolunteers(rm.models, 'd1', { q: '%' })).total).toBe(0);
+    expect((await unitVolunteers(rm.models, 'd1', { q: '_' })).total).toBe(0);
+    const page = (await unitVolunteers(rm.models, 'd1', { limit: 2, offset: 2 }));
     expect(page.total).toBe(4);
     expect(page.volunteers).toHaveLength(2);
   });
 
-  it('lists the records organised in the subtree, filtered by status: the approval queue', () => {
-    const pending = unitRecords(rm.db, 'd1', { status: 'pending' });
+  it('lists the records organised in the subtree, filtered by status: the approval queue', async () => {
+    const pending = (await unitRecords(rm.models, 'd1', { status: 'pending' }));
     expect(pending.records.map((r) => r.recordId)).toEqual(['r3']);
     expect(pending.records[0]).toMatchObject({ displayName: '志愿者v2', orgUnitName: '毛家桥社区', minutes: 60, status: 'pending' });
-    expect(unitRecords(rm.db, 'c1', { status: 'pending' }).total).toBe(0);
-    expect(unitRecords(rm.db, 'c1', { status: 'rejected' }).records.map((r) => r.recordId)).toEqual(['r2']);
-    const all = unitRecords(rm.db, 's1');
+    expect((await unitRecords(rm.models, 'c1', { status: 'pending' })).total).toBe(0);
+    expect((await unitRecords(rm.models, 'c1', { status: 'rejected' })).records.map((r) => r.recordId)).toEqual(['r2']);
+    const all = (await unitRecords(rm.models, 's1'));
     expect(all.records.map((r) => r.recordId)).toEqual(['r4', 'r2', 'r3', 'r1']);
     expect(all.records[0]).toMatchObject({ minutes: 55, amendments: 2 });
-    expect(unitRecords(rm.db, 'x1', { status: 'pending' }).records.map((r) => r.recordId)).toEqual(['r5']);
+    expect((await unitRecords(rm.models, 'x1', { status: 'pending' })).records.map((r) => r.recordId)).toEqual(['r5']);
   });
 
-  it('tells a volunteer’s home unit with their hours', () => {
-    expect(volunteerHours(rm.db, 'v1', [100])).toMatchObject({ homeOrgUnitId: 'c1', approvedMinutes: 120 });
+  it('tells a volunteer’s home unit with their hours', async () => {
+    expect((await volunteerHours(rm.models, 'v1', [100]))).toMatchObject({ homeOrgUnitId: 'c1', approvedMinutes: 120 });
   });
 });

@@ -52,7 +52,7 @@ export class AccessGuard implements CanActivate {
       if (value === undefined && spec.optional) continue;
       // A required target that is missing (e.g. a list of every unit) is the whole ledger: admin only.
       const location = typeof value === 'string' ? await this.scopes.locate(spec.kind, value) : null;
-      if (!inScope(principal, location, (ancestor, unit) => this.scopes.isWithin(ancestor, unit))) throw outOfScope();
+      if (!(await inScope(principal, location, (ancestor, unit) => this.scopes.isWithin(ancestor, unit)))) throw outOfScope();
     }
     return true;
   }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Database from 'better-sqlite3';
 import { ACCOUNT_STORE, type AccountStore, type Location, type ScopeDirectory, type TargetKind } from '@haitang/auth';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
-import { isWithinOrgUnit, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, streamOwner } from '@haitang/read-store';
+import { isWithinOrgUnit, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels, streamOwner } from '@haitang/read-store';
 
 const STREAM_PREFIX: Record<Exclude<TargetKind, 'stream' | 'account'>, string> = {
   'org-unit': 'orgunit-', volunteer: 'volunteer-', activity: 'activity-', record: 'record-', team: 'team-',
@@ -18,7 +17,7 @@ const STREAM_PREFIX: Record<Exclude<TargetKind, 'stream' | 'account'>, string> =
 @Injectable()
 export class ReadModelScopes implements ScopeDirectory {
   constructor(
-    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(READ_MODELS) private readonly db: ReadModels,
     @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
     @Inject(EVENT_STORE) private readonly log: EventStore,
     @Inject(ACCOUNT_STORE) private readonly accounts: AccountStore,
@@ -27,14 +26,14 @@ export class ReadModelScopes implements ScopeDirectory {
   async locate(kind: TargetKind, id: string): Promise<Location | null> {
     if (kind === 'account') return this.locateAccount(id);
     const streamId = kind === 'stream' ? id : STREAM_PREFIX[kind] + id;
-    const found = streamOwner(this.db, streamId);
+    const found = await streamOwner(this.db, streamId);
     if (found) return found;
     const head = await this.log.headPosition();
     if (head <= this.progress.position || !(await this.progress.waitFor(head, 5000))) return null;
     return streamOwner(this.db, streamId);
   }
 
-  isWithin(ancestor: string, unit: string): boolean {
+  isWithin(ancestor: string, unit: string): Promise<boolean> {
     return isWithinOrgUnit(this.db, ancestor, unit);
   }
 

@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type Database from 'better-sqlite3';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   Access, account, ACCOUNT_STORE, AccountExistsError, AccountRequestInvalid, type AccountStore, accountView, body, generatePassword,
   hashPassword, newAccount, normalizeUsername, orgUnit, param, passwordProblem, principalOf, query, SCOPE_DIRECTORY, type ScopeDirectory, volunteer,
 } from '@haitang/auth';
 import { problem, ProblemException } from '@haitang/ledger';
-import { READ_MODELS, subtreeOrgUnitIds, volunteerIdsUnder } from '@haitang/read-store';
+import { READ_MODELS, type ReadModels, subtreeOrgUnitIds, volunteerIdsUnder } from '@haitang/read-store';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { roleNotPermitted } from '../access/refusals';
 import { AccountsQuery, ChangePasswordDto, CreateAccountDto } from './account.dto';
@@ -28,7 +27,7 @@ export class AccountsController {
   constructor(
     @Inject(ACCOUNT_STORE) private readonly accounts: AccountStore,
     @Inject(SCOPE_DIRECTORY) private readonly scopes: ScopeDirectory,
-    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(READ_MODELS) private readonly db: ReadModels,
     @Inject(SignIn) private readonly signIn: SignIn,
     @InjectPinoLogger('accounts') private readonly logger: PinoLogger,
   ) {}
@@ -65,7 +64,7 @@ export class AccountsController {
   @ApiOperation({ summary: 'Accounts bound to a unit’s subtree or to its volunteers (every account for an admin without orgUnitId)' })
   async list(@Query() q: AccountsQuery) {
     const found = q.orgUnitId === undefined ? await this.accounts.list()
-      : await this.accounts.list({ orgUnitIds: subtreeOrgUnitIds(this.db, q.orgUnitId), volunteerIds: volunteerIdsUnder(this.db, q.orgUnitId) });
+      : await this.accounts.list({ orgUnitIds: await subtreeOrgUnitIds(this.db, q.orgUnitId), volunteerIds: await volunteerIdsUnder(this.db, q.orgUnitId) });
     return { orgUnitId: q.orgUnitId ?? null, accounts: found.map((a) => ({ ...accountView(a), createdAt: a.createdAt, createdBy: a.createdBy })) };
   }
 

@@ -1,15 +1,18 @@
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { loadMasterKey, PERSONAL_DATA_VAULT, type PersonalDataVault, SqliteVault } from '@haitang/auth';
-import { EVENT_STORE, type EventStore, SqliteEventStore } from '@haitang/event-store';
+import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { CHECK_IN_CODE_KEY } from '@haitang/ledger';
 import { hkdfSync } from 'node:crypto';
 import { dataFile, type HaitangConfig } from '../config';
+import { openEventLog } from './event-log';
 
 const MASTER_KEY = Symbol('MasterKey');
 
 /**
- * The standalone adapters: the event store and the personal-data vault on
- * SQLite files in HAITANG_DATA_DIR. Other modes swap these providers only.
+ * The event store (SQLite file in HAITANG_DATA_DIR, or PostgreSQL when
+ * HAITANG_EVENT_STORE=postgres: its schema is migrated before the app starts)
+ * and the personal-data vault (always a SQLite file in the data dir, next to
+ * master.key). Other modes swap these providers only.
  */
 @Global()
 @Module({})
@@ -23,7 +26,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
     return {
       module: InfrastructureModule,
       providers: [
-        { provide: EVENT_STORE, useFactory: () => new SqliteEventStore({ file: dataFile(config, 'events.sqlite') }) },
+        { provide: EVENT_STORE, useFactory: () => openEventLog(config) },
         {
           provide: MASTER_KEY,
           useFactory: () => {

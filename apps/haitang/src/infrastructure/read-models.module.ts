@@ -1,43 +1,36 @@
-import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type Database from 'better-sqlite3';
+import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import {
-  ALL_PROJECTIONS, openReadModels, PROJECTION_PROGRESS, ProjectorThread, READ_MODELS, SqliteProjectionRunner,
+  ALL_PROJECTIONS, openReadModels, PostgresProjector, PostgresReadModels, PROJECTION_PROGRESS, ProjectorThread, type ProjectorStatus,
+  READ_MODELS, rebuildPostgresReadModels, SqliteProjectionRunner, SqliteReadModels,
 } from '@haitang/read-store';
 import { STAR_THRESHOLDS } from '@haitang/reporting';
 import { dataFile, type HaitangConfig } from '../config';
+import { eventLogLocation } from './event-log';
 
 /**
- * The standalone read side: read models in their own SQLite file
- * (readmodels.sqlite), kept up to date by the projector on its own thread,
- * which follows the events file from its checkpoint. This thread only reads.
+ * The read side: the read models the queries read, and the projector that keeps
+ * them up to date from the event log.
+ * - SQLite (default): readmodels.sqlite in the data dir, the projector on its
+ *   own thread, following the event log (SQLite or PostgreSQL) from its
+ *   checkpoint. This thread only reads.
+ * - PostgreSQL: the read-store tables (migrated on start), the projector in
+ *   this process following the app's event store. Several Haitang processes
+ *   may share the database: one projector applies, the others stand by.
  */
 @Global()
 @Module({})
 export class ReadModelsModule implements OnApplicationShutdown {
   constructor(
-    @Inject(PROJECTION_PROGRESS) private readonly projector: ProjectorThread,
-    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(PROJECTION_PROGRESS) private readonly projector: ProjectorStatus,
+    @Inject(READ_MODELS) private readonly models: { close(): Promise<void> },
   ) {}
 
   static forRoot(config: HaitangConfig): DynamicModule {
     return {
       module: ReadModelsModule,
       providers: [
-        { provide: READ_MODELS, useFactory: () => openReadModels(dataFile(config, 'readmodels.sqlite')) },
-        {
-          provide: PROJECTION_PROGRESS,
-          inject: [READ_MODELS],
-          useFactory: (db: Database.Database) => {
-            // Creates the tables and checks their versions before the projector thread starts.
-            const startPosition = new SqliteProjectionRunner(db, null as never, ALL_PROJECTIONS).checkpoint();
-            const logger = new Logger('projector');
-            return new ProjectorThread({
-              eventsFile: dataFile(config, 'events.sqlite'),
-              readModelsFile: dataFile(config, 'readmodels.sqlite'),
-              startPosition,
-            }, (level, message) => logger[level](message));
-          },
-        },
+        ...(config.readStore.kind === 'postgres' ? postgresProviders(config.readStore.url) : sqliteProviders(config)),
         { provide: STAR_THRESHOLDS, useValue: config.starThresholdsHours },
       ],
       exports: [READ_MODELS, PROJECTION_PROGRESS, STAR_THRESHOLDS],
@@ -46,6 +39,49 @@ export class ReadModelsModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.projector.stop();
-    this.db.close();
+    await this.models.close();
   }
+}
+
+function sqliteProviders(config: HaitangConfig): Provider[] {
+  return [
+    { provide: READ_MODELS, useFactory: () => new SqliteReadModels(openReadModels(dataFile(config, 'readmodels.sqlite'))) },
+    {
+      provide: PROJECTION_PROGRESS,
+      inject: [READ_MODELS],
+      useFactory: (models: SqliteReadModels) => {
+        // Creates the tables and checks their versions before the projector thread starts.
+        const startPosition = new SqliteProjectionRunner(models.db, null as never, ALL_PROJECTIONS).checkpoint();
+        const logger = new Logger('projector');
+        return new ProjectorThread({
+          eventLog: eventLogLocation(config),
+          readModelsFile: dataFile(config, 'readmodels.sqlite'),
+          startPosition,
+        }, (level, message) => logger[level](message));
+      },
+    },
+  ];
+}
+
+function postgresProviders(url: string): Provider[] {
+  return [
+    { provide: READ_MODELS, useFactory: () => PostgresReadModels.open({ url }) },
+    {
+      provide: PROJECTION_PROGRESS,
+      inject: [EVENT_STORE, READ_MODELS],
+      useFactory: async (store: EventStore) => {
+        const logger = new Logger('projector');
+        const projector = await PostgresProjector.open(store, { url, log: (level, message) => logger[level === 'info' ? 'log' : level](message) });
+        // Read models ahead of the log (the log was restored from an older backup): they no longer
+        // describe this log, so they are rebuilt from it before anything is served.
+        const [checkpoint, head] = [await projector.checkpoint(), await store.headPosition()];
+        if (checkpoint > head) {
+          logger.warn(`The read models were ahead of the event log (${checkpoint} > ${head}); rebuilding them from the log.`);
+          await rebuildPostgresReadModels({ url, store });
+        }
+        projector.start();
+        return projector;
+      },
+    },
+  ];
 }

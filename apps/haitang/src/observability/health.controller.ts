@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
-import { PROJECTION_PROGRESS, type ProjectorThread } from '@haitang/read-store';
+import { PROJECTION_PROGRESS, type ProjectorStatus } from '@haitang/read-store';
 import { Public } from '@haitang/auth';
 
 /**
@@ -18,7 +18,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PROJECTION_PROGRESS) private readonly projector: ProjectorThread,
+    @Inject(PROJECTION_PROGRESS) private readonly projector: ProjectorStatus,
   ) {}
 
   @Get()

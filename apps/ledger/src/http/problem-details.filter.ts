@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@haitang/domain';
 import {
-  DuplicateCommandError, EventIdConflictError, isStorageFailure, StoreUnavailableError, WrongExpectedVersionError,
+  DuplicateCommandError, EventIdConflictError, isConnectionFailure, isStorageFailure, StoreUnavailableError, WrongExpectedVersionError,
 } from '@haitang/event-store';
 import { type Problem, problem, ProblemException } from './problem';
 
@@ -19,9 +19,9 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
     return { problem: problem(503, 'store-unavailable', '数据暂时无法保存，本次操作没有生效，请稍后重试。(The ledger cannot save right now; nothing was recorded. Please retry shortly.)'), headers: { 'retry-after': '5' } };
   }
   // The same condition raised by another SQLite file (the personal-data vault on a full disk, a busy read
-  // model): 503, never 500. Whether part of the request took effect is not known here, so this answer
-  // does not claim that nothing was recorded.
-  if (isStorageFailure(error)) {
+  // model) or by a PostgreSQL read store that cannot be reached: 503, never 500. Whether part of the
+  // request took effect is not known here, so this answer does not claim that nothing was recorded.
+  if (isStorageFailure(error) || isConnectionFailure(error)) {
     return { problem: problem(503, 'store-unavailable', '存储暂时不可用（例如磁盘已满），请稍后重试。(The ledger\'s storage is unavailable right now, e.g. the disk is full. Please retry shortly.)'), headers: { 'retry-after': '5' } };
   }
   if (error instanceof HttpException) return { problem: fromHttpException(error), headers: {} };

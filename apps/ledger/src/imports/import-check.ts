@@ -44,7 +44,7 @@ export interface CheckedRow extends ImportRow {
  * (RecordService, source `import`), without appending anything: the events
  * each valid row would append, and every row's mistakes.
  */
-export async function checkImportRows(load: Load, rows: readonly ImportRow[], now: Date, mayRecordFor: (orgUnitId: string) => boolean):
+export async function checkImportRows(load: Load, rows: readonly ImportRow[], now: Date, mayRecordFor: (orgUnitId: string) => Promise<boolean>):
 Promise<{ rows: CheckedRow[]; appends: Pending[] }> {
   const seen = new Map<string, number>();
   const appends: Pending[] = [];
@@ -56,7 +56,7 @@ Promise<{ rows: CheckedRow[]; appends: Pending[] }> {
     let displayName: string | null = null;
     if (row.volunteerId && !ID_PATTERN.test(row.volunteerId)) fail('volunteerId', `志愿者编号“${row.volunteerId.slice(0, 40)}”格式不正确。(Not a volunteer id.)`);
     if (row.orgUnitId && !ID_PATTERN.test(row.orgUnitId)) fail('orgUnitId', '组织单位编号格式不正确。(Not an org unit id.)');
-    else if (row.orgUnitId && !mayRecordFor(row.orgUnitId)) fail('orgUnitId', '不能为本单位以外的组织导入记录。(You may not import records for this unit.)');
+    else if (row.orgUnitId && !(await mayRecordFor(row.orgUnitId))) fail('orgUnitId', '不能为本单位以外的组织导入记录。(You may not import records for this unit.)');
     if (errors.length === 0) {
       recordId = importRecordId(row);
       const first = seen.get(recordId);

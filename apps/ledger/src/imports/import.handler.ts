@@ -10,7 +10,7 @@ export interface ImportRecords {
   readonly fileName: string;
   readonly rows: readonly ImportRow[];
   /** Whether the actor may record service for a unit (the rows may name several). */
-  readonly mayRecordFor: (orgUnitId: string) => boolean;
+  readonly mayRecordFor: (orgUnitId: string) => Promise<boolean>;
 }
 
 export class ImportRecordsMessage extends Command<CommandOutcome> {

@@ -47,9 +47,9 @@ export class ImportsController {
   ) {}
 
   /** Whether the caller may record service for a unit a row names (a sheet may name units other than the one chosen). */
-  private mayRecordFor(req: FastifyRequest): (orgUnitId: string) => boolean {
+  private mayRecordFor(req: FastifyRequest): (orgUnitId: string) => Promise<boolean> {
     const principal = principalOf(req.raw);
-    return (orgUnitId) => !!principal && inScope(principal, { orgUnitId, volunteerId: null }, (ancestor, unit) => this.scopes.isWithin(ancestor, unit));
+    return async (orgUnitId) => !!principal && inScope(principal, { orgUnitId, volunteerId: null }, (ancestor, unit) => this.scopes.isWithin(ancestor, unit));
   }
 
   @Post('preview') @HttpCode(200)

@@ -1,10 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, activity, orgUnit, param, query as fromQuery } from '@haitang/auth';
-import type Database from 'better-sqlite3';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { isCalendarDate, shanghaiDate } from '@haitang/domain';
-import { activityView, checkDayRange, listActivities, orgUnitExists, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS } from '@haitang/read-store';
+import { activityView, checkDayRange, listActivities, orgUnitExists, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels } from '@haitang/read-store';
 import { ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
 import { checkQuery, orgUnitNotFound } from '../org-units/query-checks';
@@ -16,7 +15,7 @@ import { ActivitiesQuery } from './activity-queries.dto';
 @Controller('activities')
 export class ActivityViewsController {
   constructor(
-    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(READ_MODELS) private readonly db: ReadModels,
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
     @Inject(EVENT_STORE) private readonly log: EventStore,
   ) {}
@@ -34,11 +33,11 @@ export class ActivityViewsController {
     }
     if (query.from !== undefined && query.to !== undefined) checkQuery('from', () => checkDayRange(query.from!, query.to!));
     await caughtUp(this.runner, query.minPosition, this.log);
-    if (query.orgUnitId !== undefined && !orgUnitExists(this.db, query.orgUnitId)) throw orgUnitNotFound();
+    if (query.orgUnitId !== undefined && !(await orgUnitExists(this.db, query.orgUnitId))) throw orgUnitNotFound();
     const now = new Date();
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
-    const page = listActivities(this.db, { orgUnitId: query.orgUnitId, from: query.from, to: query.to, status: query.status, limit, offset }, now);
+    const page = await listActivities(this.db, { orgUnitId: query.orgUnitId, from: query.from, to: query.to, status: query.status, limit, offset }, now);
     return {
       orgUnitId: query.orgUnitId ?? null, from: query.from ?? null, to: query.to ?? null, status: query.status ?? null,
       limit, offset, ...page, asOf: shanghaiDate(now), projectedPosition: this.runner.position,
@@ -50,7 +49,7 @@ export class ActivityViewsController {
   @ApiOperation({ summary: 'One activity: roster, attendance, missed check-outs, status, overdue, credited minutes and its records' })
   async view(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    const activity = activityView(this.db, id, new Date());
+    const activity = await activityView(this.db, id, new Date());
     if (!activity) throw new ProblemException(problem(404, 'activity-not-found', '找不到该活动。(Activity not found.)'));
     return { ...activity, projectedPosition: this.runner.position };
   }

@@ -1,13 +1,12 @@
 import { Controller, Get, Headers, Inject, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Access, orgUnit, param, type Principal, principalOf } from '@haitang/auth';
-import type Database from 'better-sqlite3';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { shanghaiDate } from '@haitang/domain';
 import {
   allOrgUnits, checkDayRange, isWithinOrgUnit, type OrgUnitSummary, streamOwner, FigureCache, orgUnitDashboard, type OrgUnitDashboard, type OrgUnitReport, orgUnitExists, orgUnitReport, orgUnitView, PROJECTION_PROGRESS,
-  type ProjectionProgress, READ_MODELS, shanghaiPeriod,
+  type ProjectionProgress, READ_MODELS, type ReadModels, shanghaiPeriod,
 } from '@haitang/read-store';
 import { ParseIdPipe } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
@@ -28,7 +27,7 @@ export class OrgUnitReportsController {
   private readonly dashboards = new FigureCache<OrgUnitDashboard>();
 
   constructor(
-    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(READ_MODELS) private readonly db: ReadModels,
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
     @Inject(EVENT_STORE) private readonly log: EventStore,
   ) {}
@@ -38,7 +37,7 @@ export class OrgUnitReportsController {
   @ApiOperation({ summary: 'The org units the caller may see (all for an admin, their subtree for officials and staff), parents before children' })
   async list(@Query() query: ConsistencyQuery, @Req() req: FastifyRequest) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    return { orgUnits: this.visibleUnits(principalOf(req.raw)!), projectedPosition: this.runner.position };
+    return { orgUnits: await this.visibleUnits(principalOf(req.raw)!), projectedPosition: this.runner.position };
   }
 
   /**
@@ -46,14 +45,19 @@ export class OrgUnitReportsController {
    * officials and staff, and for a volunteer their home unit with the units
    * above it (where a self-report may be sent).
    */
-  private visibleUnits(caller: Principal): OrgUnitSummary[] {
-    const units = allOrgUnits(this.db);
+  private async visibleUnits(caller: Principal): Promise<OrgUnitSummary[]> {
+    const units = await allOrgUnits(this.db);
     if (caller.role === 'admin') return units;
+    const keep = async (check: (u: OrgUnitSummary) => Promise<boolean>) => {
+      const flags = await Promise.all(units.map(check));
+      return units.filter((_, i) => flags[i]);
+    };
     if (caller.role === 'volunteer') {
-      const home = caller.volunteerId === null ? null : streamOwner(this.db, `volunteer-${caller.volunteerId}`)?.orgUnitId ?? null;
-      return home === null ? [] : units.filter((u) => isWithinOrgUnit(this.db, u.orgUnitId, home));
+      const home = caller.volunteerId === null ? null : (await streamOwner(this.db, `volunteer-${caller.volunteerId}`))?.orgUnitId ?? null;
+      return home === null ? [] : keep((u) => isWithinOrgUnit(this.db, u.orgUnitId, home));
     }
-    return caller.orgUnitId === null ? [] : units.filter((u) => isWithinOrgUnit(this.db, caller.orgUnitId!, u.orgUnitId));
+    const unit = caller.orgUnitId;
+    return unit === null ? [] : keep((u) => isWithinOrgUnit(this.db, unit, u.orgUnitId));
   }
 
   @Get(':id')
@@ -61,7 +65,7 @@ export class OrgUnitReportsController {
   @ApiOperation({ summary: 'A unit with its path from the district and its children' })
   async unit(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    const unit = orgUnitView(this.db, id);
+    const unit = await orgUnitView(this.db, id);
     if (!unit) throw orgUnitNotFound();
     return { ...unit, projectedPosition: this.runner.position };
   }
@@ -71,12 +75,12 @@ export class OrgUnitReportsController {
   @ApiOperation({ summary: 'A month of the unit and everything under it: activities, minutes, volunteers, groups, top 10, overdue activities' })
   async dashboard(@Param('id', ParseIdPipe) id: string, @Query() query: DashboardQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    if (!orgUnitExists(this.db, id)) throw orgUnitNotFound();
+    if (!(await orgUnitExists(this.db, id))) throw orgUnitNotFound();
     const now = new Date();
     const period = query.period ?? shanghaiPeriod(now);
     const today = shanghaiDate(now);
     // The key holds today: which activities are overdue depends on the day.
-    const { value: dashboard, hit } = this.dashboards.get(this.db, { unitId: id, fromMonth: period, toMonth: period, anyMonth: true },
+    const { value: dashboard, hit } = await this.dashboards.get(this.db, { unitId: id, fromMonth: period, toMonth: period, anyMonth: true },
       `${id}|${period}|${today}`, () => orgUnitDashboard(this.db, id, period, today));
     void reply.header('x-figures-cache', hit ? 'hit' : 'miss');
     return { ...dashboard, projectedPosition: this.runner.position };
@@ -110,9 +114,9 @@ export class OrgUnitReportsController {
   private async answer(id: string, query: ReportQuery, format: ReportFormat, reply: FastifyReply) {
     const range = checkQuery('from', () => checkDayRange(query.from, query.to));
     await caughtUp(this.runner, query.minPosition, this.log);
-    if (!orgUnitExists(this.db, id)) throw orgUnitNotFound();
+    if (!(await orgUnitExists(this.db, id))) throw orgUnitNotFound();
     const groupBy = query.groupBy ?? 'child';
-    const { value: report, hit } = this.reports.get(this.db, { unitId: id, fromMonth: range.from.slice(0, 7), toMonth: range.to.slice(0, 7) },
+    const { value: report, hit } = await this.reports.get(this.db, { unitId: id, fromMonth: range.from.slice(0, 7), toMonth: range.to.slice(0, 7) },
       `${id}|${range.from}|${range.to}|${groupBy}`, () => orgUnitReport(this.db, id, range, groupBy));
     void reply.header('x-figures-cache', hit ? 'hit' : 'miss');
     if (format === 'json') return { ...report, projectedPosition: this.runner.position };

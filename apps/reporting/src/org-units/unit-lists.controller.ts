@@ -1,9 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, orgUnit, param } from '@haitang/auth';
-import type Database from 'better-sqlite3';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
-import { orgUnitExists, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, unitRecords, unitVolunteers } from '@haitang/read-store';
+import { orgUnitExists, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels, unitRecords, unitVolunteers } from '@haitang/read-store';
 import { ParseIdPipe } from '@haitang/ledger';
 import { caughtUp } from '../read-your-writes';
 import { orgUnitNotFound } from './query-checks';
@@ -15,7 +14,7 @@ import { UnitRecordsQuery, UnitVolunteersQuery } from './unit-lists.dto';
 @Controller('org-units')
 export class UnitListsController {
   constructor(
-    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(READ_MODELS) private readonly db: ReadModels,
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
     @Inject(EVENT_STORE) private readonly log: EventStore,
   ) {}
@@ -25,10 +24,10 @@ export class UnitListsController {
   @ApiOperation({ summary: 'Volunteers whose home is the unit or a unit under it, by name, with their approved hours' })
   async volunteers(@Param('id', ParseIdPipe) id: string, @Query() query: UnitVolunteersQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    if (!orgUnitExists(this.db, id)) throw orgUnitNotFound();
+    if (!(await orgUnitExists(this.db, id))) throw orgUnitNotFound();
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
-    return { orgUnitId: id, limit, offset, ...unitVolunteers(this.db, id, { q: query.q, limit, offset }), projectedPosition: this.runner.position };
+    return { orgUnitId: id, limit, offset, ...(await unitVolunteers(this.db, id, { q: query.q, limit, offset })), projectedPosition: this.runner.position };
   }
 
   @Get(':id/service-records')
@@ -36,12 +35,12 @@ export class UnitListsController {
   @ApiOperation({ summary: 'Service records organised by the unit or a unit under it, newest first (status=pending: the approval queue)' })
   async records(@Param('id', ParseIdPipe) id: string, @Query() query: UnitRecordsQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    if (!orgUnitExists(this.db, id)) throw orgUnitNotFound();
+    if (!(await orgUnitExists(this.db, id))) throw orgUnitNotFound();
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
     return {
       orgUnitId: id, status: query.status ?? null, limit, offset,
-      ...unitRecords(this.db, id, { status: query.status, limit, offset }), projectedPosition: this.runner.position,
+      ...(await unitRecords(this.db, id, { status: query.status, limit, offset })), projectedPosition: this.runner.position,
     };
   }
 }

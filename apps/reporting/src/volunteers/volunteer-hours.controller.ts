@@ -1,9 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, param, volunteer } from '@haitang/auth';
-import type Database from 'better-sqlite3';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
-import { orgUnitName, PROJECTION_PROGRESS, READ_MODELS, type ProjectionProgress, volunteerHours, volunteerRecords } from '@haitang/read-store';
+import { orgUnitName, PROJECTION_PROGRESS, READ_MODELS, type ReadModels, type ProjectionProgress, volunteerHours, volunteerRecords } from '@haitang/read-store';
 import { ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
 import { STAR_THRESHOLDS } from '../reporting.tokens';
@@ -15,7 +14,7 @@ const notFound = () => new ProblemException(problem(404, 'volunteer-not-found', 
 @Controller('volunteers')
 export class VolunteerHoursController {
   constructor(
-    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(READ_MODELS) private readonly db: ReadModels,
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
     @Inject(EVENT_STORE) private readonly log: EventStore,
     @Inject(STAR_THRESHOLDS) private readonly thresholds: number[],
@@ -26,9 +25,9 @@ export class VolunteerHoursController {
   @ApiOperation({ summary: 'Approved and pending minutes, by category and year, star level and the way to the next star' })
   async hours(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    const hours = volunteerHours(this.db, id, this.thresholds);
+    const hours = await volunteerHours(this.db, id, this.thresholds);
     if (!hours) throw notFound();
-    return { ...hours, homeOrgUnitName: orgUnitName(this.db, hours.homeOrgUnitId), projectedPosition: this.runner.position };
+    return { ...hours, homeOrgUnitName: await orgUnitName(this.db, hours.homeOrgUnitId), projectedPosition: this.runner.position };
   }
 
   @Get(':id/records')
@@ -36,7 +35,7 @@ export class VolunteerHoursController {
   @ApiOperation({ summary: 'Every service record of the volunteer with its status and full history of corrections' })
   async records(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    if (!volunteerHours(this.db, id, this.thresholds)) throw notFound();
-    return { volunteerId: id, records: volunteerRecords(this.db, id), projectedPosition: this.runner.position };
+    if (!(await volunteerHours(this.db, id, this.thresholds))) throw notFound();
+    return { volunteerId: id, records: await volunteerRecords(this.db, id), projectedPosition: this.runner.position };
   }
 }

@@ -1,6 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type Database from 'better-sqlite3';
 import type { FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import {
@@ -8,7 +7,7 @@ import {
 } from '@haitang/auth';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { volunteerStream } from '@haitang/domain';
-import { PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, volunteerProfile } from '@haitang/read-store';
+import { PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels, volunteerProfile } from '@haitang/read-store';
 import { ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
 
@@ -26,7 +25,7 @@ import { caughtUp, ConsistencyQuery } from '../read-your-writes';
 @Controller('volunteers')
 export class VolunteerProfileController {
   constructor(
-    @Inject(READ_MODELS) private readonly db: Database.Database,
+    @Inject(READ_MODELS) private readonly db: ReadModels,
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
     @Inject(EVENT_STORE) private readonly log: EventStore,
     @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
@@ -38,7 +37,7 @@ export class VolunteerProfileController {
   @ApiOperation({ summary: 'A volunteer’s profile; personal data in full for staff of their unit and for themselves, masked for others' })
   async profile(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery, @Req() req: FastifyRequest) {
     await caughtUp(this.runner, query.minPosition, this.log);
-    const profile = volunteerProfile(this.db, id);
+    const profile = await volunteerProfile(this.db, id);
     if (!profile) throw new ProblemException(problem(404, 'volunteer-not-found', '找不到该志愿者。(Volunteer not found.)'));
     const caller = principalOf(req.raw)!;
     const full = caller.role === 'staff' || caller.role === 'volunteer';

@@ -23,7 +23,7 @@ export function roleRefusal(principal: Principal, policy: RoutePolicy): Refusal 
  * An unknown target (null) is never in scope, so an unknown id and a foreign id
  * are refused alike.
  */
-export function inScope(principal: Principal, location: Location | null, isWithin: (ancestor: string, unit: string) => boolean): boolean {
+export async function inScope(principal: Principal, location: Location | null, isWithin: (ancestor: string, unit: string) => Promise<boolean>): Promise<boolean> {
   if (principal.role === 'admin') return true;
   if (location === null) return false;
   if (principal.role === 'volunteer') return principal.volunteerId !== null && location.volunteerId === principal.volunteerId;

@@ -9,7 +9,7 @@ import type { TargetKind } from './policy';
 export interface ScopeDirectory {
   locate(kind: TargetKind, id: string): Promise<Location | null>;
   /** True when `unit` is `ancestor` or lies under it. */
-  isWithin(ancestor: string, unit: string): boolean;
+  isWithin(ancestor: string, unit: string): Promise<boolean>;
 }
 
 export const SCOPE_DIRECTORY = Symbol('ScopeDirectory');

@@ -78,14 +78,3 @@ export const figureChangesProjection: SqliteProjection = {
     }
   },
 };
-
-/**
- * The position of the last change to the figures of a unit's subtree over a
- * range of months, or anywhere ('*'); with `anyMonth`, also the changes that
- * only dashboards show (their overdue list).
- */
-export function lastFigureChange(db: Database.Database, unitId: string, fromMonth: string, toMonth: string, anyMonth = false): number {
-  return (stmt(db, `SELECT coalesce(max(position), 0) AS p FROM figure_changes
-    WHERE (unit_id = ? AND (month BETWEEN ? AND ? OR (? AND month = 'any'))) OR unit_id = '*'`)
-    .get(unitId, fromMonth, toMonth, anyMonth ? 1 : 0) as { p: number }).p;
-}

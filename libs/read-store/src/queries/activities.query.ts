@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
 import { SERVICE_CATEGORIES, type ServiceCategory, shanghaiDate } from '@haitang/domain';
-import { stmt } from '../sqlite/statements';
+import type { ReadModels } from '../read-models.port';
 import { latestOverdueEndDate, recordsDueBy } from './calendar';
 import { hoursOf } from './hours';
 
@@ -112,27 +111,26 @@ function summaryOf(row: ActivityRow, overdueUpTo: string): ActivitySummary {
 }
 
 /** One activity with its roster, attendance, missed check-outs and the minutes it credited; null when unknown. */
-export function activityView(db: Database.Database, activityId: string, now: Date): ActivityView | null {
-  const row = stmt(db, `SELECT ${SUMMARY_COLUMNS} FROM activities a LEFT JOIN org_units u ON u.org_unit_id = a.org_unit_id WHERE a.activity_id = ?`)
-    .get(activityId) as ActivityRow | undefined;
+export async function activityView(db: ReadModels, activityId: string, now: Date): Promise<ActivityView | null> {
+  const row = await db.get<ActivityRow>(`SELECT ${SUMMARY_COLUMNS} FROM activities a LEFT JOIN org_units u ON u.org_unit_id = a.org_unit_id WHERE a.activity_id = ?`, [activityId]);
   if (!row) return null;
   const summary = summaryOf(row, latestOverdueEndDate(shanghaiDate(now)));
   const over = row.status === 'completed' || (row.status === 'planned' && now.getTime() > Date.parse(row.ends_at));
 
-  const records = (stmt(db, `SELECT r.record_id, r.volunteer_id, v.display_name, r.minutes, r.status, r.source, r.service_date
-    FROM service_records r LEFT JOIN volunteers v ON v.volunteer_id = r.volunteer_id WHERE r.activity_id = ? ORDER BY r.recorded_position`)
-    .all(activityId) as { record_id: string; volunteer_id: string; display_name: string | null; minutes: number; status: string; source: string; service_date: string }[])
+  const records = (await db.all<{ record_id: string; volunteer_id: string; display_name: string | null; minutes: number; status: string; source: string; service_date: string }>(
+    `SELECT r.record_id, r.volunteer_id, v.display_name, r.minutes, r.status, r.source, r.service_date
+    FROM service_records r LEFT JOIN volunteers v ON v.volunteer_id = r.volunteer_id WHERE r.activity_id = ? ORDER BY r.recorded_position`, [activityId]))
     .map((r): ActivityRecordRef => ({
       recordId: r.record_id, volunteerId: r.volunteer_id, displayName: r.display_name, minutes: r.minutes, status: r.status, source: r.source, serviceDate: r.service_date,
     }));
   const recordOf = new Map(records.map(({ volunteerId, displayName: _name, ...record }) => [volunteerId, record]));
   const pendingMinutes = records.filter((r) => r.status === 'pending').reduce((sum, r) => sum + r.minutes, 0);
 
-  const rows = stmt(db, `SELECT e.*, v.display_name FROM activity_roster e LEFT JOIN volunteers v ON v.volunteer_id = e.volunteer_id
-    WHERE e.activity_id = ? ORDER BY e.enrolled_position`).all(activityId) as {
+  const rows = await db.all<{
     volunteer_id: string; display_name: string | null; enrolled: number; walk_in: number; enrolled_at: string; withdrawn_at: string | null;
     withdrawal_reason: string | null; checked_in_at: string | null; checked_out_at: string | null; outcome: string | null; credited_minutes: number | null;
-  }[];
+  }>(`SELECT e.*, v.display_name FROM activity_roster e LEFT JOIN volunteers v ON v.volunteer_id = e.volunteer_id
+    WHERE e.activity_id = ? ORDER BY e.enrolled_position`, [activityId]);
   const roster: RosterEntry[] = rows.filter((e) => e.enrolled === 1).map((e) => ({
     volunteerId: e.volunteer_id,
     displayName: e.display_name,
@@ -167,7 +165,7 @@ export function activityView(db: Database.Database, activityId: string, now: Dat
  * Activities, newest start first, filtered by unit (its whole subtree), start
  * day and status; `total` counts every match, `activities` is one page.
  */
-export function listActivities(db: Database.Database, filter: ActivityFilter, now: Date): { total: number; activities: ActivitySummary[] } {
+export async function listActivities(db: ReadModels, filter: ActivityFilter, now: Date): Promise<{ total: number; activities: ActivitySummary[] }> {
   const overdueUpTo = latestOverdueEndDate(shanghaiDate(now));
   const where: string[] = [];
   const params: unknown[] = [];
@@ -193,9 +191,9 @@ export function listActivities(db: Database.Database, filter: ActivityFilter, no
     params.push(filter.status);
   }
   const condition = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-  const total = (stmt(db, `SELECT count(*) AS n FROM ${from} ${condition}`).get(...params) as { n: number }).n;
-  const rows = stmt(db, `SELECT ${SUMMARY_COLUMNS} FROM ${from} LEFT JOIN org_units u ON u.org_unit_id = a.org_unit_id ${condition}
-    ORDER BY a.starts_at DESC, a.activity_id LIMIT ? OFFSET ?`).all(...params, filter.limit ?? 100, filter.offset ?? 0) as ActivityRow[];
+  const total = (await db.get<{ n: number }>(`SELECT count(*) AS n FROM ${from} ${condition}`, params))!.n;
+  const rows = await db.all<ActivityRow>(`SELECT ${SUMMARY_COLUMNS} FROM ${from} LEFT JOIN org_units u ON u.org_unit_id = a.org_unit_id ${condition}
+    ORDER BY a.starts_at DESC, a.activity_id LIMIT ? OFFSET ?`, [...params, filter.limit ?? 100, filter.offset ?? 0]);
   return { total, activities: rows.map((r) => summaryOf(r, overdueUpTo)) };
 }
 
@@ -208,17 +206,17 @@ export interface OverdueActivity {
  * Activities of the unit's subtree whose records are overdue on `today`
  * (whatever month they were in), the longest overdue first; at most `limit`.
  */
-export function overdueActivities(db: Database.Database, orgUnitId: string, today: string, limit = 50): { total: number; activities: OverdueActivity[] } {
+export async function overdueActivities(db: ReadModels, orgUnitId: string, today: string, limit = 50): Promise<{ total: number; activities: OverdueActivity[] }> {
   const upTo = latestOverdueEndDate(today);
   const base = `FROM org_unit_closure c JOIN activities a ON a.org_unit_id = c.descendant_id
     WHERE c.ancestor_id = ? AND a.status = 'planned' AND a.end_date <= ? AND ${LIVE_RECORDS} = 0`;
-  const total = (stmt(db, `SELECT count(*) AS n ${base}`).get(orgUnitId, upTo) as { n: number }).n;
-  const rows = stmt(db, `SELECT a.activity_id, a.title, a.org_unit_id, a.category, a.starts_at, a.ends_at, a.end_date,
+  const total = (await db.get<{ n: number }>(`SELECT count(*) AS n ${base}`, [orgUnitId, upTo]))!.n;
+  const rows = await db.all<{
+    activity_id: string; title: string; org_unit_id: string; org_unit_name: string | null; category: string; starts_at: string; ends_at: string; end_date: string; enrolled: number;
+  }>(`SELECT a.activity_id, a.title, a.org_unit_id, a.category, a.starts_at, a.ends_at, a.end_date,
       (SELECT name FROM org_units u WHERE u.org_unit_id = a.org_unit_id) AS org_unit_name,
       (SELECT count(*) FROM activity_roster e WHERE e.activity_id = a.activity_id AND e.enrolled = 1) AS enrolled
-    ${base} ORDER BY a.ends_at, a.activity_id LIMIT ?`).all(orgUnitId, upTo, limit) as {
-    activity_id: string; title: string; org_unit_id: string; org_unit_name: string | null; category: string; starts_at: string; ends_at: string; end_date: string; enrolled: number;
-  }[];
+    ${base} ORDER BY a.ends_at, a.activity_id LIMIT ?`, [orgUnitId, upTo, limit]);
   return {
     total,
     activities: rows.map((r) => ({

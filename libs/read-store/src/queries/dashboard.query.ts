@@ -1,5 +1,4 @@
-import type Database from 'better-sqlite3';
-import { stmt } from '../sqlite/statements';
+import type { ReadModels } from '../read-models.port';
 import { instantsOf, monthRange } from './calendar';
 import { hoursOf } from './hours';
 import { overdueActivities, type OverdueActivity } from './activities.query';
@@ -47,12 +46,12 @@ const SUBTREE_RECORDS = `org_unit_closure c JOIN service_records r ON r.org_unit
  * A unit's month, a handful of SQL aggregates over the closure table: a
  * community sees itself, a street or district its whole subtree.
  */
-export function orgUnitDashboard(db: Database.Database, orgUnitId: string, period: string, today: string): OrgUnitDashboard {
+export async function orgUnitDashboard(db: ReadModels, orgUnitId: string, period: string, today: string): Promise<OrgUnitDashboard> {
   const { from, to } = monthRange(period);
   const args = [orgUnitId, from, to];
 
-  const byStatusAndCategory = stmt(db, `SELECT r.status, r.category, sum(r.minutes) AS minutes FROM ${SUBTREE_RECORDS}
-    AND r.status IN ('approved', 'pending') GROUP BY r.status, r.category`).all(...args) as { status: string; category: string; minutes: number }[];
+  const byStatusAndCategory = await db.all<{ status: string; category: string; minutes: number }>(`SELECT r.status, r.category, sum(r.minutes) AS minutes FROM ${SUBTREE_RECORDS}
+    AND r.status IN ('approved', 'pending') GROUP BY r.status, r.category`, args);
   const byCategory: Record<string, number> = {};
   let serviceMinutes = 0;
   let pendingMinutes = 0;
@@ -66,27 +65,28 @@ export function orgUnitDashboard(db: Database.Database, orgUnitId: string, perio
   }
 
   const perVolunteer = `WITH pv AS (SELECT r.volunteer_id, sum(r.minutes) AS minutes FROM ${SUBTREE_RECORDS} AND r.status = 'approved' GROUP BY r.volunteer_id)`;
-  const groups = stmt(db, `${perVolunteer}
+  // Counted with CASE (not sum(boolean)): the same SQL for SQLite and PostgreSQL.
+  const groups = (await db.get<Record<string, number>>(`${perVolunteer}
     SELECT count(*) AS active,
-      coalesce(sum(v.party_member = 1), 0) AS party_v, coalesce(sum(CASE WHEN v.party_member = 1 THEN pv.minutes END), 0) AS party_m,
-      coalesce(sum(v.senior = 1), 0) AS senior_v, coalesce(sum(CASE WHEN v.senior = 1 THEN pv.minutes END), 0) AS senior_m,
-      coalesce(sum(v.occupation = 'courier'), 0) AS courier_v, coalesce(sum(CASE WHEN v.occupation = 'courier' THEN pv.minutes END), 0) AS courier_m,
-      coalesce(sum(v.occupation = 'food-delivery'), 0) AS food_v, coalesce(sum(CASE WHEN v.occupation = 'food-delivery' THEN pv.minutes END), 0) AS food_m,
-      coalesce(sum(v.occupation = 'ride-hailing'), 0) AS ride_v, coalesce(sum(CASE WHEN v.occupation = 'ride-hailing' THEN pv.minutes END), 0) AS ride_m
-    FROM pv LEFT JOIN volunteers v ON v.volunteer_id = pv.volunteer_id`).get(...args) as Record<string, number>;
-  const top = stmt(db, `${perVolunteer}
+      coalesce(sum(CASE WHEN v.party_member = 1 THEN 1 ELSE 0 END), 0) AS party_v, coalesce(sum(CASE WHEN v.party_member = 1 THEN pv.minutes END), 0) AS party_m,
+      coalesce(sum(CASE WHEN v.senior = 1 THEN 1 ELSE 0 END), 0) AS senior_v, coalesce(sum(CASE WHEN v.senior = 1 THEN pv.minutes END), 0) AS senior_m,
+      coalesce(sum(CASE WHEN v.occupation = 'courier' THEN 1 ELSE 0 END), 0) AS courier_v, coalesce(sum(CASE WHEN v.occupation = 'courier' THEN pv.minutes END), 0) AS courier_m,
+      coalesce(sum(CASE WHEN v.occupation = 'food-delivery' THEN 1 ELSE 0 END), 0) AS food_v, coalesce(sum(CASE WHEN v.occupation = 'food-delivery' THEN pv.minutes END), 0) AS food_m,
+      coalesce(sum(CASE WHEN v.occupation = 'ride-hailing' THEN 1 ELSE 0 END), 0) AS ride_v, coalesce(sum(CASE WHEN v.occupation = 'ride-hailing' THEN pv.minutes END), 0) AS ride_m
+    FROM pv LEFT JOIN volunteers v ON v.volunteer_id = pv.volunteer_id`, args))!;
+  const top = await db.all<{ volunteer_id: string; display_name: string | null; minutes: number }>(`${perVolunteer}
     SELECT pv.volunteer_id, v.display_name, pv.minutes FROM pv LEFT JOIN volunteers v ON v.volunteer_id = pv.volunteer_id
-    ORDER BY pv.minutes DESC, pv.volunteer_id LIMIT 10`).all(...args) as { volunteer_id: string; display_name: string | null; minutes: number }[];
+    ORDER BY pv.minutes DESC, pv.volunteer_id LIMIT 10`, args);
 
-  const activities = (stmt(db, `SELECT count(*) AS n FROM org_unit_closure c JOIN activities a ON a.org_unit_id = c.descendant_id
-    WHERE c.ancestor_id = ? AND a.start_date >= ? AND a.start_date <= ? AND a.status = 'completed'`).get(...args) as { n: number }).n;
+  const activities = (await db.get<{ n: number }>(`SELECT count(*) AS n FROM org_unit_closure c JOIN activities a ON a.org_unit_id = c.descendant_id
+    WHERE c.ancestor_id = ? AND a.start_date >= ? AND a.start_date <= ? AND a.status = 'completed'`, args))!.n;
   const { start, end } = instantsOf({ from, to });
-  const newVolunteers = (stmt(db, `SELECT count(*) AS n FROM org_unit_closure c JOIN volunteers v ON v.home_org_unit_id = c.descendant_id
-    WHERE c.ancestor_id = ? AND v.registered_at >= ? AND v.registered_at < ?`).get(orgUnitId, start, end) as { n: number }).n;
-  const overdue = overdueActivities(db, orgUnitId, today);
+  const newVolunteers = (await db.get<{ n: number }>(`SELECT count(*) AS n FROM org_unit_closure c JOIN volunteers v ON v.home_org_unit_id = c.descendant_id
+    WHERE c.ancestor_id = ? AND v.registered_at >= ? AND v.registered_at < ?`, [orgUnitId, start, end]))!.n;
+  const overdue = await overdueActivities(db, orgUnitId, today);
 
   return {
-    orgUnitId, orgUnitName: orgUnitName(db, orgUnitId), period, from, to,
+    orgUnitId, orgUnitName: await orgUnitName(db, orgUnitId), period, from, to,
     activities, serviceMinutes, serviceHours: hoursOf(serviceMinutes), pendingMinutes,
     activeVolunteers: groups.active, newVolunteers, byCategory,
     byGroup: {

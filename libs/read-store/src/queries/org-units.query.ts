@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
 import { ORG_UNIT_KIND_NAMES, type OrgUnitKind } from '@haitang/domain';
-import { stmt } from '../sqlite/statements';
+import type { ReadModels } from '../read-models.port';
 
 export interface OrgUnitRef {
   orgUnitId: string;
@@ -34,28 +33,27 @@ const summary = (r: UnitRow): OrgUnitSummary => ({ ...ref(r), parentId: r.parent
 const UNIT_COLUMNS = `u.org_unit_id, u.kind, u.name, u.parent_id, u.registered_at,
   (SELECT count(*) FROM org_units k WHERE k.parent_id = u.org_unit_id) AS child_count`;
 
-export function orgUnitExists(db: Database.Database, orgUnitId: string): boolean {
-  return stmt(db, 'SELECT 1 FROM org_units WHERE org_unit_id = ?').get(orgUnitId) !== undefined;
+export async function orgUnitExists(db: ReadModels, orgUnitId: string): Promise<boolean> {
+  return (await db.get('SELECT 1 AS one FROM org_units WHERE org_unit_id = ?', [orgUnitId])) !== undefined;
 }
 
 /** A unit's name (null when unknown). */
-export function orgUnitName(db: Database.Database, orgUnitId: string): string | null {
-  return (stmt(db, 'SELECT name FROM org_units WHERE org_unit_id = ?').get(orgUnitId) as { name: string } | undefined)?.name ?? null;
+export async function orgUnitName(db: ReadModels, orgUnitId: string): Promise<string | null> {
+  return (await db.get<{ name: string }>('SELECT name FROM org_units WHERE org_unit_id = ?', [orgUnitId]))?.name ?? null;
 }
 
 /** A unit with its path from the top and its children; null when unknown. */
-export function orgUnitView(db: Database.Database, orgUnitId: string): OrgUnitView | null {
-  const unit = stmt(db, `SELECT ${UNIT_COLUMNS} FROM org_units u WHERE u.org_unit_id = ?`).get(orgUnitId) as UnitRow | undefined;
+export async function orgUnitView(db: ReadModels, orgUnitId: string): Promise<OrgUnitView | null> {
+  const unit = await db.get<UnitRow>(`SELECT ${UNIT_COLUMNS} FROM org_units u WHERE u.org_unit_id = ?`, [orgUnitId]);
   if (!unit) return null;
-  const path = (stmt(db, `SELECT u.org_unit_id, u.kind, u.name FROM org_unit_closure c JOIN org_units u ON u.org_unit_id = c.ancestor_id
-    WHERE c.descendant_id = ? AND c.depth > 0 ORDER BY c.depth DESC`).all(orgUnitId) as UnitRow[]).map(ref);
-  const children = (stmt(db, `SELECT ${UNIT_COLUMNS} FROM org_units u WHERE u.parent_id = ? ORDER BY u.registered_position`)
-    .all(orgUnitId) as UnitRow[]).map(summary);
-  const descendants = (stmt(db, 'SELECT count(*) AS n FROM org_unit_closure WHERE ancestor_id = ? AND depth > 0').get(orgUnitId) as { n: number }).n;
+  const path = (await db.all<UnitRow>(`SELECT u.org_unit_id, u.kind, u.name FROM org_unit_closure c JOIN org_units u ON u.org_unit_id = c.ancestor_id
+    WHERE c.descendant_id = ? AND c.depth > 0 ORDER BY c.depth DESC`, [orgUnitId])).map(ref);
+  const children = (await db.all<UnitRow>(`SELECT ${UNIT_COLUMNS} FROM org_units u WHERE u.parent_id = ? ORDER BY u.registered_position`, [orgUnitId])).map(summary);
+  const descendants = (await db.get<{ n: number }>('SELECT count(*) AS n FROM org_unit_closure WHERE ancestor_id = ? AND depth > 0', [orgUnitId]))!.n;
   return { ...summary(unit), path, children, descendantCount: descendants, registeredAt: unit.registered_at };
 }
 
 /** Every unit, parents before children (the order they were registered). */
-export function allOrgUnits(db: Database.Database): OrgUnitSummary[] {
-  return (stmt(db, `SELECT ${UNIT_COLUMNS} FROM org_units u ORDER BY u.registered_position`).all() as UnitRow[]).map(summary);
+export async function allOrgUnits(db: ReadModels): Promise<OrgUnitSummary[]> {
+  return (await db.all<UnitRow>(`SELECT ${UNIT_COLUMNS} FROM org_units u ORDER BY u.registered_position`)).map(summary);
 }

@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
 import { SERVICE_CATEGORIES, SERVICE_CATEGORY_CODES, type ServiceCategory } from '@haitang/domain';
-import { stmt } from '../sqlite/statements';
+import { named, type ReadModels } from '../read-models.port';
 import { type DayRange, monthsBetween } from './calendar';
 import { hoursOf } from './hours';
 import { orgUnitName } from './org-units.query';
@@ -58,7 +57,7 @@ export interface OrgUnitReport {
 /** Rows keyed by dimension, from the records and from the activities. */
 interface Dimension {
   /** Every row, in order, zeros included. */
-  keys(db: Database.Database, orgUnitId: string, range: DayRange): { key: string; label: string }[];
+  keys(db: ReadModels, orgUnitId: string, range: DayRange): Promise<{ key: string; label: string }[]> | { key: string; label: string }[];
   /** Approved minutes and distinct volunteers per key: named parameters @unit, @from, @to. */
   recordsSql: string;
   /** Completed activities per key. */
@@ -74,7 +73,7 @@ const SUBTREE_ACTIVITIES = `org_unit_closure c JOIN activities a ON a.org_unit_i
 
 /** Every unit of the subtree mapped to its row: the child it lies under, or the unit itself for its own records. */
 const ROW_OF_UNIT = `WITH row_of_unit(unit_id, row_key) AS (
-    SELECT @unit, @unit
+    SELECT CAST(@unit AS TEXT), CAST(@unit AS TEXT)
     UNION ALL
     SELECT below.descendant_id, child.descendant_id FROM org_unit_closure child
       JOIN org_unit_closure below ON below.ancestor_id = child.descendant_id
@@ -82,8 +81,8 @@ const ROW_OF_UNIT = `WITH row_of_unit(unit_id, row_key) AS (
 
 const DIMENSIONS: Record<ReportGrouping, Dimension> = {
   child: {
-    keys: (db, orgUnitId) => [
-      ...(stmt(db, 'SELECT org_unit_id AS key, name AS label FROM org_units WHERE parent_id = ? ORDER BY registered_position').all(orgUnitId) as { key: string; label: string }[]),
+    keys: async (db, orgUnitId) => [
+      ...(await db.all<{ key: string; label: string }>('SELECT org_unit_id AS key, name AS label FROM org_units WHERE parent_id = ? ORDER BY registered_position', [orgUnitId])),
       { key: orgUnitId, label: OWN_LEVEL_LABEL },
     ],
     recordsSql: `${ROW_OF_UNIT} SELECT m.row_key AS key, sum(r.minutes) AS minutes, count(DISTINCT r.volunteer_id) AS volunteers
@@ -128,7 +127,7 @@ const DIMENSIONS: Record<ReportGrouping, Dimension> = {
  * total counts distinct people (one volunteer may be in several rows);
  * `activities` adds up except for groupBy=group. See docs/read-side.md.
  */
-export function orgUnitReport(db: Database.Database, orgUnitId: string, range: DayRange, groupBy: ReportGrouping): OrgUnitReport {
+export async function orgUnitReport(db: ReadModels, orgUnitId: string, range: DayRange, groupBy: ReportGrouping): Promise<OrgUnitReport> {
   const dimension = DIMENSIONS[groupBy];
   const params = { unit: orgUnitId, from: range.from, to: range.to };
   const rows = new Map<string, ReportRow>();
@@ -137,20 +136,20 @@ export function orgUnitReport(db: Database.Database, orgUnitId: string, range: D
     if (!row) rows.set(key, (row = { key, label, serviceMinutes: 0, serviceHours: 0, activities: 0, volunteers: 0 }));
     return row;
   };
-  for (const { key, label } of dimension.keys(db, orgUnitId, range)) rowOf(key, label);
-  for (const r of stmt(db, dimension.recordsSql).all(params) as { key: string; minutes: number; volunteers: number }[]) {
+  for (const { key, label } of await dimension.keys(db, orgUnitId, range)) rowOf(key, label);
+  for (const r of await db.all<{ key: string; minutes: number; volunteers: number }>(...named(dimension.recordsSql, params))) {
     const row = rowOf(r.key);
     row.serviceMinutes = r.minutes;
     row.serviceHours = hoursOf(r.minutes);
     row.volunteers = r.volunteers;
   }
-  for (const a of stmt(db, dimension.activitiesSql).all(params) as { key: string; activities: number }[]) rowOf(a.key).activities = a.activities;
+  for (const a of await db.all<{ key: string; activities: number }>(...named(dimension.activitiesSql, params))) rowOf(a.key).activities = a.activities;
 
-  const records = stmt(db, `SELECT coalesce(sum(r.minutes), 0) AS minutes, count(DISTINCT r.volunteer_id) AS volunteers FROM ${SUBTREE_RECORDS}`)
-    .get(params) as { minutes: number; volunteers: number };
-  const activities = (stmt(db, `SELECT count(*) AS n FROM ${SUBTREE_ACTIVITIES}`).get(params) as { n: number }).n;
+  const records = (await db.get<{ minutes: number; volunteers: number }>(
+    ...named(`SELECT coalesce(sum(r.minutes), 0) AS minutes, count(DISTINCT r.volunteer_id) AS volunteers FROM ${SUBTREE_RECORDS}`, params)))!;
+  const activities = (await db.get<{ n: number }>(...named(`SELECT count(*) AS n FROM ${SUBTREE_ACTIVITIES}`, params)))!.n;
   return {
-    orgUnitId, orgUnitName: orgUnitName(db, orgUnitId), from: range.from, to: range.to, groupBy,
+    orgUnitId, orgUnitName: await orgUnitName(db, orgUnitId), from: range.from, to: range.to, groupBy,
     rows: [...rows.values()],
     total: { serviceMinutes: records.minutes, serviceHours: hoursOf(records.minutes), activities, volunteers: records.volunteers },
     additive: { serviceMinutes: true, activities: groupBy !== 'group', volunteers: groupBy === 'group' },

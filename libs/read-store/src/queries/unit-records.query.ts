@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
 import { SERVICE_CATEGORIES, type ServiceCategory } from '@haitang/domain';
-import { stmt } from '../sqlite/statements';
+import { named, type ReadModels } from '../read-models.port';
 
 export const RECORD_STATUS_FILTERS = ['pending', 'approved', 'rejected', 'revoked'] as const;
 export type RecordStatusFilter = (typeof RECORD_STATUS_FILTERS)[number];
@@ -36,17 +35,15 @@ export interface UnitRecordFilter {
  * the volunteer's home), newest service first: the approval queue of a
  * community is `status=pending`.
  */
-export function unitRecords(db: Database.Database, orgUnitId: string, filter: UnitRecordFilter = {}): { total: number; records: UnitRecord[] } {
-  const where = `c.ancestor_id = @unit AND (@status IS NULL OR r.status = @status)`;
+export async function unitRecords(db: ReadModels, orgUnitId: string, filter: UnitRecordFilter = {}): Promise<{ total: number; records: UnitRecord[] }> {
+  const where = `c.ancestor_id = @unit AND (CAST(@status AS TEXT) IS NULL OR r.status = @status)`;
   const params = { unit: orgUnitId, status: filter.status ?? null };
-  const total = (stmt(db, `SELECT count(*) AS n FROM org_unit_closure c JOIN service_records r ON r.org_unit_id = c.descendant_id WHERE ${where}`)
-    .get(params) as { n: number }).n;
-  const rows = stmt(db, `SELECT r.*, v.display_name, u.name AS unit_name,
+  const total = (await db.get<{ n: number }>(...named(`SELECT count(*) AS n FROM org_unit_closure c JOIN service_records r ON r.org_unit_id = c.descendant_id WHERE ${where}`, params)))!.n;
+  const rows = await db.all<Record<string, any>>(...named(`SELECT r.*, v.display_name, u.name AS unit_name,
       (SELECT count(*) FROM record_history h WHERE h.record_id = r.record_id AND h.type = 'ServiceAmended.v1') AS amendments
     FROM org_unit_closure c JOIN service_records r ON r.org_unit_id = c.descendant_id
     LEFT JOIN volunteers v ON v.volunteer_id = r.volunteer_id LEFT JOIN org_units u ON u.org_unit_id = r.org_unit_id
-    WHERE ${where} ORDER BY r.service_date DESC, r.recorded_position DESC LIMIT @limit OFFSET @offset`)
-    .all({ ...params, limit: filter.limit ?? 100, offset: filter.offset ?? 0 }) as Record<string, any>[];
+    WHERE ${where} ORDER BY r.service_date DESC, r.recorded_position DESC LIMIT @limit OFFSET @offset`, { ...params, limit: filter.limit ?? 100, offset: filter.offset ?? 0 }));
   return {
     total,
     records: rows.map((r) => ({

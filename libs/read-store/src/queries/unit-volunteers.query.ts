@@ -1,5 +1,4 @@
-import type Database from 'better-sqlite3';
-import { stmt } from '../sqlite/statements';
+import { named, type ReadModels } from '../read-models.port';
 import { hoursOf } from './hours';
 
 export interface UnitVolunteer {
@@ -27,19 +26,17 @@ export interface UnitVolunteerFilter {
  * community's staff enroll, check in and approve), by name; `total` counts
  * every match, `volunteers` is one page.
  */
-export function unitVolunteers(db: Database.Database, orgUnitId: string, filter: UnitVolunteerFilter = {}): { total: number; volunteers: UnitVolunteer[] } {
+export async function unitVolunteers(db: ReadModels, orgUnitId: string, filter: UnitVolunteerFilter = {}): Promise<{ total: number; volunteers: UnitVolunteer[] }> {
   const search = filter.q?.trim() ? `%${filter.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-  const where = `c.ancestor_id = @unit AND (@q IS NULL OR v.display_name LIKE @q ESCAPE '\\' OR v.volunteer_id LIKE @q ESCAPE '\\')`;
+  const where = `c.ancestor_id = @unit AND (CAST(@q AS TEXT) IS NULL OR v.display_name LIKE @q ESCAPE '\\' OR v.volunteer_id LIKE @q ESCAPE '\\')`;
   const params = { unit: orgUnitId, q: search };
-  const total = (stmt(db, `SELECT count(*) AS n FROM org_unit_closure c JOIN volunteers v ON v.home_org_unit_id = c.descendant_id WHERE ${where}`)
-    .get(params) as { n: number }).n;
-  const rows = stmt(db, `SELECT v.*, u.name AS home_name,
+  const total = (await db.get<{ n: number }>(...named(`SELECT count(*) AS n FROM org_unit_closure c JOIN volunteers v ON v.home_org_unit_id = c.descendant_id WHERE ${where}`, params)))!.n;
+  const rows = await db.all<{
+    volunteer_id: string; display_name: string; home_org_unit_id: string; home_name: string | null; party_member: number; senior: number; occupation: string; approved: number;
+  }>(...named(`SELECT v.*, u.name AS home_name,
       (SELECT coalesce(sum(r.minutes), 0) FROM service_records r WHERE r.volunteer_id = v.volunteer_id AND r.status = 'approved') AS approved
     FROM org_unit_closure c JOIN volunteers v ON v.home_org_unit_id = c.descendant_id LEFT JOIN org_units u ON u.org_unit_id = v.home_org_unit_id
-    WHERE ${where} ORDER BY v.display_name, v.volunteer_id LIMIT @limit OFFSET @offset`)
-    .all({ ...params, limit: filter.limit ?? 200, offset: filter.offset ?? 0 }) as {
-    volunteer_id: string; display_name: string; home_org_unit_id: string; home_name: string | null; party_member: number; senior: number; occupation: string; approved: number;
-  }[];
+    WHERE ${where} ORDER BY v.display_name, v.volunteer_id LIMIT @limit OFFSET @offset`, { ...params, limit: filter.limit ?? 200, offset: filter.offset ?? 0 }));
   return {
     total,
     volunteers: rows.map((r) => ({

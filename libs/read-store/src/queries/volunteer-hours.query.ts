@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
 import { starStanding } from '@haitang/domain';
-import { stmt } from '../sqlite/statements';
+import type { ReadModels } from '../read-models.port';
 
 export interface VolunteerHours {
   volunteerId: string;
@@ -17,13 +16,11 @@ export interface VolunteerHours {
 }
 
 /** A volunteer's hours: sums over their records, approved and pending apart. Null if unknown. */
-export function volunteerHours(db: Database.Database, volunteerId: string, thresholdsHours: readonly number[]): VolunteerHours | null {
-  const volunteer = stmt(db, 'SELECT display_name, home_org_unit_id FROM volunteers WHERE volunteer_id = ?')
-    .get(volunteerId) as { display_name: string; home_org_unit_id: string } | undefined;
+export async function volunteerHours(db: ReadModels, volunteerId: string, thresholdsHours: readonly number[]): Promise<VolunteerHours | null> {
+  const volunteer = await db.get<{ display_name: string; home_org_unit_id: string }>('SELECT display_name, home_org_unit_id FROM volunteers WHERE volunteer_id = ?', [volunteerId]);
   if (!volunteer) return null;
-  const rows = stmt(db, `SELECT status, category, substr(service_date, 1, 4) AS year, sum(minutes) AS minutes
-    FROM service_records WHERE volunteer_id = ? AND status IN ('approved', 'pending') GROUP BY status, category, year`)
-    .all(volunteerId) as { status: string; category: string; year: string; minutes: number }[];
+  const rows = await db.all<{ status: string; category: string; year: string; minutes: number }>(`SELECT status, category, substr(service_date, 1, 4) AS year, sum(minutes) AS minutes
+    FROM service_records WHERE volunteer_id = ? AND status IN ('approved', 'pending') GROUP BY status, category, year`, [volunteerId]);
   let approvedMinutes = 0;
   let pendingMinutes = 0;
   const byCategory: Record<string, number> = {};
@@ -52,14 +49,14 @@ export interface RecordView {
 }
 
 /** A volunteer's records, newest service first, each with its full history of corrections. */
-export function volunteerRecords(db: Database.Database, volunteerId: string): RecordView[] {
-  const records = stmt(db, `SELECT * FROM service_records WHERE volunteer_id = ? ORDER BY service_date DESC, recorded_position DESC`).all(volunteerId) as Record<string, any>[];
-  return records.map((r) => ({
+export async function volunteerRecords(db: ReadModels, volunteerId: string): Promise<RecordView[]> {
+  const records = await db.all<Record<string, any>>(`SELECT * FROM service_records WHERE volunteer_id = ? ORDER BY service_date DESC, recorded_position DESC`, [volunteerId]);
+  return Promise.all(records.map(async (r) => ({
     recordId: r.record_id, activityId: r.activity_id, activityTitle: r.activity_title, category: r.category, serviceDate: r.service_date,
     minutes: r.minutes, status: r.status, source: r.source, orgUnitId: r.org_unit_id, location: r.location, description: r.description,
-    history: (stmt(db, 'SELECT * FROM record_history WHERE record_id = ? ORDER BY position').all(r.record_id) as Record<string, any>[])
+    history: (await db.all<Record<string, any>>('SELECT * FROM record_history WHERE record_id = ? ORDER BY position', [r.record_id]))
       .map((h) => ({ position: h.position, type: h.type, data: JSON.parse(h.data), actor: JSON.parse(h.actor), recordedAt: h.recorded_at })),
-  }));
+  })));
 }
 
 export interface VolunteerProfileRow {
@@ -74,8 +71,8 @@ export interface VolunteerProfileRow {
 }
 
 /** A volunteer's profile as the read models hold it (no personal data: that stays sealed in the log). Null if unknown. */
-export function volunteerProfile(db: Database.Database, volunteerId: string): VolunteerProfileRow | null {
-  const r = stmt(db, 'SELECT * FROM volunteers WHERE volunteer_id = ?').get(volunteerId) as Record<string, any> | undefined;
+export async function volunteerProfile(db: ReadModels, volunteerId: string): Promise<VolunteerProfileRow | null> {
+  const r = await db.get<Record<string, any>>('SELECT * FROM volunteers WHERE volunteer_id = ?', [volunteerId]);
   if (!r) return null;
   return {
     volunteerId: r.volunteer_id, displayName: r.display_name, homeOrgUnitId: r.home_org_unit_id, partyMember: r.party_member === 1,

@@ -1,9 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { PositionWaiters, type ProjectionProgress } from '../projection-progress';
+import { PositionWaiters } from '../projection-progress';
+import type { ProjectorStatus } from '../read-models.port';
+
+/** Where the projector thread reads the log from. */
+export type EventLogLocation = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
 
 export interface ProjectorThreadOptions {
-  readonly eventsFile: string;
+  readonly eventLog: EventLogLocation;
   readonly readModelsFile: string;
   /** The position already projected (read from the checkpoints at start). */
   readonly startPosition: number;
@@ -11,11 +15,11 @@ export interface ProjectorThreadOptions {
 
 /**
  * Runs the projection runner on its own thread, with its own connections to
- * the events file and the read-model file, so applying and committing
+ * the event log (SQLite file or PostgreSQL) and the read-model file, so applying and committing
  * projections never holds up the HTTP thread. The HTTP thread only reads the
  * read models and learns here how far they have come.
  */
-export class ProjectorThread implements ProjectionProgress {
+export class ProjectorThread implements ProjectorStatus {
   private readonly progress: PositionWaiters;
   private readonly worker: Worker;
   private stopped: Promise<void> | null = null;
@@ -28,7 +32,7 @@ export class ProjectorThread implements ProjectionProgress {
   ) {
     this.progress = new PositionWaiters(options.startPosition);
     this.worker = new Worker(join(__dirname, 'projector-thread.worker.js'), {
-      workerData: { eventsFile: options.eventsFile, readModelsFile: options.readModelsFile },
+      workerData: { eventLog: options.eventLog, readModelsFile: options.readModelsFile },
     });
     this.worker.on('message', (message: { projected?: number; reset?: number; error?: string; warning?: string }) => {
       if (message.projected !== undefined) {

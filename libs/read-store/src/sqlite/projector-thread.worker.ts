@@ -1,16 +1,24 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteEventStore } from '@haitang/event-store';
+import { type EventStore, PostgresEventStore, SqliteEventStore } from '@haitang/event-store';
 import { ALL_PROJECTIONS } from '../projections/all-projections';
+import type { EventLogLocation } from './projector-thread';
 import { rebuildReadModels } from './rebuild';
 import { openReadModels, SqliteProjectionRunner } from './sqlite-projection-runner';
 
-/** The projector thread: follows the events file and applies the projections to the read-model file. */
-const { eventsFile, readModelsFile } = workerData as { eventsFile: string; readModelsFile: string };
-const store = new SqliteEventStore({ file: eventsFile, busyTimeoutMs: 30_000, writerThread: false });
+/** The projector thread: follows the event log and applies the projections to the read-model file. */
+const { eventLog, readModelsFile } = workerData as { eventLog: EventLogLocation; readModelsFile: string };
 const db = openReadModels(readModelsFile);
-let runner = new SqliteProjectionRunner(db, store, ALL_PROJECTIONS);
+let store: EventStore | null = null;
+let runner: SqliteProjectionRunner | null = null;
+
+async function openLog(): Promise<EventStore> {
+  if (eventLog.kind === 'postgres') return PostgresEventStore.open({ url: eventLog.url, applicationName: 'haitang projector', poolSize: 2 });
+  return new SqliteEventStore({ file: eventLog.file, busyTimeoutMs: 30_000, writerThread: false });
+}
 
 async function start(): Promise<void> {
+  store = await openLog();
+  runner = new SqliteProjectionRunner(db, store, ALL_PROJECTIONS);
   // Read models ahead of the log (the log was restored from an older backup, or lost its tail):
   // they no longer describe this log, so they are rebuilt from it before anything is served.
   const head = await store.headPosition();
@@ -32,8 +40,8 @@ void start().catch((error) => {
 
 parentPort!.on('message', async (message: { stop?: boolean }) => {
   if (!message.stop) return;
-  await runner.stop();
-  await store.close();
+  await runner?.stop();
+  await store?.close();
   db.close();
   process.exit(0);
 });

@@ -1,0 +1,24 @@
+import { loadConfig } from '../src/config';
+
+describe('configuration: where the stores live', () => {
+  it('keeps both stores in SQLite files unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ eventStore: { kind: 'sqlite' }, readStore: { kind: 'sqlite' } });
+  });
+
+  it('takes DATABASE_URL for PostgreSQL stores, or a URL of their own', () => {
+    const shared = loadConfig({ HAITANG_EVENT_STORE: 'postgres', HAITANG_READ_STORE: 'postgres', DATABASE_URL: 'postgres://h@db:5432/haitang' });
+    expect(shared).toMatchObject({ eventStore: { kind: 'postgres', url: 'postgres://h@db:5432/haitang' }, readStore: { kind: 'postgres', url: 'postgres://h@db:5432/haitang' } });
+    const apart = loadConfig({
+      HAITANG_EVENT_STORE: 'postgres', HAITANG_EVENT_STORE_URL: 'postgresql://h@ledger/events', HAITANG_READ_STORE: 'postgres', DATABASE_URL: 'postgres://h@reports/figures',
+    });
+    expect(apart).toMatchObject({ eventStore: { url: 'postgresql://h@ledger/events' }, readStore: { url: 'postgres://h@reports/figures' } });
+    expect(loadConfig({ HAITANG_EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://h@db/x' }).readStore).toEqual({ kind: 'sqlite' });
+  });
+
+  it('refuses at start what it cannot use, saying what to set', () => {
+    expect(() => loadConfig({ HAITANG_EVENT_STORE: 'postgres' })).toThrow(/HAITANG_EVENT_STORE_URL or DATABASE_URL/);
+    expect(() => loadConfig({ HAITANG_READ_STORE: 'mysql' })).toThrow(/HAITANG_READ_STORE must be sqlite or postgres/);
+    expect(() => loadConfig({ HAITANG_EVENT_STORE: 'postgres', DATABASE_URL: 'mysql://x@y/z' })).toThrow(/DATABASE_URL is not a postgres:\/\/ URL/);
+    expect(() => loadConfig({ HAITANG_READ_STORE: 'postgres', HAITANG_READ_STORE_URL: 'not a url' })).toThrow(/HAITANG_READ_STORE_URL is not a postgres/);
+  });
+});

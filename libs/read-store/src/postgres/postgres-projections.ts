@@ -1,0 +1,351 @@
+import type { RecordedEvent } from '@haitang/event-store';
+import { activityStream, orgUnitStream, recordStream, shanghaiDate, teamStream, volunteerStream } from '@haitang/domain';
+import { activitiesProjection } from '../projections/activities.projection';
+import { figureChangesProjection } from '../projections/figure-changes.projection';
+import { orgUnitsProjection } from '../projections/org-units.projection';
+import { recordsProjection } from '../projections/records.projection';
+import { streamOwnersProjection } from '../projections/stream-owners.projection';
+import type { ReadModelBatch, Row } from './read-model-batch';
+
+/**
+ * The projections of libs/read-store/src/projections, for PostgreSQL: the same
+ * names, versions, event types and rules (statement for statement: an INSERT OR
+ * IGNORE inserts only a row that does not exist, an UPDATE … WHERE x < ? changes
+ * only when the condition holds), applied to the rows of a ReadModelBatch in
+ * memory. The read-store tests run against both and compare their tables.
+ */
+export interface PostgresProjection {
+  readonly name: string;
+  readonly version: number;
+  readonly handles: ReadonlySet<string>;
+  /** Loads the rows the events will read or write. */
+  load(batch: ReadModelBatch, events: readonly RecordedEvent[]): Promise<void>;
+  apply(batch: ReadModelBatch, event: RecordedEvent): void;
+}
+
+type Data = Record<string, any>;
+const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
+
+export const recordsPgProjection: PostgresProjection = {
+  name: recordsProjection.name,
+  version: recordsProjection.version,
+  handles: recordsProjection.handles,
+  async load(batch, events) {
+    for (const e of events) {
+      const d = e.data as Data;
+      if (e.type.startsWith('Volunteer')) batch.volunteers.want(d.volunteerId);
+      else batch.records.want(d.recordId);
+    }
+    await batch.load();
+  },
+  apply(batch, event) {
+    const d = event.data as Data;
+    switch (event.type) {
+      case 'VolunteerRegistered.v1':
+        if (!batch.volunteers.get(d.volunteerId)) {
+          batch.volunteers.insert({
+            volunteer_id: d.volunteerId, display_name: d.displayName, home_org_unit_id: d.homeOrgUnitId, party_member: d.partyMember ? 1 : 0,
+            senior: d.senior ? 1 : 0, occupation: d.occupation, personal_data_erased: 0, registered_at: event.recordedAt,
+          });
+        }
+        return;
+      case 'VolunteerProfileUpdated.v1': {
+        const row = batch.volunteers.get(d.volunteerId);
+        if (!row) return;
+        const changes: Row = {};
+        if ((d.displayName ?? null) !== null) changes.display_name = d.displayName;
+        if ((d.homeOrgUnitId ?? null) !== null) changes.home_org_unit_id = d.homeOrgUnitId;
+        if (d.partyMember !== undefined) changes.party_member = +d.partyMember;
+        if (d.senior !== undefined) changes.senior = +d.senior;
+        if ((d.occupation ?? null) !== null) changes.occupation = d.occupation;
+        batch.volunteers.update(row, changes);
+        return;
+      }
+      case 'VolunteerPersonalDataErased.v1': {
+        const row = batch.volunteers.get(d.volunteerId);
+        if (row) batch.volunteers.update(row, { personal_data_erased: 1 });
+        return;
+      }
+      case 'ServiceRecorded.v1':
+        if (!batch.records.get(d.recordId)) {
+          batch.records.insert({
+            record_id: d.recordId, volunteer_id: d.volunteerId, org_unit_id: d.orgUnitId, category: d.category, service_date: d.serviceDate,
+            minutes: d.minutes, status: d.status, source: d.source, activity_id: orNull(d.activityId), activity_title: orNull(d.activityTitle),
+            location: orNull(d.location), description: d.description, recorded_position: event.position,
+          });
+        }
+        break;
+      case 'ServiceApproved.v1':
+      case 'ServiceRejected.v1':
+      case 'ServiceRevoked.v1': {
+        const row = batch.records.get(d.recordId);
+        const status = event.type === 'ServiceApproved.v1' ? 'approved' : event.type === 'ServiceRejected.v1' ? 'rejected' : 'revoked';
+        if (row) batch.records.update(row, { status });
+        break;
+      }
+      case 'ServiceAmended.v1': {
+        const row = batch.records.get(d.recordId);
+        if (row) batch.records.update(row, { minutes: d.minutes });
+        break;
+      }
+      default:
+        return;
+    }
+    batch.history.insert({
+      position: event.position, record_id: d.recordId, type: event.type, data: JSON.stringify(event.data),
+      actor: JSON.stringify(event.metadata.actor ?? null), recorded_at: event.recordedAt,
+    });
+  },
+};
+
+export const orgUnitsPgProjection: PostgresProjection = {
+  name: orgUnitsProjection.name,
+  version: orgUnitsProjection.version,
+  handles: orgUnitsProjection.handles,
+  async load(batch, events) {
+    for (const e of events) {
+      const d = e.data as Data;
+      batch.orgUnits.want(d.orgUnitId);
+      if (e.type === 'OrgUnitRegistered.v1') {
+        batch.closure.want(d.orgUnitId);
+        if (d.parentId !== null) {
+          batch.orgUnits.want(d.parentId);
+          batch.closure.want(d.parentId);
+        }
+      }
+    }
+    await batch.load();
+  },
+  apply(batch, event) {
+    const d = event.data as Data;
+    switch (event.type) {
+      case 'OrgUnitRegistered.v1': {
+        if (!batch.orgUnits.get(d.orgUnitId)) {
+          const parent = d.parentId === null ? undefined : batch.orgUnits.get(d.parentId);
+          batch.orgUnits.insert({
+            org_unit_id: d.orgUnitId, kind: d.kind, name: d.name, parent_id: orNull(d.parentId), depth: parent ? (parent.depth as number) + 1 : 0,
+            registered_at: event.recordedAt, registered_position: event.position, name_position: event.position,
+          });
+        }
+        batch.closure.insertIgnore(d.orgUnitId, d.orgUnitId, 0);
+        if (d.parentId !== null) {
+          for (const [ancestor, depth] of [...batch.closure.ancestorsOf(d.parentId)]) batch.closure.insertIgnore(ancestor, d.orgUnitId, depth + 1);
+        }
+        return;
+      }
+      case 'OrgUnitRenamed.v1': {
+        const row = batch.orgUnits.get(d.orgUnitId);
+        // The latest rename wins even if an older one is delivered again afterwards.
+        if (row && (row.name_position as number) < event.position) batch.orgUnits.update(row, { name: d.name, name_position: event.position });
+        return;
+      }
+      default:
+        return;
+    }
+  },
+};
+
+const ROSTER_EVENTS = new Set(['VolunteerEnrolled.v1', 'EnrollmentWithdrawn.v1', 'VolunteerCheckedIn.v1', 'VolunteerCheckedOut.v1']);
+
+export const activitiesPgProjection: PostgresProjection = {
+  name: activitiesProjection.name,
+  version: activitiesProjection.version,
+  handles: activitiesProjection.handles,
+  async load(batch, events) {
+    for (const e of events) {
+      const d = e.data as Data;
+      if (ROSTER_EVENTS.has(e.type)) batch.roster.want(d.activityId, d.volunteerId);
+      else batch.activities.want(d.activityId);
+      if (e.type === 'ActivityCompleted.v1') {
+        for (const c of [...(d.credited ?? []), ...(d.notCredited ?? [])]) batch.roster.want(d.activityId, c.volunteerId);
+      }
+    }
+    await batch.load();
+  },
+  apply(batch, event) {
+    const d = event.data as Data;
+    const p = event.position;
+    switch (event.type) {
+      case 'ActivityPlanned.v1':
+        if (!batch.activities.get(d.activityId)) {
+          batch.activities.insert({
+            activity_id: d.activityId, org_unit_id: d.orgUnitId, title: d.title, category: d.category, location: d.location,
+            starts_at: d.startsAt, ends_at: d.endsAt, start_date: shanghaiDate(d.startsAt), end_date: shanghaiDate(d.endsAt),
+            capacity: orNull(d.capacity), description: orNull(d.description), person_in_charge: orNull(d.personInCharge),
+            status: 'planned', cancel_reason: null, cancelled_at: null, completed_at: null, beneficiaries: null,
+            planned_at: event.recordedAt, planned_position: p, window_position: p,
+          });
+        }
+        return;
+      case 'ActivityRescheduled.v1': {
+        const row = batch.activities.get(d.activityId);
+        if (row && (row.window_position as number) < p) {
+          batch.activities.update(row, { starts_at: d.startsAt, ends_at: d.endsAt, start_date: shanghaiDate(d.startsAt), end_date: shanghaiDate(d.endsAt), window_position: p });
+        }
+        return;
+      }
+      case 'ActivityCancelled.v1': {
+        const row = batch.activities.get(d.activityId);
+        if (row) batch.activities.update(row, { status: 'cancelled', cancel_reason: orNull(d.reason), cancelled_at: event.recordedAt });
+        return;
+      }
+      case 'ActivityCompleted.v1': {
+        const row = batch.activities.get(d.activityId);
+        if (row) batch.activities.update(row, { status: 'completed', completed_at: orNull(d.completedAt), beneficiaries: orNull(d.beneficiaries) });
+        const outcome = (volunteerId: string, value: string, minutes: number | null) => {
+          const entry = batch.roster.get(d.activityId, volunteerId);
+          if (entry) batch.roster.update(entry, { outcome: value, credited_minutes: minutes });
+        };
+        for (const c of d.credited) outcome(c.volunteerId, 'credited', c.minutes);
+        for (const n of d.notCredited) outcome(n.volunteerId, n.reason, null);
+        return;
+      }
+      case 'VolunteerEnrolled.v1': {
+        // A volunteer who withdrew may enroll again: the later enrollment starts afresh.
+        const entry = batch.roster.get(d.activityId, d.volunteerId);
+        const enrolment = { enrolled: 1, walk_in: d.walkIn ? 1 : 0, enrolled_at: event.recordedAt, enrolled_position: p, withdrawn_at: null,
+          withdrawal_reason: null, checked_in_at: null, checked_out_at: null, last_position: p };
+        if (!entry) batch.roster.insert({ activity_id: d.activityId, volunteer_id: d.volunteerId, ...enrolment, outcome: null, credited_minutes: null });
+        else if ((entry.last_position as number) < p) batch.roster.update(entry, enrolment);
+        return;
+      }
+      case 'EnrollmentWithdrawn.v1': {
+        const entry = batch.roster.get(d.activityId, d.volunteerId);
+        if (entry && (entry.last_position as number) < p) {
+          batch.roster.update(entry, { enrolled: 0, withdrawn_at: event.recordedAt, withdrawal_reason: orNull(d.reason), last_position: p });
+        }
+        return;
+      }
+      case 'VolunteerCheckedIn.v1':
+      case 'VolunteerCheckedOut.v1': {
+        const entry = batch.roster.get(d.activityId, d.volunteerId);
+        if (entry && (entry.last_position as number) < p) {
+          batch.roster.update(entry, event.type === 'VolunteerCheckedIn.v1' ? { checked_in_at: d.at, last_position: p } : { checked_out_at: d.at, last_position: p });
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  },
+};
+
+const ACTIVITY_EVENTS = new Set(['ActivityCompleted.v1', 'ActivityPlanned.v1', 'ActivityRescheduled.v1', 'ActivityCancelled.v1']);
+const EVERYTHING_EVENTS = new Set(['OrgUnitRegistered.v1', 'OrgUnitRenamed.v1', 'VolunteerProfileUpdated.v1']);
+
+/** Runs last, on the rows the other projections left in the batch (as SQLite reads them in the same transaction). */
+export const figureChangesPgProjection: PostgresProjection = {
+  name: figureChangesProjection.name,
+  version: figureChangesProjection.version,
+  handles: figureChangesProjection.handles,
+  async load(batch, events) {
+    for (const e of events) {
+      const d = e.data as Data;
+      if (ACTIVITY_EVENTS.has(e.type)) batch.activities.want(d.activityId);
+      else if (e.type === 'VolunteerRegistered.v1') batch.closure.want(d.homeOrgUnitId);
+      else if (!EVERYTHING_EVENTS.has(e.type)) batch.records.want(d.recordId);
+    }
+    await batch.load();
+    for (const e of events) {
+      const d = e.data as Data;
+      const row = ACTIVITY_EVENTS.has(e.type) ? batch.activities.get(d.activityId)
+        : e.type === 'VolunteerRegistered.v1' || EVERYTHING_EVENTS.has(e.type) ? undefined : batch.records.get(d.recordId);
+      if (row) batch.closure.want(row.org_unit_id);
+    }
+    await batch.load();
+  },
+  apply(batch, event) {
+    const d = event.data as Data;
+    const bumpSubtreeOf = (unitId: string, date: string) => {
+      for (const ancestor of batch.closure.ancestorsOf(unitId).keys()) batch.figures.bump(ancestor, date.slice(0, 7), event.position);
+    };
+    switch (event.type) {
+      case 'ActivityCompleted.v1': {
+        const activity = batch.activities.get(d.activityId);
+        if (activity) {
+          bumpSubtreeOf(activity.org_unit_id as string, activity.start_date as string);
+          bumpSubtreeOf(activity.org_unit_id as string, 'any');
+        }
+        return;
+      }
+      case 'ActivityPlanned.v1':
+      case 'ActivityRescheduled.v1':
+      case 'ActivityCancelled.v1': {
+        const activity = batch.activities.get(d.activityId);
+        if (activity) bumpSubtreeOf(activity.org_unit_id as string, 'any');
+        return;
+      }
+      case 'VolunteerRegistered.v1':
+        if (typeof d.homeOrgUnitId === 'string') bumpSubtreeOf(d.homeOrgUnitId, shanghaiDate(event.recordedAt));
+        return;
+      case 'OrgUnitRegistered.v1':
+      case 'OrgUnitRenamed.v1':
+      case 'VolunteerProfileUpdated.v1':
+        batch.figures.bump('*', '*', event.position);
+        return;
+      default: {
+        const record = batch.records.get(d.recordId);
+        if (!record) return;
+        bumpSubtreeOf(record.org_unit_id as string, record.service_date as string);
+        // A record for an activity may take it off the dashboards' overdue list.
+        if (record.activity_id) bumpSubtreeOf(record.org_unit_id as string, 'any');
+      }
+    }
+  },
+};
+
+/** The stream each creating event makes, with its unit and volunteer (see stream-owners.projection.ts). */
+function ownerOf(event: RecordedEvent): { streamId: string; orgUnitId: string; volunteerId: string | null } | null {
+  const d = event.data as Data;
+  switch (event.type) {
+    case 'OrgUnitRegistered.v1': return { streamId: orgUnitStream(d.orgUnitId), orgUnitId: d.orgUnitId, volunteerId: null };
+    case 'TeamFormed.v1': return { streamId: teamStream(d.teamId), orgUnitId: d.orgUnitId, volunteerId: null };
+    case 'ActivityPlanned.v1': return { streamId: activityStream(d.activityId), orgUnitId: d.orgUnitId, volunteerId: null };
+    case 'VolunteerRegistered.v1': return { streamId: volunteerStream(d.volunteerId), orgUnitId: d.homeOrgUnitId, volunteerId: d.volunteerId };
+    case 'ServiceRecorded.v1': return { streamId: recordStream(d.recordId), orgUnitId: d.orgUnitId, volunteerId: d.volunteerId };
+    default: return null;
+  }
+}
+
+export const streamOwnersPgProjection: PostgresProjection = {
+  name: streamOwnersProjection.name,
+  version: streamOwnersProjection.version,
+  handles: streamOwnersProjection.handles,
+  async load(batch, events) {
+    for (const e of events) {
+      const owner = ownerOf(e);
+      if (owner) batch.streamOwners.want(owner.streamId);
+      else if (e.type === 'VolunteerProfileUpdated.v1') batch.streamOwners.want(volunteerStream((e.data as Data).volunteerId));
+    }
+    await batch.load();
+  },
+  apply(batch, event) {
+    const owner = ownerOf(event);
+    if (owner) {
+      // INSERT OR IGNORE: the first event that made the stream decides.
+      if (!batch.streamOwners.get(owner.streamId)) {
+        batch.streamOwners.insert({ stream_id: owner.streamId, org_unit_id: owner.orgUnitId, volunteer_id: owner.volunteerId });
+      }
+      return;
+    }
+    const d = event.data as Data;
+    if (event.type === 'VolunteerProfileUpdated.v1' && d.homeOrgUnitId !== undefined) {
+      const row = batch.streamOwners.get(volunteerStream(d.volunteerId));
+      if (row) batch.streamOwners.update(row, { org_unit_id: d.homeOrgUnitId });
+    }
+  },
+};
+
+/** Every projection, in the order they are applied (as ALL_PROJECTIONS). */
+export const ALL_PG_PROJECTIONS: readonly PostgresProjection[] = [
+  recordsPgProjection, orgUnitsPgProjection, activitiesPgProjection, streamOwnersPgProjection, figureChangesPgProjection,
+];
+
+/** The PostgreSQL twins of the given SQLite projections, by name. */
+export function pgProjectionsNamed(names: readonly string[]): PostgresProjection[] {
+  return names.map((name) => {
+    const found = ALL_PG_PROJECTIONS.find((p) => p.name === name);
+    if (!found) throw new Error(`No PostgreSQL projection named ${name}`);
+    return found;
+  });
+}

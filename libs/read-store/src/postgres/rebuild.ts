@@ -1,0 +1,98 @@
+import { Client } from 'pg';
+import { clientConfig, type EventStore, type PostgresConnection, type RecordedEvent } from '@haitang/event-store';
+import type { RebuildProgress } from '../sqlite/rebuild';
+import { ALL_PG_PROJECTIONS, type PostgresProjection } from './postgres-projections';
+import { PostgresProjector } from './postgres-projector';
+import { RebuildMemory } from './read-model-batch';
+import { migrateReadStore } from './postgres-read-models';
+import { READ_STORE_TABLE_NAMES } from './schema';
+
+/** The URL of the same database with `schema` first on the search path. */
+function inSchema(url: string, schema: string): string {
+  const u = new URL(url);
+  const own = u.searchParams.get('options');
+  u.searchParams.set('options', `${own ? `${own} ` : ''}-c search_path=${schema}`);
+  return u.toString();
+}
+
+/**
+ * Rebuilds the PostgreSQL read models from the log: replays it from position
+ * zero into fresh tables in a schema of their own (the same projector code,
+ * big batches, the next batch read while the current one is applied; the
+ * tables unlogged and without their secondary indexes until the replay is
+ * done, and rows that cannot exist yet not looked up), then
+ * swaps them for the live tables in ONE transaction (DROP the live table,
+ * ALTER TABLE … SET SCHEMA the fresh one) and moves the checkpoints. Queries
+ * see the old figures until that commit and the new ones after; a running
+ * projector notices that the checkpoints moved and carries on from them.
+ */
+export async function rebuildPostgresReadModels(options: PostgresConnection & {
+  store: EventStore;
+  projections?: readonly PostgresProjection[];
+  onProgress?: (progress: RebuildProgress) => void;
+  batchSize?: number;
+}): Promise<{ events: number; position: number; seconds: number; indexSeconds: number; swapSeconds: number }> {
+  const started = Date.now();
+  const projections = options.projections ?? ALL_PG_PROJECTIONS;
+  await migrateReadStore(options); // the live tables exist (first start), and are not from a newer Haitang
+  const admin = new Client(clientConfig({ ...options, applicationName: 'haitang rebuild' }, { lock_timeout: '30s' }));
+  admin.on('error', () => undefined);
+  await admin.connect();
+  const live = (await admin.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
+  const fresh = `haitang_rebuild_${process.pid}_${started}`;
+  try {
+    await admin.query(`CREATE SCHEMA ${fresh}`);
+    const projector = await PostgresProjector.open(null, {
+      ...options, url: inSchema(options.url, fresh), projections, applicationName: 'haitang rebuild', rebuildMemory: new RebuildMemory(),
+    });
+    // While the fresh tables fill: no WAL (unlogged) and no secondary indexes (built once at the end, by sorting).
+    const indexes = (await admin.query<{ name: string; sql: string }>(
+      `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = $1 AND indexname NOT LIKE '%\_pkey'`, [fresh],
+    )).rows;
+    for (const { name } of indexes) await admin.query(`DROP INDEX ${fresh}.${name}`);
+    for (const table of READ_STORE_TABLE_NAMES) await admin.query(`ALTER TABLE ${fresh}.${table} SET UNLOGGED`);
+    let position = 0;
+    let events = 0;
+    try {
+      const target = await options.store.headPosition();
+      options.onProgress?.({ projected: 0, target });
+      const batchSize = options.batchSize ?? 20_000;
+      let next: Promise<RecordedEvent[]> = options.store.readAll(0, batchSize);
+      for (;;) {
+        const batch = await next;
+        if (batch.length === 0) break;
+        next = options.store.readAll(batch[batch.length - 1].position, batchSize);
+        await projector.applyBatch(batch);
+        position = batch[batch.length - 1].position;
+        events += batch.length;
+        options.onProgress?.({ projected: position, target: Math.max(target, position) });
+      }
+    } finally {
+      await projector.stop();
+    }
+    const finishing = Date.now();
+    for (const table of READ_STORE_TABLE_NAMES) await admin.query(`ALTER TABLE ${fresh}.${table} SET LOGGED`);
+    for (const { sql } of indexes) await admin.query(sql);
+    const finishSeconds = (Date.now() - finishing) / 1000;
+    const swapStarted = Date.now();
+    await admin.query('BEGIN');
+    try {
+      await admin.query('SET LOCAL synchronous_commit = on');
+      for (const table of READ_STORE_TABLE_NAMES) {
+        await admin.query(`DROP TABLE IF EXISTS ${live}.${table}`);
+        await admin.query(`ALTER TABLE ${fresh}.${table} SET SCHEMA ${live}`);
+      }
+      await admin.query(`INSERT INTO ${live}.checkpoints (projection, version, position)
+        SELECT projection, version, position FROM ${fresh}.checkpoints
+        ON CONFLICT (projection) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position`);
+      await admin.query('COMMIT');
+    } catch (error) {
+      await admin.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    return { events, position, seconds: (Date.now() - started) / 1000, indexSeconds: finishSeconds, swapSeconds: (Date.now() - swapStarted) / 1000 };
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS ${fresh} CASCADE`).catch(() => undefined);
+    await admin.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,64 @@
+import type { Migration } from '@haitang/event-store';
+
+/** Text in byte order ("C" collation), as SQLite compares: the same ORDER BY everywhere, and the fastest B-trees. */
+const T = 'text COLLATE "C"';
+
+/**
+ * The read models' tables on PostgreSQL: the same tables, columns (in the same
+ * order), keys and indexes as the SQLite projections create, so that the
+ * queries are the same SQL for both. Positions are bigint.
+ */
+export const READ_STORE_TABLES = `
+  CREATE TABLE checkpoints (projection ${T} PRIMARY KEY, version integer NOT NULL, position bigint NOT NULL);
+
+  CREATE TABLE volunteers (
+    volunteer_id ${T} PRIMARY KEY, display_name ${T} NOT NULL, home_org_unit_id ${T} NOT NULL,
+    party_member integer NOT NULL, senior integer NOT NULL, occupation ${T} NOT NULL,
+    personal_data_erased integer NOT NULL DEFAULT 0, registered_at ${T} NOT NULL);
+  CREATE INDEX volunteers_by_home ON volunteers (home_org_unit_id, registered_at);
+  CREATE TABLE service_records (
+    record_id ${T} PRIMARY KEY, volunteer_id ${T} NOT NULL, org_unit_id ${T} NOT NULL, category ${T} NOT NULL,
+    service_date ${T} NOT NULL, minutes integer NOT NULL, status ${T} NOT NULL, source ${T} NOT NULL,
+    activity_id ${T}, activity_title ${T}, location ${T}, description ${T} NOT NULL, recorded_position bigint NOT NULL);
+  CREATE INDEX service_records_by_volunteer ON service_records (volunteer_id, service_date);
+  CREATE INDEX service_records_by_unit ON service_records (org_unit_id, service_date, status, volunteer_id, category, minutes);
+  CREATE INDEX service_records_by_activity_status ON service_records (activity_id, status, volunteer_id) WHERE activity_id IS NOT NULL;
+  CREATE TABLE record_history (
+    position bigint PRIMARY KEY, record_id ${T} NOT NULL, type ${T} NOT NULL, data ${T} NOT NULL, actor ${T} NOT NULL, recorded_at ${T} NOT NULL);
+  CREATE INDEX record_history_by_record ON record_history (record_id, position);
+
+  CREATE TABLE org_units (
+    org_unit_id ${T} PRIMARY KEY, kind ${T} NOT NULL, name ${T} NOT NULL, parent_id ${T},
+    depth integer NOT NULL, registered_at ${T} NOT NULL, registered_position bigint NOT NULL, name_position bigint NOT NULL);
+  CREATE INDEX org_units_by_parent ON org_units (parent_id, registered_position);
+  CREATE TABLE org_unit_closure (
+    ancestor_id ${T} NOT NULL, descendant_id ${T} NOT NULL, depth integer NOT NULL, PRIMARY KEY (ancestor_id, descendant_id));
+  CREATE INDEX org_unit_closure_by_descendant ON org_unit_closure (descendant_id, depth);
+
+  CREATE TABLE activities (
+    activity_id ${T} PRIMARY KEY, org_unit_id ${T} NOT NULL, title ${T} NOT NULL, category ${T} NOT NULL,
+    location ${T} NOT NULL, starts_at ${T} NOT NULL, ends_at ${T} NOT NULL, start_date ${T} NOT NULL, end_date ${T} NOT NULL,
+    capacity integer, description ${T}, person_in_charge ${T},
+    status ${T} NOT NULL, cancel_reason ${T}, cancelled_at ${T}, completed_at ${T}, beneficiaries integer,
+    planned_at ${T} NOT NULL, planned_position bigint NOT NULL, window_position bigint NOT NULL);
+  CREATE INDEX activities_by_unit ON activities (org_unit_id, start_date);
+  CREATE INDEX activities_by_start ON activities (start_date);
+  CREATE TABLE activity_roster (
+    activity_id ${T} NOT NULL, volunteer_id ${T} NOT NULL,
+    enrolled integer NOT NULL, walk_in integer NOT NULL, enrolled_at ${T} NOT NULL, enrolled_position bigint NOT NULL,
+    withdrawn_at ${T}, withdrawal_reason ${T}, checked_in_at ${T}, checked_out_at ${T},
+    outcome ${T}, credited_minutes integer, last_position bigint NOT NULL,
+    PRIMARY KEY (activity_id, volunteer_id));
+
+  CREATE TABLE figure_changes (unit_id ${T} NOT NULL, month ${T} NOT NULL, position bigint NOT NULL, PRIMARY KEY (unit_id, month));
+`;
+
+/** The read-model tables, in the order a rebuild swaps them. */
+export const READ_STORE_TABLE_NAMES = [
+  'volunteers', 'service_records', 'record_history', 'org_units', 'org_unit_closure', 'activities', 'activity_roster', 'figure_changes', 'stream_owners',
+] as const;
+
+export const READ_STORE_MIGRATIONS: readonly Migration[] = [
+  { version: 1, description: 'records, org units, activities and figure changes, with their checkpoints', sql: READ_STORE_TABLES },
+  { version: 2, description: 'who owns each stream (for access checks)', sql: `CREATE TABLE stream_owners (stream_id ${T} PRIMARY KEY, org_unit_id ${T}, volunteer_id ${T});` },
+];

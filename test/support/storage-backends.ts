@@ -1,0 +1,46 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { freshDatabase, postgresAvailable } from './postgres';
+
+/**
+ * The storage configurations the end-to-end suites run the app with, one
+ * place for all of them: `describe.each(STORAGE_BACKENDS)('… ($name)', (backend) => …)`
+ * and `startHaitang(dir, await backend.prepare())`.
+ */
+export interface StorageBackend {
+  readonly name: string;
+  /** The environment for startHaitang (fresh databases where needed). Keep it for restarts. */
+  prepare(): Promise<Record<string, string>>;
+  /** Deletes the read models while the app is stopped (they are rebuilt from the log on the next start). */
+  deleteReadModels(dataDir: string, env: Record<string, string>): Promise<void>;
+}
+
+export const SQLITE: StorageBackend = {
+  name: 'SQLite',
+  prepare: async () => ({}),
+  async deleteReadModels(dataDir) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `readmodels.sqlite${suffix}`), { force: true });
+  },
+};
+
+/** Both stores in one fresh PostgreSQL database on the test run's cluster. */
+export const POSTGRES: StorageBackend = {
+  name: 'PostgreSQL',
+  async prepare() {
+    return { HAITANG_EVENT_STORE: 'postgres', HAITANG_READ_STORE: 'postgres', DATABASE_URL: await freshDatabase('e2e') };
+  },
+  async deleteReadModels(_dataDir, env) {
+    const db = new Client({ connectionString: env.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`DROP TABLE checkpoints, volunteers, service_records, record_history, org_units, org_unit_closure, activities, activity_roster, figure_changes;
+        DELETE FROM haitang_schema_versions WHERE component = 'read-store'`);
+    } finally {
+      await db.end();
+    }
+  },
+};
+
+/** PostgreSQL is left out (and said so once by globalSetup) where no server binaries are installed. */
+export const STORAGE_BACKENDS: readonly StorageBackend[] = postgresAvailable ? [SQLITE, POSTGRES] : [SQLITE];
