@@ -36,7 +36,7 @@ describePostgres('standalone app on PostgreSQL: the database connection is kille
   });
 
   it('answers 503 problem+json while the database is down, reconnects, and keeps every acknowledged command exactly once', async () => {
-    const api = client(app.baseUrl);
+    const api = client(app.baseUrl, app.token);
     const acknowledged = new Map<string, { id: string; position: number }>();
     const refused: { key: string; body: unknown; status: number; type: string | null; code: string; retryAfter: string | null }[] = [];
     let down = false;
