@@ -32,6 +32,8 @@ const MIN = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const shanghaiDay = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
 /** Codes the access guard answers with: a permitted call must never see them. */
+/** In a sample: "the rule's target goes here" (for an optional target, which is otherwise left out). */
+const TARGET = '<target>';
 const GUARD_CODES = ['token-missing', 'token-invalid', 'role-not-permitted', 'read-only-role', 'out-of-scope', 'no-access-rule'];
 
 /** One side of the world: the ids of records in a scope, by kind (plus a pending record for approvals). */
@@ -133,7 +135,8 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
       case 'POST /api/v1/service-records/:id/rejection': return { params: { id: w.pending }, body: { reason: '时长不符' } };
       case 'POST /api/v1/service-records/:id/amendments': return { body: { minutes: 50 + (n % 100), reason: '更正' } };
       case 'POST /api/v1/service-records/:id/revocation': return { body: { reason: '重复登记' } };
-      case 'POST /api/v1/accounts': return { body: { username: `made-${n}`, role: 'staff', orgUnitId: null, password: PASSWORD } };
+      case 'POST /api/v1/accounts': return { body: { username: `made-${n}`, role: 'staff', orgUnitId: TARGET, password: PASSWORD } };
+      case 'GET /api/v1/audit': return { query: { orgUnitId: TARGET } };
       case 'POST /api/v1/accounts/me/password': return { body: { currentPassword: 'not-the-password', newPassword: 'another-password-2' } };
       case 'GET /api/v1/org-units/:id/report':
       case 'GET /api/v1/org-units/:id/report.csv':
@@ -158,7 +161,7 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
       for (const spec of rule.scope) {
         if (spec.optional && !(spec.name in values[spec.in])) continue;
         const given = values[spec.in][spec.name];
-        values[spec.in][spec.name] = typeof given === 'string' ? given : w[spec.kind];
+        values[spec.in][spec.name] = typeof given === 'string' && given !== TARGET ? given : w[spec.kind];
       }
     }
     const path = route.path.replace(/:(\w+)/g, (_, name: string) => {
@@ -286,6 +289,9 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
     }
     expect((await as.staff.post('/org-units', { kind: 'district', name: '吴中区' })).status).toBe(403);
     expect((await admin.get('/activities')).status).toBe(200);
+    // Targets that are each optional still need one.
+    for (const role of ['official', 'staff'] as const) expect((await as[role].get('/audit')).status).toBe(403);
+    expect((await admin.get('/audit')).status).toBe(200);
     expect((await as.staff.post('/accounts', { username: 'sneaky', role: 'admin', password: PASSWORD })).status).toBe(403);
   });
 

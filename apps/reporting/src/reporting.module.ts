@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ActivityViewsController } from './activities/activity-views.controller';
+import { AuditController } from './audit/audit.controller';
 import { OrgUnitReportsController } from './org-units/org-unit-reports.controller';
 import { VolunteerHoursController } from './volunteers/volunteer-hours.controller';
 import { VolunteerProfileController } from './volunteers/volunteer-profile.controller';
@@ -9,5 +10,5 @@ import { VolunteerProfileController } from './volunteers/volunteer-profile.contr
  * PROJECTION_RUNNER and STAR_THRESHOLDS from the hosting app, and EVENT_STORE
  * (only its head: `?minPosition=` beyond it is refused, not waited for).
  */
-@Module({ controllers: [VolunteerHoursController, VolunteerProfileController, OrgUnitReportsController, ActivityViewsController] })
+@Module({ controllers: [VolunteerHoursController, VolunteerProfileController, OrgUnitReportsController, ActivityViewsController, AuditController] })
 export class ReportingModule {}
