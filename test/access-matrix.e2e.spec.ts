@@ -32,6 +32,8 @@ const MIN = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const shanghaiDay = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
 /** Codes the access guard answers with: a permitted call must never see them. */
+/** In a sample: "the rule's target goes here" (for an optional target, which is otherwise left out). */
+const TARGET = '<target>';
 const GUARD_CODES = ['token-missing', 'token-invalid', 'role-not-permitted', 'read-only-role', 'out-of-scope', 'no-access-rule'];
 
 /** One side of the world: the ids of records in a scope, by kind (plus a pending record for approvals). */
@@ -139,7 +141,8 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
         const sheet = `志愿者编号,服务日期,服务类别,服务时长（分钟）,服务内容\n${w.volunteer},${yesterday},其他,30,导入的服务${n}\n`;
         return { body: { fileName: `导入${n}.csv`, content: Buffer.from(sheet).toString('base64') } };
       }
-      case 'POST /api/v1/accounts': return { body: { username: `made-${n}`, role: 'staff', orgUnitId: null, password: PASSWORD } };
+      case 'POST /api/v1/accounts': return { body: { username: `made-${n}`, role: 'staff', orgUnitId: TARGET, password: PASSWORD } };
+      case 'GET /api/v1/audit': return { query: { orgUnitId: TARGET } };
       case 'POST /api/v1/accounts/me/password': return { body: { currentPassword: 'not-the-password', newPassword: 'another-password-2' } };
       case 'GET /api/v1/org-units/:id/report':
       case 'GET /api/v1/org-units/:id/report.csv':
@@ -164,7 +167,7 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
       for (const spec of rule.scope) {
         if (spec.optional && !(spec.name in values[spec.in])) continue;
         const given = values[spec.in][spec.name];
-        values[spec.in][spec.name] = typeof given === 'string' ? given : w[spec.kind];
+        values[spec.in][spec.name] = typeof given === 'string' && given !== TARGET ? given : w[spec.kind];
       }
     }
     const path = route.path.replace(/:(\w+)/g, (_, name: string) => {
@@ -294,6 +297,9 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
     }
     expect((await as.staff.post('/org-units', { kind: 'district', name: '吴中区' })).status).toBe(403);
     expect((await admin.get('/activities')).status).toBe(200);
+    // Targets that are each optional still need one.
+    for (const role of ['official', 'staff'] as const) expect((await as[role].get('/audit')).status).toBe(403);
+    expect((await admin.get('/audit')).status).toBe(200);
     expect((await as.staff.post('/accounts', { username: 'sneaky', role: 'admin', password: PASSWORD })).status).toBe(403);
   });
 

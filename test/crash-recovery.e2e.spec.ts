@@ -48,7 +48,10 @@ describe('crash recovery of the standalone process', () => {
           }
         }
       });
-      await new Promise((r) => setTimeout(r, 150 + Math.random() * 400));
+      // Under load: at least 10 commands of this round acknowledged (however slow the machine), then a random moment.
+      const ackedBefore = acknowledged.length;
+      for (let waited = 0; acknowledged.length - ackedBefore < 10 && waited < 30_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, Math.random() * 400));
       await app.kill();
       stop = true;
       await Promise.all(writers);
@@ -60,7 +63,7 @@ describe('crash recovery of the standalone process', () => {
         if (a.position > head) throw new Error(`acknowledged position ${a.position} is past the head ${head} after restart ${round}`);
       }
     }
-    expect(acknowledged.length).toBeGreaterThan(KILLS * 10);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(KILLS * 10);
 
     // Every acknowledged record is in the log.
     const { SqliteEventStore } = dist('event-store');

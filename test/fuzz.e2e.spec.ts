@@ -893,5 +893,5 @@ describe('fuzz: the whole HTTP API, generated from its OpenAPI document', () => 
     expect(app.child.exitCode).toBeNull();
     const errors = app.output().split('\n').filter((line) => /"level":(50|60)/.test(line));
     expect(errors.slice(0, 10)).toEqual([]);
-  }, 180_000);
+  }, 360_000);
 });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ActivityViewsController } from './activities/activity-views.controller';
+import { AuditController } from './audit/audit.controller';
 import { OrgUnitReportsController } from './org-units/org-unit-reports.controller';
 import { UnitListsController } from './org-units/unit-lists.controller';
 import { VolunteerHoursController } from './volunteers/volunteer-hours.controller';
@@ -10,5 +11,5 @@ import { VolunteerProfileController } from './volunteers/volunteer-profile.contr
  * PROJECTION_RUNNER and STAR_THRESHOLDS from the hosting app, and EVENT_STORE
  * (only its head: `?minPosition=` beyond it is refused, not waited for).
  */
-@Module({ controllers: [VolunteerHoursController, VolunteerProfileController, OrgUnitReportsController, UnitListsController, ActivityViewsController] })
+@Module({ controllers: [VolunteerHoursController, VolunteerProfileController, OrgUnitReportsController, UnitListsController, ActivityViewsController, AuditController] })
 export class ReportingModule {}

@@ -12,6 +12,8 @@ export * from './projections/activities.projection';
 export * from './projections/all-projections';
 export * from './projections/stream-owners.projection';
 export * from './queries/scope.query';
+export * from './projections/audit.projection';
+export * from './queries/audit.query';
 export * from './queries/volunteer-hours.query';
 export * from './queries/calendar';
 export * from './queries/hours';

@@ -47,13 +47,17 @@ export class AccessGuard implements CanActivate {
     if (refusal === 'role') throw roleNotPermitted();
     if (refusal === 'read-only') throw readOnlyRole();
     if (principal.role === 'admin' || rule.scope === 'caller') return true;
+    let located = 0;
     for (const spec of rule.scope) {
       const value = targetValue(request, spec);
       if (value === undefined && spec.optional) continue;
       // A required target that is missing (e.g. a list of every unit) is the whole ledger: admin only.
       const location = typeof value === 'string' ? await this.scopes.locate(spec.kind, value) : null;
       if (!(await inScope(principal, location, (ancestor, unit) => this.scopes.isWithin(ancestor, unit)))) throw outOfScope();
+      located++;
     }
+    // Targets that are each optional still need one of them (e.g. an audit by unit or by record): none is everything.
+    if (located === 0 && rule.scope.length > 0) throw outOfScope();
     return true;
   }
 }

@@ -20,7 +20,11 @@ export type TargetSource = { readonly in: 'param' | 'body' | 'query'; readonly n
 
 export interface TargetSpec extends TargetSource {
   readonly kind: TargetKind;
-  /** When absent from the request the target is skipped (otherwise only admin may call without it). */
+  /**
+   * When absent from the request the target is skipped (otherwise only admin
+   * may call without it). A rule whose targets are all optional still needs
+   * one of them from anyone but an admin.
+   */
   readonly optional?: boolean;
 }
 

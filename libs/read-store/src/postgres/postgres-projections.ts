@@ -5,6 +5,7 @@ import { figureChangesProjection } from '../projections/figure-changes.projectio
 import { orgUnitsProjection } from '../projections/org-units.projection';
 import { recordsProjection } from '../projections/records.projection';
 import { streamOwnersProjection } from '../projections/stream-owners.projection';
+import { auditProjection } from '../projections/audit.projection';
 import type { ReadModelBatch, Row } from './read-model-batch';
 
 /**
@@ -336,9 +337,25 @@ export const streamOwnersPgProjection: PostgresProjection = {
   },
 };
 
+export const auditPgProjection: PostgresProjection = {
+  name: auditProjection.name,
+  version: auditProjection.version,
+  handles: auditProjection.handles,
+  async load() {
+    // Insert-only, keyed by position: nothing to read first.
+  },
+  apply(batch, event) {
+    const actor = (event.metadata as { actor?: { id?: unknown } }).actor;
+    batch.audit.insert({
+      position: event.position, stream_id: event.streamId, type: event.type,
+      actor_id: typeof actor?.id === 'string' ? actor.id : null, recorded_at: event.recordedAt,
+    });
+  },
+};
+
 /** Every projection, in the order they are applied (as ALL_PROJECTIONS). */
 export const ALL_PG_PROJECTIONS: readonly PostgresProjection[] = [
-  recordsPgProjection, orgUnitsPgProjection, activitiesPgProjection, streamOwnersPgProjection, figureChangesPgProjection,
+  recordsPgProjection, orgUnitsPgProjection, activitiesPgProjection, streamOwnersPgProjection, auditPgProjection, figureChangesPgProjection,
 ];
 
 /** The PostgreSQL twins of the given SQLite projections, by name. */

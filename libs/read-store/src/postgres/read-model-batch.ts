@@ -241,6 +241,7 @@ export class ReadModelBatch {
     'checked_in_at', 'checked_out_at', 'outcome', 'credited_minutes', 'last_position']);
   readonly figures = new FigureChangeRows();
   readonly streamOwners = new TableRows<Row>('stream_owners', ['stream_id'], ['stream_id', 'org_unit_id', 'volunteer_id']);
+  readonly audit = new InsertOnce<Row>('audit_log', ['position']);
 
   constructor(readonly client: ClientBase, memory?: RebuildMemory) {
     if (memory) {
@@ -257,7 +258,7 @@ export class ReadModelBatch {
   /** Writes everything the batch changed; returns the number of rows written. */
   async flush(): Promise<number> {
     let rows = 0;
-    for (const table of [this.volunteers, this.records, this.history, this.orgUnits, this.closure, this.activities, this.roster, this.figures, this.streamOwners]) {
+    for (const table of [this.volunteers, this.records, this.history, this.orgUnits, this.closure, this.activities, this.roster, this.figures, this.streamOwners, this.audit]) {
       rows += await table.flush(this.client);
     }
     return rows;

@@ -55,10 +55,19 @@ export const READ_STORE_TABLES = `
 
 /** The read-model tables, in the order a rebuild swaps them. */
 export const READ_STORE_TABLE_NAMES = [
-  'volunteers', 'service_records', 'record_history', 'org_units', 'org_unit_closure', 'activities', 'activity_roster', 'figure_changes', 'stream_owners',
+  'volunteers', 'service_records', 'record_history', 'org_units', 'org_unit_closure', 'activities', 'activity_roster', 'figure_changes', 'stream_owners', 'audit_log',
 ] as const;
 
 export const READ_STORE_MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'records, org units, activities and figure changes, with their checkpoints', sql: READ_STORE_TABLES },
-  { version: 2, description: 'who owns each stream (for access checks)', sql: `CREATE TABLE stream_owners (stream_id ${T} PRIMARY KEY, org_unit_id ${T}, volunteer_id ${T});` },
+  {
+    version: 2,
+    description: 'who owns each stream (access checks) and the audit index of the log',
+    sql: `
+      CREATE TABLE stream_owners (stream_id ${T} PRIMARY KEY, org_unit_id ${T}, volunteer_id ${T});
+      CREATE TABLE audit_log (position bigint PRIMARY KEY, stream_id ${T} NOT NULL, type ${T} NOT NULL, actor_id ${T}, recorded_at ${T} NOT NULL);
+      CREATE INDEX audit_by_stream ON audit_log (stream_id, position);
+      CREATE INDEX audit_by_actor ON audit_log (actor_id, position);
+    `,
+  },
 ];

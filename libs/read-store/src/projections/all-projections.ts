@@ -4,10 +4,11 @@ import { figureChangesProjection } from './figure-changes.projection';
 import { orgUnitsProjection } from './org-units.projection';
 import { recordsProjection } from './records.projection';
 import { streamOwnersProjection } from './stream-owners.projection';
+import { auditProjection } from './audit.projection';
 
 /** Every projection of the read store, in the order they are applied. */
 export const ALL_PROJECTIONS: readonly SqliteProjection[] = [
-  recordsProjection, orgUnitsProjection, activitiesProjection, streamOwnersProjection,
+  recordsProjection, orgUnitsProjection, activitiesProjection, streamOwnersProjection, auditProjection,
   // Last: it reads what the others wrote in the same transaction.
   figureChangesProjection,
 ];
