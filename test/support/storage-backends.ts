@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { READ_STORE_TABLE_NAMES } from '../../libs/read-store/src/postgres/schema';
 import { freshDatabase, postgresAvailable } from './postgres';
 
 /**
@@ -34,7 +35,7 @@ export const POSTGRES: StorageBackend = {
     const db = new Client({ connectionString: env.DATABASE_URL });
     await db.connect();
     try {
-      await db.query(`DROP TABLE checkpoints, volunteers, service_records, record_history, org_units, org_unit_closure, activities, activity_roster, figure_changes;
+      await db.query(`DROP TABLE checkpoints, ${READ_STORE_TABLE_NAMES.join(', ')};
         DELETE FROM haitang_schema_versions WHERE component = 'read-store'`);
     } finally {
       await db.end();
