@@ -179,6 +179,8 @@ async function restartAndVerify(dir: string, kept: Sent[], lost: Sent[]): Promis
 }
 
 describe('a torn last page: SQLite recovery keeps exactly the intact commits', () => {
+  // Each case starts the app two or three times (each start signs in): generous on a busy machine, no timing asserted.
+  jest.setTimeout(180_000);
   const dirs: string[] = [];
   const apps: HaitangProcess[] = [];
   const newDir = () => {
