@@ -48,7 +48,10 @@ describe('crash recovery of the standalone process', () => {
           }
         }
       });
-      await new Promise((r) => setTimeout(r, 150 + Math.random() * 400));
+      // Kill mid-load, once this round has had some writes acknowledged (however slow the shared machine is).
+      const ackedBefore = acknowledged.length;
+      for (let waited = 0; acknowledged.length - ackedBefore < 11 && waited < 30_000; waited += 25) await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, Math.random() * 300));
       await app.kill();
       stop = true;
       await Promise.all(writers);
