@@ -319,6 +319,8 @@ async function run(overrides = {}) {
   try {
     const eventStore = await runEventStore(cluster, opts);
     const rebuild = opts.rebuild ? await runRebuild(cluster, opts) : null;
+    // How the rebuild compares with what the same cluster accepts as plain batched rows (the event-store baseline).
+    if (rebuild) rebuild.ratioVsBatchedInserts = round(rebuild.rebuildEventsPerSecond / eventStore.batched.rowsPerSecond, 2);
     return { cluster: { version: cluster.version, startedInMs: cluster.startedInMs }, eventStore, rebuild };
   } finally {
     cluster.stop();
@@ -347,6 +349,7 @@ function rebuildLines(b) {
     `  measured: ${fmt(b.rebuildEventsPerSecond)} events/s (${fmt(b.seconds, 1)} s, swap ${fmt(b.swapSeconds, 2)} s; CPU: node ${fmt(b.nodeCpuPct)}%, server and other processes ${fmt(b.otherCpuPct)}%) ` +
       `(target >= ${b.targets.eventsPerSecond}: ${b.pass.eventsPerSecond ? 'ok' : 'MISSED'})`,
     `  baseline raw read + one upsert per event: ${fmt(b.baseline.eventsPerSecond)} events/s (${fmt(b.baseline.seconds, 1)} s, of which reading ${fmt(b.baseline.readSeconds, 1)} s); ratio ${fmt(b.ratio, 2)}`,
+    `  rebuild events/s / batched raw insert rows/s of the event-store baseline (same cluster, same run): ${fmt(b.ratioVsBatchedInserts, 2)}`,
     `  checked against the generator: ${b.checked} figures, ${b.mismatches.length === 0 ? 'all equal' : `MISMATCHES: ${b.mismatches.join('; ')}`}`,
   ];
 }

@@ -893,6 +893,6 @@ describe('fuzz: the whole HTTP API, generated from its OpenAPI document', () => 
     expect(app.child.exitCode).toBeNull();
     const errors = app.output().split('\n').filter((line) => /"level":(50|60)/.test(line));
     expect(errors.slice(0, 10)).toEqual([]);
-  // Some 5,000 requests one at a time on a 2-core machine that other suites share: a generous limit, not a timing claim.
+    // Some 5,000 requests one at a time on a 2-core machine that other suites share: a generous limit, not a timing claim.
   }, 360_000);
 });

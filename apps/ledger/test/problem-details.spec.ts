@@ -1,15 +1,19 @@
 import { toProblem } from '../src/http/problem-details.filter';
 
-describe('problem details: whose fault an error is', () => {
-  it('a client that went away mid-body is a 4xx, not a database outage', () => {
+/** Storage failures are 503; what a client causes stays 4xx, even when it looks like a network error. */
+describe('problem details for storage failures', () => {
+  it('answers 503 when a PostgreSQL store cannot be reached', () => {
+    const terminated = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', severity: 'FATAL' });
+    expect(toProblem(terminated).problem).toMatchObject({ status: 503, code: 'store-unavailable' });
+    expect(toProblem(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })).problem.status).toBe(503);
+  });
+
+  it('keeps a request the client aborted a 400, not a storage failure', () => {
     const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET', statusCode: 400 });
     expect(toProblem(aborted).problem.status).toBe(400);
   });
 
-  it('a lost database connection is 503 with Retry-After', () => {
-    const lost = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
-    const { problem, headers } = toProblem(lost);
-    expect(problem.status).toBe(503);
-    expect(headers).toMatchObject({ 'retry-after': '5' });
+  it('keeps anything else a 500', () => {
+    expect(toProblem(new Error('a bug')).problem.status).toBe(500);
   });
 });

@@ -11,6 +11,12 @@ export interface ReadModels {
   readonly dialect: SqlDialect;
   all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   get<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
+  /**
+   * Runs several queries on one snapshot, so that figures computed by separate
+   * queries (a report's rows and its total) always agree even while the
+   * projector commits.
+   */
+  consistent<T>(work: (db: ReadModels) => Promise<T>): Promise<T>;
 }
 
 /** The read models (a ReadModels). */

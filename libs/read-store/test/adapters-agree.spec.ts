@@ -97,6 +97,6 @@ function eventsOf(steps: readonly Step[]): RecordedEvent[] {
         expect(await postgres.dump()).toEqual(await sqlite.dump());
         expect(await postgres.checkpoint()).toBe(await sqlite.checkpoint());
       },
-    ), { numRuns: 30 });
+    ), { numRuns: 20 });
   });
 });

@@ -244,6 +244,6 @@ describe.each(READ_STORE_ADAPTERS)('reports add up for any ledger (property) ($n
           expect(Object.values(dashboard.byCategory).reduce((s, m) => s + m, 0)).toBe(dashboard.serviceMinutes);
         }
       },
-    ), { numRuns: adapter.name === 'SQLite' ? 60 : 25 }); // PostgreSQL: fewer, each is many round trips
+    ), { numRuns: adapter.name === 'SQLite' ? 60 : 15 }); // PostgreSQL: fewer, each is many round trips
   });
 });

@@ -127,6 +127,6 @@ describe.each(READ_STORE_ADAPTERS)('reports add up for any valid command sequenc
       const allTime = await Promise.all(['d1', 'd2'].map(async (d) => (await orgUnitReport(rm.models, d, { from: '2000-01-01', to: '2026-11-20' }, 'child')).total.serviceMinutes));
       const hours = await Promise.all(Array.from({ length: VOLUNTEERS }, async (_, v) => (await volunteerHours(rm.models, `v${v}`, [100]))!.approvedMinutes));
       expect(allTime[0] + allTime[1]).toBe(hours.reduce((s, m) => s + m, 0));
-    }), { numRuns: adapter.name === 'SQLite' ? 80 : 25 }); // PostgreSQL: fewer, each is many round trips
+    }), { numRuns: adapter.name === 'SQLite' ? 80 : 15 }); // PostgreSQL: fewer, each is many round trips
   });
 });

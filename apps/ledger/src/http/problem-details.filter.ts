@@ -8,6 +8,12 @@ import { type Problem, problem, ProblemException } from './problem';
 
 const DOMAIN_STATUS: Record<DomainError['kind'], number> = { 'not-found': 404, conflict: 409, invalid: 422 };
 
+/**
+ * A PostgreSQL store that cannot be reached. Not an HTTP-level error: those carry their own statusCode
+ * (e.g. a client that aborts its request body raises ECONNRESET with statusCode 400, answered 400).
+ */
+const databaseUnreachable = (error: unknown) => isConnectionFailure(error) && (error as { statusCode?: unknown }).statusCode === undefined;
+
 /** Maps anything thrown while answering a request to an RFC 9457 problem. */
 export function toProblem(error: unknown): { problem: Problem; headers: Record<string, string> } {
   if (error instanceof ProblemException) return { problem: error.problem, headers: error.headers };
@@ -21,10 +27,7 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
   // The same condition raised by another SQLite file (the personal-data vault on a full disk, a busy read
   // model) or by a PostgreSQL read store that cannot be reached: 503, never 500. Whether part of the
   // request took effect is not known here, so this answer does not claim that nothing was recorded.
-  // A request whose client went away mid-body (Node's "aborted", ECONNRESET with a 4xx statusCode) is the
-  // client's doing, not a database connection lost: answered as the 4xx it is, below.
-  const clientSide = typeof (error as { statusCode?: unknown })?.statusCode === 'number';
-  if (isStorageFailure(error) || (!clientSide && isConnectionFailure(error))) {
+  if (isStorageFailure(error) || databaseUnreachable(error)) {
     return { problem: problem(503, 'store-unavailable', '存储暂时不可用（例如磁盘已满），请稍后重试。(The ledger\'s storage is unavailable right now, e.g. the disk is full. Please retry shortly.)'), headers: { 'retry-after': '5' } };
   }
   if (error instanceof HttpException) return { problem: fromHttpException(error), headers: {} };

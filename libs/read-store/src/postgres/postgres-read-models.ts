@@ -59,6 +59,38 @@ export class PostgresReadModels implements ReadModels {
     return (await this.all<T>(sql, params))[0];
   }
 
+  /** One connection, one REPEATABLE READ read-only transaction: every query of `work` sees the same snapshot. */
+  async consistent<T>(work: (db: ReadModels) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let failure: Error | undefined;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // One query at a time on the connection, in the order they were asked for.
+      let queue: Promise<unknown> = Promise.resolve();
+      const all = <R>(sql: string, params: readonly unknown[] = []): Promise<R[]> => {
+        const next = queue.then(async () => (await client.query({ text: toPostgresPlaceholders(sql), values: params as unknown[] })).rows as R[]);
+        queue = next.catch(() => undefined);
+        return next;
+      };
+      const scoped: ReadModels = {
+        dialect: 'postgres',
+        all,
+        get: async <R>(sql: string, params?: readonly unknown[]) => (await all<R>(sql, params))[0],
+        consistent: (inner) => inner(scoped),
+      };
+      const result = await work(scoped);
+      await queue;
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      failure = error as Error;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release(failure);
+    }
+  }
+
   close(): Promise<void> {
     return this.pool.end();
   }

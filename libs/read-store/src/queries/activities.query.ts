@@ -111,7 +111,11 @@ function summaryOf(row: ActivityRow, overdueUpTo: string): ActivitySummary {
 }
 
 /** One activity with its roster, attendance, missed check-outs and the minutes it credited; null when unknown. */
-export async function activityView(db: ReadModels, activityId: string, now: Date): Promise<ActivityView | null> {
+export function activityView(db: ReadModels, activityId: string, now: Date): Promise<ActivityView | null> {
+  return db.consistent((db) => activityViewOn(db, activityId, now));
+}
+
+async function activityViewOn(db: ReadModels, activityId: string, now: Date): Promise<ActivityView | null> {
   const row = await db.get<ActivityRow>(`SELECT ${SUMMARY_COLUMNS} FROM activities a LEFT JOIN org_units u ON u.org_unit_id = a.org_unit_id WHERE a.activity_id = ?`, [activityId]);
   if (!row) return null;
   const summary = summaryOf(row, latestOverdueEndDate(shanghaiDate(now)));
@@ -165,7 +169,11 @@ export async function activityView(db: ReadModels, activityId: string, now: Date
  * Activities, newest start first, filtered by unit (its whole subtree), start
  * day and status; `total` counts every match, `activities` is one page.
  */
-export async function listActivities(db: ReadModels, filter: ActivityFilter, now: Date): Promise<{ total: number; activities: ActivitySummary[] }> {
+export function listActivities(db: ReadModels, filter: ActivityFilter, now: Date): Promise<{ total: number; activities: ActivitySummary[] }> {
+  return db.consistent((db) => listActivitiesOn(db, filter, now));
+}
+
+async function listActivitiesOn(db: ReadModels, filter: ActivityFilter, now: Date): Promise<{ total: number; activities: ActivitySummary[] }> {
   const overdueUpTo = latestOverdueEndDate(shanghaiDate(now));
   const where: string[] = [];
   const params: unknown[] = [];
@@ -206,7 +214,11 @@ export interface OverdueActivity {
  * Activities of the unit's subtree whose records are overdue on `today`
  * (whatever month they were in), the longest overdue first; at most `limit`.
  */
-export async function overdueActivities(db: ReadModels, orgUnitId: string, today: string, limit = 50): Promise<{ total: number; activities: OverdueActivity[] }> {
+export function overdueActivities(db: ReadModels, orgUnitId: string, today: string, limit = 50): Promise<{ total: number; activities: OverdueActivity[] }> {
+  return db.consistent((db) => overdueActivitiesOn(db, orgUnitId, today, limit));
+}
+
+async function overdueActivitiesOn(db: ReadModels, orgUnitId: string, today: string, limit = 50): Promise<{ total: number; activities: OverdueActivity[] }> {
   const upTo = latestOverdueEndDate(today);
   const base = `FROM org_unit_closure c JOIN activities a ON a.org_unit_id = c.descendant_id
     WHERE c.ancestor_id = ? AND a.status = 'planned' AND a.end_date <= ? AND ${LIVE_RECORDS} = 0`;

@@ -46,7 +46,11 @@ const SUBTREE_RECORDS = `org_unit_closure c JOIN service_records r ON r.org_unit
  * A unit's month, a handful of SQL aggregates over the closure table: a
  * community sees itself, a street or district its whole subtree.
  */
-export async function orgUnitDashboard(db: ReadModels, orgUnitId: string, period: string, today: string): Promise<OrgUnitDashboard> {
+export function orgUnitDashboard(db: ReadModels, orgUnitId: string, period: string, today: string): Promise<OrgUnitDashboard> {
+  return db.consistent((db) => orgUnitDashboardOn(db, orgUnitId, period, today));
+}
+
+async function orgUnitDashboardOn(db: ReadModels, orgUnitId: string, period: string, today: string): Promise<OrgUnitDashboard> {
   const { from, to } = monthRange(period);
   const args = [orgUnitId, from, to];
 

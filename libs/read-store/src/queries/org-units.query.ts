@@ -43,7 +43,11 @@ export async function orgUnitName(db: ReadModels, orgUnitId: string): Promise<st
 }
 
 /** A unit with its path from the top and its children; null when unknown. */
-export async function orgUnitView(db: ReadModels, orgUnitId: string): Promise<OrgUnitView | null> {
+export function orgUnitView(db: ReadModels, orgUnitId: string): Promise<OrgUnitView | null> {
+  return db.consistent((db) => orgUnitViewOn(db, orgUnitId));
+}
+
+async function orgUnitViewOn(db: ReadModels, orgUnitId: string): Promise<OrgUnitView | null> {
   const unit = await db.get<UnitRow>(`SELECT ${UNIT_COLUMNS} FROM org_units u WHERE u.org_unit_id = ?`, [orgUnitId]);
   if (!unit) return null;
   const path = (await db.all<UnitRow>(`SELECT u.org_unit_id, u.kind, u.name FROM org_unit_closure c JOIN org_units u ON u.org_unit_id = c.ancestor_id

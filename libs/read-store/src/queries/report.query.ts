@@ -127,7 +127,11 @@ const DIMENSIONS: Record<ReportGrouping, Dimension> = {
  * total counts distinct people (one volunteer may be in several rows);
  * `activities` adds up except for groupBy=group. See docs/read-side.md.
  */
-export async function orgUnitReport(db: ReadModels, orgUnitId: string, range: DayRange, groupBy: ReportGrouping): Promise<OrgUnitReport> {
+export function orgUnitReport(db: ReadModels, orgUnitId: string, range: DayRange, groupBy: ReportGrouping): Promise<OrgUnitReport> {
+  return db.consistent((db) => orgUnitReportOn(db, orgUnitId, range, groupBy));
+}
+
+async function orgUnitReportOn(db: ReadModels, orgUnitId: string, range: DayRange, groupBy: ReportGrouping): Promise<OrgUnitReport> {
   const dimension = DIMENSIONS[groupBy];
   const params = { unit: orgUnitId, from: range.from, to: range.to };
   const rows = new Map<string, ReportRow>();

@@ -16,7 +16,11 @@ export interface VolunteerHours {
 }
 
 /** A volunteer's hours: sums over their records, approved and pending apart. Null if unknown. */
-export async function volunteerHours(db: ReadModels, volunteerId: string, thresholdsHours: readonly number[]): Promise<VolunteerHours | null> {
+export function volunteerHours(db: ReadModels, volunteerId: string, thresholdsHours: readonly number[]): Promise<VolunteerHours | null> {
+  return db.consistent((db) => volunteerHoursOn(db, volunteerId, thresholdsHours));
+}
+
+async function volunteerHoursOn(db: ReadModels, volunteerId: string, thresholdsHours: readonly number[]): Promise<VolunteerHours | null> {
   const volunteer = await db.get<{ display_name: string; home_org_unit_id: string }>('SELECT display_name, home_org_unit_id FROM volunteers WHERE volunteer_id = ?', [volunteerId]);
   if (!volunteer) return null;
   const rows = await db.all<{ status: string; category: string; year: string; minutes: number }>(`SELECT status, category, substr(service_date, 1, 4) AS year, sum(minutes) AS minutes
@@ -49,7 +53,11 @@ export interface RecordView {
 }
 
 /** A volunteer's records, newest service first, each with its full history of corrections. */
-export async function volunteerRecords(db: ReadModels, volunteerId: string): Promise<RecordView[]> {
+export function volunteerRecords(db: ReadModels, volunteerId: string): Promise<RecordView[]> {
+  return db.consistent((db) => volunteerRecordsOn(db, volunteerId));
+}
+
+async function volunteerRecordsOn(db: ReadModels, volunteerId: string): Promise<RecordView[]> {
   const records = await db.all<Record<string, any>>(`SELECT * FROM service_records WHERE volunteer_id = ? ORDER BY service_date DESC, recorded_position DESC`, [volunteerId]);
   return Promise.all(records.map(async (r) => ({
     recordId: r.record_id, activityId: r.activity_id, activityTitle: r.activity_title, category: r.category, serviceDate: r.service_date,

@@ -24,6 +24,11 @@ export class SqliteReadModels implements ReadModels {
     }
   }
 
+  /** As before: the queries run one after the other on this thread's connection. */
+  consistent<T>(work: (db: ReadModels) => Promise<T>): Promise<T> {
+    return work(this);
+  }
+
   close(): Promise<void> {
     this.db.close();
     return Promise.resolve();
