@@ -1,4 +1,5 @@
-# Haitang standalone image (the ledger with embedded SQLite).
+# The Haitang image: the standalone app (embedded SQLite) by default, or with
+# HAITANG_EVENT_STORE/HAITANG_READ_STORE=postgres as in docker-compose.yml.
 FROM node:20-bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
