@@ -787,6 +787,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who did what to which record: events by unit, record, actor and time, with their actors */
+        get: operations["AuditController_trail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2087,6 +2104,41 @@ export interface operations {
             path: {
                 id: string;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuditController_trail: {
+        parameters: {
+            query?: {
+                /** @description Wait (up to 5 s) until the read models include this log position: pass the `position` a command answered. */
+                minPosition?: number;
+                /** @description Events of records owned by this unit or a unit under it (required unless admin, or streamId/recordId given) */
+                orgUnitId?: string;
+                /** @description One record’s stream, e.g. record-<id>, activity-<id>, volunteer-<id> */
+                streamId?: string;
+                /** @description One service record (same as streamId=record-<id>) */
+                recordId?: string;
+                /** @description Who: an account id (acct-…, as in the log) or a username */
+                actor?: string;
+                /** @description Recorded on or after this day (Asia/Shanghai) */
+                from?: string;
+                /** @description Recorded on or before this day (Asia/Shanghai) */
+                to?: string;
+                /** @description Entries after this log position (the `next` of the previous page) */
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
