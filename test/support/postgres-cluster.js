@@ -159,9 +159,11 @@ function readLog(dir) {
 function startWatchdog(pid, owner, binDir, dataDir, dir) {
   const pgCtl = `${owner ? `runuser -u ${SYSTEM_USER} -- ` : ''}'${join(binDir, 'pg_ctl')}' -D '${dataDir}' -m immediate -w stop`;
   const script = `while kill -0 ${pid} 2>/dev/null; do sleep 1; done; ${pgCtl} >/dev/null 2>&1; rm -rf '${dir}'`;
-  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
-  child.unref();
-  return child;
+  // Started in the background of a shell that exits at once: the watchdog is nobody's child here, so it
+  // never holds up the exit of the (jest worker) process that started the cluster. Its pid is written to a file.
+  const pidFile = join(dir, 'watchdog.pid');
+  spawnSync('sh', ['-c', `(${script}) >/dev/null 2>&1 </dev/null & echo $! > '${pidFile}'`], { stdio: 'ignore' });
+  return { pid: Number(readFileSync(pidFile, 'utf8').trim()) };
 }
 
 function stopCluster(cluster, owner) {
