@@ -90,6 +90,6 @@ describe('crash recovery of the standalone process', () => {
     live.close();
     scratch.close();
     await store.close();
-  // 21 starts of the process (each signs in with argon2) on a 2-core machine that other suites share: a generous limit, not a timing claim.
-  }, 480_000);
+    // 21 starts of the process (each signs in with argon2) on a 2-core machine that other suites share: a generous limit, not a timing claim.
+  }, 600_000);
 });

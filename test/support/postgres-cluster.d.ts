@@ -14,7 +14,7 @@ export interface PostgresCluster {
   url(database?: string): string;
   stop(): void;
 }
-export function startCluster(options?: { watchPid?: number }): Promise<PostgresCluster>;
+export function startCluster(options?: { watchPid?: number; alsoRemove?: string }): Promise<PostgresCluster>;
 
 export interface SharedCluster {
   readonly port: number;

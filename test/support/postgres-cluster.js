@@ -96,7 +96,8 @@ function freePort() {
 /**
  * Starts a fresh cluster. Options: `watchPid` (default: this process): a small
  * watchdog stops and removes the cluster once that process is gone, so a
- * killed test run never leaves a server behind.
+ * killed test run never leaves a server behind; `alsoRemove`: a directory the
+ * watchdog removes with it.
  * Returns { port, host, user, dir, binDir, version, url(database), stop() }.
  */
 async function startCluster(options = {}) {
@@ -131,7 +132,7 @@ async function startCluster(options = {}) {
         if (attempt >= 3) throw new Error(`${error.message}\n${readLog(dir)}`);
       }
     }
-    watchdog = startWatchdog(options.watchPid ?? process.pid, owner, binDir, dataDir, dir);
+    watchdog = startWatchdog(options.watchPid ?? process.pid, owner, binDir, dataDir, [dir, ...(options.alsoRemove ? [options.alsoRemove] : [])]);
     const cluster = {
       host: '127.0.0.1', port, user: SUPERUSER, dir, binDir, version, startedInMs: Date.now() - started,
       watchdogPid: watchdog.pid,
@@ -155,13 +156,16 @@ function readLog(dir) {
   }
 }
 
-/** A detached shell that waits for `pid` to exit, then stops the server and removes its directory. */
-function startWatchdog(pid, owner, binDir, dataDir, dir) {
+/** A detached shell that waits for `pid` to exit, then stops the server and removes its directories. */
+function startWatchdog(pid, owner, binDir, dataDir, dirs) {
+  const dir = dirs[0];
   const pgCtl = `${owner ? `runuser -u ${SYSTEM_USER} -- ` : ''}'${join(binDir, 'pg_ctl')}' -D '${dataDir}' -m immediate -w stop`;
-  const script = `while kill -0 ${pid} 2>/dev/null; do sleep 1; done; ${pgCtl} >/dev/null 2>&1; rm -rf '${dir}'`;
-  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
-  child.unref();
-  return child;
+  const script = `while kill -0 ${pid} 2>/dev/null; do sleep 1; done; ${pgCtl} >/dev/null 2>&1; rm -rf ${dirs.map((d) => `'${d}'`).join(' ')}`;
+  // Started in the background of a shell that exits at once: the watchdog is nobody's child here, so it
+  // never holds up the exit of the (jest worker) process that started the cluster. Its pid is written to a file.
+  const pidFile = join(dir, 'watchdog.pid');
+  spawnSync('sh', ['-c', `(${script}) >/dev/null 2>&1 </dev/null & echo $! > '${pidFile}'`], { stdio: 'ignore' });
+  return { pid: Number(readFileSync(pidFile, 'utf8').trim()) };
 }
 
 function stopCluster(cluster, owner) {
@@ -211,7 +215,7 @@ async function sharedCluster() {
   const unlock = lock(stateDir);
   try {
     if (!existsSync(stateFile)) {
-      const cluster = await startCluster({ watchPid: Number(process.env.HAITANG_TEST_RUN_PID) || process.ppid });
+      const cluster = await startCluster({ watchPid: Number(process.env.HAITANG_TEST_RUN_PID) || process.ppid, alsoRemove: stateDir });
       const { stop: _stop, url: _url, ...state } = cluster;
       writeFileSync(stateFile, JSON.stringify(state));
     }
