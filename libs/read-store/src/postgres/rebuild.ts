@@ -8,6 +8,8 @@ import { migrateReadStore } from './postgres-read-models';
 import { READ_STORE_TABLE_NAMES } from './schema';
 
 /** The URL of the same database with `schema` first on the search path. */
+const batchSizeOf = (options: { batchSize?: number }) => options.batchSize ?? 20_000;
+
 function inSchema(url: string, schema: string): string {
   const u = new URL(url);
   const own = u.searchParams.get('options');
@@ -75,7 +77,30 @@ export async function rebuildPostgresReadModels(options: PostgresConnection & {
     for (const { sql } of indexes) await admin.query(sql);
     const finishSeconds = (Date.now() - finishing) / 1000;
     const swapStarted = Date.now();
-    await admin.query('BEGIN');
+    // The live projector went on meanwhile. Swap only when the fresh tables have reached every live
+    // checkpoint: the swap locks the live checkpoints (a projector batch holds them while it commits), and
+    // if they are ahead it lets go, brings the fresh tables up to them, and tries again. Otherwise the
+    // swapped-in checkpoints would be behind what the live projector believes it has done.
+    for (;;) {
+      await admin.query('BEGIN');
+      const ahead = Number((await admin.query<{ p: string | number | null }>(
+        `SELECT max(position) AS p FROM (SELECT position FROM ${live}.checkpoints FOR UPDATE) c`,
+      )).rows[0].p ?? 0);
+      if (ahead <= position) break;
+      await admin.query('ROLLBACK');
+      const catchUp = await PostgresProjector.open(null, { ...options, url: inSchema(options.url, fresh), projections, applicationName: 'haitang rebuild' });
+      try {
+        while (position < ahead) {
+          const batch = (await options.store.readAll(position, batchSizeOf(options))).filter((e) => e.position <= ahead);
+          if (batch.length === 0) break;
+          await catchUp.applyBatch(batch);
+          position = batch[batch.length - 1].position;
+          events += batch.length;
+        }
+      } finally {
+        await catchUp.stop();
+      }
+    }
     try {
       await admin.query('SET LOCAL synchronous_commit = on');
       for (const table of READ_STORE_TABLE_NAMES) {
