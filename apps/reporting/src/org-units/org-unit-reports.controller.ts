@@ -5,7 +5,7 @@ import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { shanghaiDate } from '@haitang/domain';
 import {
-  allOrgUnits, checkDayRange, isWithinOrgUnit, type OrgUnitSummary, streamOwner, FigureCache, orgUnitDashboard, type OrgUnitDashboard, type OrgUnitReport, orgUnitExists, orgUnitReport, orgUnitView, PROJECTION_PROGRESS,
+  allOrgUnits, ancestorOrgUnitIds, checkDayRange, type OrgUnitSummary, streamOwner, subtreeOrgUnitIds, FigureCache, orgUnitDashboard, type OrgUnitDashboard, type OrgUnitReport, orgUnitExists, orgUnitReport, orgUnitView, PROJECTION_PROGRESS,
   type ProjectionProgress, READ_MODELS, type ReadModels, shanghaiPeriod,
 } from '@haitang/read-store';
 import { ParseIdPipe } from '@haitang/ledger';
@@ -48,16 +48,15 @@ export class OrgUnitReportsController {
   private async visibleUnits(caller: Principal): Promise<OrgUnitSummary[]> {
     const units = await allOrgUnits(this.db);
     if (caller.role === 'admin') return units;
-    const keep = async (check: (u: OrgUnitSummary) => Promise<boolean>) => {
-      const flags = await Promise.all(units.map(check));
-      return units.filter((_, i) => flags[i]);
-    };
+    let visible: string[] = [];
     if (caller.role === 'volunteer') {
       const home = caller.volunteerId === null ? null : (await streamOwner(this.db, `volunteer-${caller.volunteerId}`))?.orgUnitId ?? null;
-      return home === null ? [] : keep((u) => isWithinOrgUnit(this.db, u.orgUnitId, home));
+      if (home !== null) visible = await ancestorOrgUnitIds(this.db, home);
+    } else if (caller.orgUnitId !== null) {
+      visible = await subtreeOrgUnitIds(this.db, caller.orgUnitId);
     }
-    const unit = caller.orgUnitId;
-    return unit === null ? [] : keep((u) => isWithinOrgUnit(this.db, unit, u.orgUnitId));
+    const keep = new Set(visible);
+    return units.filter((u) => keep.has(u.orgUnitId));
   }
 
   @Get(':id')

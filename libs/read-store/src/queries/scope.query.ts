@@ -17,6 +17,12 @@ export async function subtreeOrgUnitIds(db: ReadModels, ancestor: string): Promi
     .map((r) => r.descendant_id);
 }
 
+/** The unit and every unit above it (the unit itself first). */
+export async function ancestorOrgUnitIds(db: ReadModels, unit: string): Promise<string[]> {
+  return (await db.all<{ ancestor_id: string }>('SELECT ancestor_id FROM org_unit_closure WHERE descendant_id = ? ORDER BY depth', [unit]))
+    .map((r) => r.ancestor_id);
+}
+
 /** The volunteers whose home unit lies in a subtree. */
 export async function volunteerIdsUnder(db: ReadModels, ancestor: string): Promise<string[]> {
   return (await db.all<{ volunteer_id: string }>(`SELECT o.volunteer_id FROM org_unit_closure c JOIN stream_owners o ON o.org_unit_id = c.descendant_id
