@@ -166,6 +166,8 @@ async function load(server, { seconds, connections, requests }) {
   const ok = result['2xx'];
   const statusCounts = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statusCounts[code] = count;
+  // A run with no successful answer measured nothing: stop instead of printing a meaningless ratio.
+  if (ok === 0) throw new Error(`${server.name}: not one 2xx answer in ${result.requests?.sent ?? 0} requests (status codes ${JSON.stringify(statusCounts)})`);
   return {
     seconds: round(wallMs / 1000, 2),
     ok,

@@ -87,7 +87,7 @@ Controller()(ValidateOnlyController);
 
 class HealthController {
   health() { return { status: 'ok' }; }
-  benchToken() { return tokens.issue({ username: 'bench-staff', role: 'staff', orgUnitId: 'bench', volunteerId: null, displayName: 'bench' }); }
+  benchToken() { return tokens.issue({ id: 'bench-staff-account', username: 'bench-staff', role: 'staff', orgUnitId: 'bench', volunteerId: null, displayName: 'bench' }); }
 }
 {
   const descriptor = Object.getOwnPropertyDescriptor(HealthController.prototype, 'health');
