@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 import { correlationIdOf, LedgerModule } from '@haitang/ledger';
 import type { HaitangConfig } from './config';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -19,14 +20,16 @@ export class HaitangModule {
       module: HaitangModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: {
+          // Log lines go out asynchronously (written in batches while the previous write is under way, flushed at
+          // exit): writing each command's line synchronously cost the HTTP thread more than the line itself.
+          pinoHttp: [{
             level: config.logLevel,
             genReqId: (req) => correlationIdOf(req),
             autoLogging: config.logRequests ? { ignore: (req) => req.url === '/health' || req.url === '/metrics' } : false,
             customProps: (req) => ({ correlationId: correlationIdOf(req) }),
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             serializers: { req: (req) => ({ method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
-          },
+          }, pino.destination({ dest: 1, sync: false })],
         }),
         InfrastructureModule.forRoot(config),
         TerminusModule,

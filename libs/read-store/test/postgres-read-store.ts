@@ -48,6 +48,7 @@ export const postgresReadStore: ReadStoreAdapter = {
       await models.close();
     };
     await open();
+    const progress = { get position() { return projector.position; }, get ownershipEpoch() { return projector.ownershipEpoch; }, waitFor: (p: number, t?: number) => projector.waitFor(p, t) };
     const withClient = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
       const client = new Client({ connectionString: url, types: haitangTypes });
       client.on('error', () => undefined);
@@ -84,6 +85,7 @@ export const postgresReadStore: ReadStoreAdapter = {
         return sortedDump(rows);
       }),
       checkpoint: () => projector.checkpoint(),
+      progress,
       async reopen() {
         await stop();
         await open();

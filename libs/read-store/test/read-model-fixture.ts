@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@haitang/event-store';
-import type { ReadModels, SqliteProjection } from '../src';
+import type { ProjectionProgress, ReadModels, SqliteProjection } from '../src';
 import { postgresAvailable } from '../../../test/support/postgres';
 import { postgresReadStore } from './postgres-read-store';
 import { sqliteReadStore } from './sqlite-read-store';
@@ -66,6 +66,8 @@ export interface ReadStore {
   dump(): Promise<Record<string, string[]>>;
   /** The runner's checkpoint (the lowest position all its projections reached). */
   checkpoint(): Promise<number>;
+  /** How far the runner has come, as the HTTP thread sees it (position, ownership epoch). */
+  readonly progress: ProjectionProgress;
   /** Closes and opens the same storage again, as a restart would. */
   reopen(): Promise<void>;
   /** Empties every table and moves the checkpoints back to 0 (cheaper than a fresh store, for property tests). */

@@ -39,6 +39,9 @@ export const sqliteReadStore: ReadStoreAdapter = {
         return sortedDump(Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[]])));
       },
       checkpoint: async () => runner.checkpoint(),
+      get progress() {
+        return runner;
+      },
       async reopen() {
         db.close();
         open();

@@ -52,4 +52,21 @@ describe.each(READ_STORE_ADAPTERS)('stream-owners projection: who owns each stre
     expect(await volunteerIdsUnder(rm.models, 'gusu')).toEqual([]);
     expect(await rm.models.get('SELECT count(*) AS n FROM stream_owners')).toEqual({ n: 9 });
   });
+
+  it('moves the ownership epoch on a move home, and only then: what was remembered about owners is dropped exactly when it may be out of date', async () => {
+    const log = world();
+    const registered = log.events.length;
+    log.add('VolunteerProfileUpdated.v1', { volunteerId: 'v1', displayName: '俞阿姨' });
+    log.add('VolunteerProfileUpdated.v1', { volunteerId: 'v1', homeOrgUnitId: 'xiangcheng' });
+    const epochAfter = async (from: number, to: number) => {
+      expect(await rm.apply(log.events.slice(from, to))).toBe(true);
+      return rm.progress.ownershipEpoch;
+    };
+    const start = rm.progress.ownershipEpoch;
+    // Registrations, activities, records, a profile change that stays home: owners only get added.
+    expect(await epochAfter(0, registered)).toBe(start);
+    expect(await epochAfter(registered, registered + 1)).toBe(start);
+    expect(await epochAfter(registered + 1, registered + 2)).toBeGreaterThan(start);
+    expect(rm.progress.position).toBe(registered + 2);
+  });
 });

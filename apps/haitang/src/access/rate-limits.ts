@@ -28,10 +28,18 @@ export async function installRateLimits(app: NestFastifyApplication, limits: Lim
   await app.register(rateLimit, { global: false });
   const fastify = app.getHttpAdapter().getInstance();
   const authenticator = app.get(RequestAuthenticator);
+  // Each key is worked out once per request: the limiter hands it to the library's key generator,
+  // which the library calls synchronously as it starts.
+  const keys = new WeakMap<FastifyRequest, string>();
   const limiter = (max: number, timeWindow: string, key: (request: FastifyRequest) => string | null | Promise<string | null>): Limiter | null => {
     if (max === 0) return null;
-    const limit = fastify.createRateLimit({ max, timeWindow, keyGenerator: async (request) => (await key(request)) ?? '' });
-    return async (request) => ((await key(request)) === null ? {} : limit(request));
+    const limit = fastify.createRateLimit({ max, timeWindow, keyGenerator: (request) => keys.get(request) ?? '' });
+    return async (request) => {
+      const found = await key(request);
+      if (found === null) return {};
+      keys.set(request, found);
+      return limit(request);
+    };
   };
   const signInPerIp = limiter(limits.signInPerIp, '15 minutes', (r) => `sign-in|ip|${r.ip}`);
   const signInPerUsername = limiter(limits.signInPerUsername, '15 minutes', (r) => {

@@ -7,15 +7,29 @@ const STREAM_PREFIX: Record<Exclude<TargetKind, 'stream' | 'account'>, string> =
   'org-unit': 'orgunit-', volunteer: 'volunteer-', activity: 'activity-', record: 'record-', team: 'team-',
 };
 
+/** How many owners and unit pairs are remembered before the memory is started afresh. */
+const REMEMBERED = 50_000;
+
 /**
  * Scope checks on the read models: who owns a stream (stream-owners
  * projection) and the org-unit closure table. The read models trail the log
  * by milliseconds, so a target not found is looked up again once they have
  * caught up with the log's head: a unit registered a moment ago is in scope at
  * once, and an id that does not exist is known not to.
+ *
+ * Every command asks both questions, so the answers found are remembered: an
+ * owner, once projected, changes only when a volunteer moves home, and a unit
+ * never leaves its parent. Everything remembered is forgotten when the
+ * projector reports such a move (ProjectionProgress.ownershipEpoch), so an
+ * answer from memory is exactly what the read models would answer. What was
+ * not found is never remembered.
  */
 @Injectable()
 export class ReadModelScopes implements ScopeDirectory {
+  private owners = new Map<string, Location>();
+  private within = new Set<string>();
+  private epoch = -1;
+
   constructor(
     @Inject(READ_MODELS) private readonly db: ReadModels,
     @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
@@ -26,15 +40,43 @@ export class ReadModelScopes implements ScopeDirectory {
   async locate(kind: TargetKind, id: string): Promise<Location | null> {
     if (kind === 'account') return this.locateAccount(id);
     const streamId = kind === 'stream' ? id : STREAM_PREFIX[kind] + id;
-    const found = await streamOwner(this.db, streamId);
-    if (found) return found;
-    const head = await this.log.headPosition();
-    if (head <= this.progress.position || !(await this.progress.waitFor(head, 5000))) return null;
-    return streamOwner(this.db, streamId);
+    const remembered = this.current().owners.get(streamId);
+    if (remembered) return remembered;
+    let epoch = this.progress.ownershipEpoch;
+    let found = await streamOwner(this.db, streamId);
+    if (!found) {
+      const head = await this.log.headPosition();
+      if (head <= this.progress.position || !(await this.progress.waitFor(head, 5000))) return null;
+      epoch = this.progress.ownershipEpoch;
+      found = await streamOwner(this.db, streamId);
+    }
+    if (found && epoch === this.current().epoch) this.remember(this.owners, streamId, found);
+    return found;
   }
 
-  isWithin(ancestor: string, unit: string): Promise<boolean> {
-    return isWithinOrgUnit(this.db, ancestor, unit);
+  async isWithin(ancestor: string, unit: string): Promise<boolean> {
+    const pair = `${ancestor} ${unit}`;
+    if (this.current().within.has(pair)) return true;
+    const epoch = this.progress.ownershipEpoch;
+    const within = await isWithinOrgUnit(this.db, ancestor, unit);
+    if (within && epoch === this.current().epoch) this.remember(this.within, pair);
+    return within;
+  }
+
+  /** The memory of the current ownership epoch (emptied when the epoch moved on). */
+  private current(): this {
+    if (this.epoch !== this.progress.ownershipEpoch) {
+      this.epoch = this.progress.ownershipEpoch;
+      this.owners = new Map();
+      this.within = new Set();
+    }
+    return this;
+  }
+
+  private remember(memory: Map<string, Location> | Set<string>, key: string, value?: Location): void {
+    if (memory.size >= REMEMBERED) memory.clear();
+    if (memory instanceof Map) memory.set(key, value!);
+    else memory.add(key);
   }
 
   /** An account lies where it is bound: its unit, or its volunteer; an admin account lies in nobody's scope. */

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { clientConfig, type EventStore, isConnectionFailure, type PostgresConnection, type RecordedEvent } from '@haitang/event-store';
 import { PositionWaiters } from '../projection-progress';
+import { movesOwnership } from '../projections/stream-owners.projection';
 import type { ProjectorStatus } from '../read-models.port';
 import { migrateReadStore } from './postgres-read-models';
 import { ALL_PG_PROJECTIONS, type PostgresProjection } from './postgres-projections';
@@ -105,6 +106,10 @@ export class PostgresProjector implements ProjectorStatus {
     return projector;
   }
 
+  get ownershipEpoch(): number {
+    return this.progress.ownershipEpoch;
+  }
+
   get position(): number {
     return this.progress.position;
   }
@@ -127,7 +132,8 @@ export class PostgresProjector implements ProjectorStatus {
       if (this.client === client) this.dropConnection();
     });
     client.on('notification', (message) => {
-      if (this.role !== 'active' && message.payload) this.progress.advance(Number(message.payload));
+      // The payload: the position, and ' moved' when the batch moved a stream to another owner.
+      if (this.role !== 'active' && message.payload) this.progress.advance(Number.parseInt(message.payload, 10), message.payload.endsWith(' moved'));
     });
     await client.connect();
     await client.query(`LISTEN ${PROJECTED_CHANNEL}`);
@@ -173,6 +179,7 @@ export class PostgresProjector implements ProjectorStatus {
     if (batch.length === 0) return true;
     const first = batch[0].position;
     const last = batch[batch.length - 1].position;
+    const moved = batch.some(movesOwnership);
     const client = await this.connection();
     await client.query('BEGIN');
     try {
@@ -186,7 +193,7 @@ export class PostgresProjector implements ProjectorStatus {
       });
       await applyProjections(client, work, this.options.rebuildMemory);
       await client.query('UPDATE checkpoints SET position = greatest(position, $2) WHERE projection = ANY($1::text[])', [this.names, last]);
-      await client.query('SELECT pg_notify($1, $2)', [PROJECTED_CHANNEL, String(last)]);
+      await client.query('SELECT pg_notify($1, $2)', [PROJECTED_CHANNEL, moved ? `${last} moved` : String(last)]);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => this.dropConnection());
@@ -194,7 +201,7 @@ export class PostgresProjector implements ProjectorStatus {
       if (isConnectionFailure(error)) this.dropConnection();
       throw error;
     }
-    this.progress.advance(last);
+    this.progress.advance(last, moved);
     this.onProjected(last);
     return true;
   }
@@ -218,7 +225,9 @@ export class PostgresProjector implements ProjectorStatus {
           if (!this.holding) {
             if (this.role !== 'standby') log('info', 'Another projector is updating these read models; standing by to take over.');
             this.role = 'standby';
-            this.progress.advance(await this.checkpoint());
+            // What another projector applied meanwhile is not known here: owners read before may have moved.
+            const checkpoint = await this.checkpoint();
+            this.progress.advance(checkpoint, checkpoint > this.progress.position);
             this.failure = null;
             await sleep(this.options.standbyPollMs ?? 500, signal);
             continue;

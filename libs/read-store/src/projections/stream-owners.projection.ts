@@ -16,6 +16,15 @@ type Data<E extends { data: unknown }> = E['data'];
  * Written by the event that creates the stream; a volunteer who moves home
  * moves with it.
  */
+/**
+ * True for an event that gives an existing stream another owner (a volunteer
+ * moving home). Org units never move, so the closure table only grows. Caches
+ * of owners are dropped when such an event is projected (ProjectionProgress.ownershipEpoch).
+ */
+export function movesOwnership(event: Pick<RecordedEvent, 'type' | 'data'>): boolean {
+  return event.type === 'VolunteerProfileUpdated.v1' && (event.data as Data<VolunteerProfileUpdated>).homeOrgUnitId !== undefined;
+}
+
 export const streamOwnersProjection: SqliteProjection = {
   name: 'stream-owners',
   version: 1,

@@ -34,9 +34,9 @@ export class ProjectorThread implements ProjectorStatus {
     this.worker = new Worker(join(__dirname, 'projector-thread.worker.js'), {
       workerData: { eventLog: options.eventLog, readModelsFile: options.readModelsFile },
     });
-    this.worker.on('message', (message: { projected?: number; reset?: number; error?: string; warning?: string }) => {
+    this.worker.on('message', (message: { projected?: number; moved?: boolean; reset?: number; error?: string; warning?: string }) => {
       if (message.projected !== undefined) {
-        this.progress.advance(message.projected);
+        this.progress.advance(message.projected, message.moved === true);
         this.failure = null;
       }
       if (message.reset !== undefined) this.progress.reset(message.reset);
@@ -51,6 +51,10 @@ export class ProjectorThread implements ProjectorStatus {
       this.failure = error;
       this.log('error', `The projector thread stopped: ${error.message}`);
     });
+  }
+
+  get ownershipEpoch(): number {
+    return this.progress.ownershipEpoch;
   }
 
   get position(): number {

@@ -28,7 +28,7 @@ async function start(): Promise<void> {
     runner = new SqliteProjectionRunner(db, store, ALL_PROJECTIONS);
     parentPort!.postMessage({ reset: runner.position });
   }
-  runner.onProjected = (position) => parentPort!.postMessage({ projected: position });
+  runner.onProjected = (position, moved) => parentPort!.postMessage({ projected: position, moved });
   runner.onError = (error) => parentPort!.postMessage({ error: (error as Error)?.message ?? String(error) });
   runner.start();
 }

@@ -5,6 +5,7 @@ import type { EventStore, RecordedEvent } from '@haitang/event-store';
 import type { SqliteProjection } from './sqlite-projection';
 import { PositionWaiters, type ProjectionProgress } from '../projection-progress';
 import { stmt } from './statements';
+import { movesOwnership } from '../projections/stream-owners.projection';
 
 class CheckpointGap extends Error {}
 
@@ -30,7 +31,8 @@ export class SqliteProjectionRunner implements ProjectionProgress {
   private running: Promise<void> | null = null;
   private readonly progress = new PositionWaiters();
   /** Called after each committed batch with the new position. */
-  onProjected: (position: number) => void = () => undefined;
+  /** Called after each committed batch; `moved`: the batch moved a stream to another owner. */
+  onProjected: (position: number, moved: boolean) => void = () => undefined;
   /** Called when a batch could not be applied; the runner retries after `retryMs`. */
   onError: (error: unknown) => void = () => undefined;
   retryMs = 1000;
@@ -111,14 +113,19 @@ export class SqliteProjectionRunner implements ProjectionProgress {
       if (error instanceof CheckpointGap) return false;
       throw error;
     }
-    this.progress.advance(last);
-    this.onProjected(last);
+    const moved = batch.some(movesOwnership);
+    this.progress.advance(last, moved);
+    this.onProjected(last, moved);
     return true;
   }
 
   /** Resolves true once everything up to `position` is projected (read-your-writes), false on timeout. */
   waitFor(position: number, timeoutMs = 5000): Promise<boolean> {
     return this.progress.waitFor(position, timeoutMs);
+  }
+
+  get ownershipEpoch(): number {
+    return this.progress.ownershipEpoch;
   }
 
   get position(): number {
