@@ -272,6 +272,18 @@ async function commandCounters(baseUrl) {
   }
 }
 
+/** The event store's group-commit counters from /metrics (commits and appends), or null where there are none. */
+async function groupCommitCounters(baseUrl) {
+  try {
+    const text = await (await fetch(`${baseUrl}/metrics`)).text();
+    const value = (name) => Number(text.match(new RegExp(`^${name}\\s+(\\S+)$`, 'm'))?.[1]);
+    const commits = value('haitang_event_store_commits_total');
+    return Number.isFinite(commits) ? { commits, appends: value('haitang_event_store_appends_total') } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Warm-up (discarded) then the measured run; the measured run continues the warm-up's counter (fresh pairs, keys). */
 async function warmAndMeasure(server, ids, opts, name, tag) {
   const make = SCENARIOS[name];
@@ -289,7 +301,13 @@ async function warmAndMeasure(server, ids, opts, name, tag) {
     writeFileSync(`${resolve(opts.sqliteTiming)}.reset`, '');
     await sleep(1100); // let the preload see the reset before the run starts
   }
+  const groupsBefore = server.name === 'haitang' ? await groupCommitCounters(server.baseUrl) : null;
   const result = await load(server, { seconds: opts.seconds, connections: opts.connections, requests: scenario.requests });
+  const groupsAfter = groupsBefore ? await groupCommitCounters(server.baseUrl) : null;
+  if (groupsBefore && groupsAfter && groupsAfter.commits > groupsBefore.commits) {
+    // Appends per transaction during the measured run: one fsync makes a whole group durable.
+    result.meanGroupSize = (groupsAfter.appends - groupsBefore.appends) / (groupsAfter.commits - groupsBefore.commits);
+  }
   if (scenario.state.pairs !== undefined) {
     if (scenario.state.next > scenario.state.pairs) {
       process.stderr.write(`  warning: ${scenario.state.next} check-ins for ${scenario.state.pairs} pairs: pairs were reused (409s). Raise BENCH_ACTIVITIES or BENCH_VOLUNTEERS.\n`);
@@ -322,7 +340,11 @@ async function run(overrides = {}) {
   let counters;
   try {
     process.stderr.write('write path: starting BASELINE (bench/support/validate-only-app.js) and MEASURED (dist/apps/haitang/src/main.js)\n');
-    const baseServer = await startServer({ name: 'baseline', script: join(__dirname, 'support', 'validate-only-app.js'), env });
+    const baseServer = await startServer({
+      name: 'baseline', script: join(__dirname, 'support', 'validate-only-app.js'), env,
+      // Profiled too when the measured app is, into <dir>/baseline: the two profiles side by side show where the command pipeline's time goes.
+      nodeArgs: opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.cpuProfDir, 'baseline')}`] : [],
+    });
     servers.push(baseServer);
     const bareServer = await startServer({ name: 'bare-fastify', script: join(__dirname, 'support', 'bare-fastify-app.js'), env });
     servers.push(bareServer);
@@ -379,6 +401,7 @@ async function run(overrides = {}) {
       otherProcessesCpuPct: round(m.otherCpuPct, 0),
       mainThreadUsPerCommand: round(m.mainThreadUsPerRequest, 0),
       ...(m.attendeesPerActivityAtEnd !== undefined ? { attendeesPerActivityAtEnd: m.attendeesPerActivityAtEnd } : {}),
+      ...(m.meanGroupSize !== undefined ? { meanGroupSize: round(m.meanGroupSize, 1) } : {}),
       baseline: {
         requestsPerSecond: round(b.perSecond, 1),
         p50Ms: round(b.p50, 2),
@@ -414,6 +437,7 @@ function print(result) {
     lines.push(`    measured: ${fmt(s.commandsPerSecond)} commands/s, p50 ${fmt(s.p50Ms, 1)} ms, p99 ${fmt(s.p99Ms, 1)} ms (target <= ${s.targets.p99Ms} ms: ${mark(s.pass.p99)}), ` +
       `non-2xx ${s.non2xx}${s.non2xx ? ` ${JSON.stringify(s.statusCounts)}` : ''}, errors ${s.errors}; CPU % of one core: server ${fmt(s.serverCpuPct)}, ` +
       `load generator ${fmt(s.loadGeneratorCpuPct)}, other processes ${fmt(s.otherProcessesCpuPct)}` +
+      (s.meanGroupSize !== undefined ? `; ${s.meanGroupSize} appends per commit` : '') +
       (s.attendeesPerActivityAtEnd !== undefined ? `; ~${s.attendeesPerActivityAtEnd} attendees per activity at the end` : ''));
     lines.push(`    baseline: ${fmt(s.baseline.requestsPerSecond)} req/s, p50 ${fmt(s.baseline.p50Ms, 1)} ms, p99 ${fmt(s.baseline.p99Ms, 1)} ms; ` +
       `CPU % of one core: server ${fmt(s.baseline.serverCpuPct)}, load generator ${fmt(s.baseline.loadGeneratorCpuPct)}, other processes ${fmt(s.baseline.otherProcessesCpuPct)}`);

@@ -69,7 +69,56 @@ function summarise(file, top = 25, filter = '', lastSeconds = 0) {
   ].join('\n');
 }
 
-if (require.main === module) {
+/**
+ * Two profiles side by side, in µs per request: each profile's busy (non-idle) time split by group
+ * (package, project directory, or function with byFunction) and scaled to the main-thread CPU µs per
+ * request the benchmark printed for it. Sorted by the difference: where the measured app spends more.
+ */
+function compare([fileA, usA, fileB, usB], byFunction = false, top = 30) {
+  // A file may be given as <file>@<seconds> (samples of its first <seconds>, start-up, are left out)
+  // or <file>~<seconds> (only its last <seconds> count).
+  const shares = (spec) => {
+    const [file, skip] = spec.split('@');
+    const [path, last] = file.split('~');
+    const profile = JSON.parse(readFileSync(path, 'utf8'));
+    const after = Math.max(profile.startTime + Number(skip ?? 0) * 1e6, last ? profile.endTime - Number(last) * 1e6 : -Infinity);
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    let t = profile.startTime;
+    const byKey = new Map();
+    let busy = 0;
+    profile.samples.forEach((id, i) => {
+      t += profile.timeDeltas[i] ?? 0;
+      if (t < after) return;
+      const n = nodes.get(id);
+      if (n.callFrame.functionName === '(idle)') return;
+      const dt = profile.timeDeltas[i] ?? 0;
+      const url = n.callFrame.url;
+      const nm = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+      const dist = url.match(/dist\/(.*)$/);
+      const group = nm ? `pkg ${nm[1]}` : dist ? `dist ${dist[1].split('/').slice(0, 3).join('/')}` : url.startsWith('node:') ? url : (n.callFrame.functionName.startsWith('(') ? n.callFrame.functionName : '(native/V8)');
+      const key = byFunction ? `${n.callFrame.functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|dist)\//, '')}:${n.callFrame.lineNumber + 1}` : group;
+      byKey.set(key, (byKey.get(key) ?? 0) + dt);
+      busy += dt;
+    });
+    return { byKey, busy };
+  };
+  const a = shares(fileA);
+  const b = shares(fileB);
+  const rows = [...new Set([...a.byKey.keys(), ...b.byKey.keys()])].map((k) => {
+    const x = ((a.byKey.get(k) ?? 0) / a.busy) * Number(usA);
+    const y = ((b.byKey.get(k) ?? 0) / b.busy) * Number(usB);
+    return [k, x, y, x - y];
+  }).sort((p, q) => q[3] - p[3]);
+  const f = (v) => v.toFixed(1).padStart(7);
+  return [`µs per request   A=${fileA} (${usA} µs)   B=${fileB} (${usB} µs)`, `      A       B    A-B  group`,
+    ...rows.slice(0, top).map(([k, x, y, d]) => `${f(x)} ${f(y)} ${f(d)}  ${k}`)].join('\n');
+}
+
+if (require.main === module && process.argv[2] === '--compare') {
+  // node bench/support/cpu-profile-summary.js --compare A.cpuprofile[~lastSeconds] <µs/request of A> B.cpuprofile[@skipSeconds] <µs/request of B> [--functions]
+  const args = process.argv.slice(3).filter((a) => a !== '--functions');
+  console.log(compare(args, process.argv.includes('--functions')));
+} else if (require.main === module) {
   const [file, top, filter] = process.argv.slice(2);
   if (!file) {
     console.error('usage: node bench/support/cpu-profile-summary.js <file.cpuprofile> [topN] [filter]');
@@ -78,4 +127,4 @@ if (require.main === module) {
   console.log(summarise(file, Number(top ?? 25), filter ?? '', Number(process.env.BENCH_PROFILE_LAST ?? 0)));
 }
 
-module.exports = { summarise };
+module.exports = { summarise, compare };

@@ -20,8 +20,8 @@ export class HaitangModule {
       module: HaitangModule,
       imports: [
         LoggerModule.forRoot({
-          // Log lines go out asynchronously (written in batches while the previous write is under way, flushed at
-          // exit): writing each command's line synchronously cost the HTTP thread more than the line itself.
+          // Log lines are written to stdout by pino's own worker thread (pino/file transport), flushed at exit:
+          // writing each command's line on the HTTP thread cost it more than making the line.
           pinoHttp: [{
             level: config.logLevel,
             genReqId: (req) => correlationIdOf(req),
@@ -29,7 +29,7 @@ export class HaitangModule {
             customProps: (req) => ({ correlationId: correlationIdOf(req) }),
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             serializers: { req: (req) => ({ method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
-          }, pino.destination({ dest: 1, sync: false })],
+          }, pino.transport({ target: 'pino/file', options: { destination: 1 } })],
         }),
         InfrastructureModule.forRoot(config),
         TerminusModule,

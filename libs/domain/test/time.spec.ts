@@ -77,3 +77,24 @@ describe('toIso', () => {
     expect(toIso(new Date(Date.UTC(2026, 2, 10, 1, 2, 3, 4)))).toBe('2026-03-10T01:02:03.004Z');
   });
 });
+
+describe('isCalendarDate agrees with the calendar', () => {
+  it('for every YYYY-MM-DD string over four centuries of years and every month/day number up to 39', () => {
+    const byDate = (value: string) => {
+      const parsed = new Date(`${value}T00:00:00Z`);
+      return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+    };
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    let checked = 0;
+    for (const year of [0, 1, 4, 100, 1600, 1900, 2000, 2023, 2024, 2100, 2400, 9999]) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 39; day++) {
+          const value = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+          expect([value, isCalendarDate(value)]).toEqual([value, byDate(value)]);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(12 * 14 * 40);
+  });
+});

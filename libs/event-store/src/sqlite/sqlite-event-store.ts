@@ -7,9 +7,8 @@ import {
   StoreUnavailableError, type StreamAppend,
 } from '../event-store.port';
 import { AppendSignal, followLog } from '../follow-log';
-import {
-  type AppendOutcome, deserializeError, isStorageFailure, openEventsDatabase, type SerializedAppend, SqliteWriter,
-} from './sqlite-writer';
+import { type AppendOutcome, deserializeError, isStorageFailure, openEventsDatabase, SqliteWriter } from './sqlite-writer';
+import { packAppend, unpackAppends, unpackOutcomes, type Wire } from './writer-wire';
 
 export { isStorageFailure } from './sqlite-writer';
 
@@ -19,7 +18,8 @@ interface EventRow {
 }
 
 interface PendingAppend {
-  append: SerializedAppend;
+  /** The append as it crosses to the writer (see writer-wire.ts). */
+  wire: Wire;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -48,17 +48,6 @@ function toRecorded(row: EventRow): RecordedEvent {
     data: JSON.parse(row.data),
     metadata: JSON.parse(row.metadata),
     recordedAt: row.recorded_at,
-  };
-}
-
-function serialize(streams: readonly StreamAppend[], options: AppendOptions): SerializedAppend {
-  return {
-    streams: streams.map((s) => ({
-      streamId: s.streamId,
-      expectedVersion: s.expectedVersion,
-      events: s.events.map((e) => ({ eventId: e.eventId, type: e.type, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) })),
-    })),
-    receipt: options.receipt && { ...options.receipt, result: JSON.stringify(options.receipt.result) },
   };
 }
 
@@ -97,7 +86,7 @@ export class SqliteEventStore implements EventStore {
     const threaded = options.writerThread ?? existsSync(WORKER_FILE);
     if (threaded) {
       this.worker = new Worker(WORKER_FILE, { workerData: { file: options.file, busyTimeoutMs } });
-      this.worker.on('message', (message: { outcomes?: AppendOutcome[] }) => message.outcomes && this.settle(message.outcomes));
+      this.worker.on('message', (message: { outcomes?: Wire }) => message.outcomes && this.settle(unpackOutcomes(message.outcomes)));
       this.worker.on('error', (error) => this.settle(null, error));
       this.worker.on('exit', () => {
         this.writerGone = true;
@@ -119,8 +108,10 @@ export class SqliteEventStore implements EventStore {
 
   append(streams: readonly StreamAppend[], options: AppendOptions = {}): Promise<AppendResult> {
     if (this.closed || this.writerGone) return Promise.reject(new StoreUnavailableError('The event store is closed.'));
+    const wire: Wire = [];
+    packAppend(wire, streams, options);
     return new Promise((resolve, reject) => {
-      this.queue.push({ append: serialize(streams, options), resolve, reject });
+      this.queue.push({ wire, resolve, reject });
       this.schedule();
     });
   }
@@ -137,9 +128,10 @@ export class SqliteEventStore implements EventStore {
       this.groupStats.groups += 1;
       this.groupStats.appends += group.length;
       this.groupStats.largest = Math.max(this.groupStats.largest, group.length);
-      const payload = group.map((p) => p.append);
+      const payload: Wire = [];
+      for (const pending of group) for (const field of pending.wire) payload.push(field);
       if (this.worker) this.worker.postMessage({ id: this.nextId++, group: payload });
-      else this.settle(this.inlineWriter!.write(payload));
+      else this.settle(this.inlineWriter!.write(unpackAppends(payload)));
     });
   }
 
