@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { wholeMinutesBetween } from '../shared/time';
 import type { ActivityDetails, Attendance } from './activity';
 
@@ -11,7 +11,7 @@ export interface NotCredited { volunteerId: string; reason: 'missed-check-out' |
  * by completion or by staff entry, finds the stream taken and is refused.
  */
 export function attendanceRecordId(activityId: string, volunteerId: string): string {
-  return 'att-' + createHash('sha256').update(`${activityId}\u0000${volunteerId}`).digest('hex').slice(0, 32);
+  return 'att-' + hash('sha256', `${activityId}\u0000${volunteerId}`, 'hex').slice(0, 32);
 }
 
 /**
