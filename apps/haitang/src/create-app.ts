@@ -60,11 +60,20 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
     body === '' ? done(null, undefined) : parseJson(request, body as string, done));
-  fastify.addHook('preValidation', async (request) => assertShallowJson(request.body));
-  fastify.addHook('onRequest', async (request) => {
-    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
-      throw new ProblemException(problem(400, 'host-required', '请求缺少 Host 头。(An HTTP/1.1 request must have a Host header.)'));
+  // The hooks every request passes take callbacks: an async hook costs each request a promise.
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    try {
+      assertShallowJson(request.body);
+    } catch (error) {
+      return done(error as Error);
     }
+    done();
+  });
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      return done(new ProblemException(problem(400, 'host-required', '请求缺少 Host 头。(An HTTP/1.1 request must have a Host header.)')));
+    }
+    done();
   });
   // Node answers an Expect other than 100-continue with a bare 417 unless someone listens: answer it as a problem.
   fastify.server.on('checkExpectation', (_request, response) => {
@@ -73,8 +82,9 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
   });
   // Errors raised by Fastify itself (bad JSON, wrong content type, body too large) get problem+json too.
   fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, error, logger));
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-correlation-id', correlationIdOf(request.raw));
+    done(null, payload);
   });
 
   const document = SwaggerModule.createDocument(app, new DocumentBuilder()
