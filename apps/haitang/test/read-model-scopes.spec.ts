@@ -1,5 +1,6 @@
 import type { AccountStore } from '@haitang/auth';
 import type { EventStore } from '@haitang/event-store';
+import type { ReadModels } from '@haitang/read-store';
 import { ReadModelScopes } from '../src/access/read-model-scopes';
 import { READ_STORE_ADAPTERS, type ReadStore, TestLog } from '../../../libs/read-store/test/read-model-fixture';
 
@@ -37,6 +38,29 @@ describe.each(READ_STORE_ADAPTERS)('read-model scopes: remembered answers stay e
     expect(await scopes.locate('volunteer', 'v1')).toEqual({ orgUnitId: 'xiangcheng', volunteerId: 'v1' });
     expect(await scopes.locate('activity', 'a1')).toEqual({ orgUnitId: 'taohuawu', volunteerId: null });
     expect(await scopes.isWithin('gusu', 'xiangcheng')).toBe(false);
+  });
+
+  it('finds a target created a moment ago although the projector committed it just after the first lookup missed', async () => {
+    await rm.apply(log.events.slice(0, 3));
+    // The first lookup misses; the batch with the activity commits before the guard asks how far the read models are.
+    let raced = false;
+    const racing: ReadModels = {
+      dialect: rm.models.dialect,
+      all: (sql, params) => rm.models.all(sql, params),
+      consistent: (work) => rm.models.consistent(work),
+      get: async <T>(sql: string, params?: readonly unknown[]) => {
+        const row = await rm.models.get<T>(sql, params);
+        if (!raced && sql.includes('stream_owners')) {
+          raced = true;
+          await rm.apply(log.events.slice(3, registered));
+        }
+        return row;
+      },
+    };
+    const head = { headPosition: async () => registered } as unknown as EventStore;
+    scopes = new ReadModelScopes(racing, rm.progress, head, {} as AccountStore);
+    expect(await scopes.locate('activity', 'a1')).toEqual({ orgUnitId: 'taohuawu', volunteerId: null });
+    expect(raced).toBe(true);
   });
 
   it('never remembers what was not found: a unit registered later is in scope at once', async () => {

@@ -43,10 +43,13 @@ export class ReadModelScopes implements ScopeDirectory {
     const remembered = this.current().owners.get(streamId);
     if (remembered) return remembered;
     let epoch = this.progress.ownershipEpoch;
+    // Taken before the lookup: had the read models reached the head by then, the target does not exist.
+    // (Compared after it, a batch committed in between would make a target created a moment ago look unknown.)
+    const projectedBefore = this.progress.position;
     let found = await streamOwner(this.db, streamId);
     if (!found) {
       const head = await this.log.headPosition();
-      if (head <= this.progress.position || !(await this.progress.waitFor(head, 5000))) return null;
+      if (head <= projectedBefore || !(await this.progress.waitFor(head, 5000))) return null;
       epoch = this.progress.ownershipEpoch;
       found = await streamOwner(this.db, streamId);
     }
