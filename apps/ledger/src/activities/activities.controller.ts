@@ -6,13 +6,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ActivityCommand } from '@haitang/domain';
 import { ApiCommandAnswer, CommandAnswer } from '../command-pipeline/command-answer';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
-import { ApiProblemAnswers } from '../http/problem-answers';
 import { ActivityCommandMessage } from '../command-pipeline/ledger-command';
-import { CompletionAnswer } from './completion-answer';
 import { ParseIdPipe } from '../http/ids';
+import { ApiProblemAnswers } from '../http/problem-answers';
 import {
   AttendanceDto, CancelActivityDto, CompleteActivityDto, PlanActivityDto, RescheduleActivityDto, VolunteerRefDto, WithdrawDto,
 } from './activity.dto';
+import { CompletionAnswer } from './completion-answer';
 
 @ApiTags('activities')
 @ApiBearerAuth()

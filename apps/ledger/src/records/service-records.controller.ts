@@ -6,9 +6,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { attendanceRecordId, type ServiceRecordCommand } from '@haitang/domain';
 import { ApiCommandAnswer, CommandAnswer } from '../command-pipeline/command-answer';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
-import { ApiProblemAnswers } from '../http/problem-answers';
 import { ServiceRecordCommandMessage } from '../command-pipeline/ledger-command';
 import { ParseIdPipe } from '../http/ids';
+import { ApiProblemAnswers } from '../http/problem-answers';
 import { AmendServiceDto, ReasonDto, RecordServiceDto, SelfReportDto } from './service-record.dto';
 
 @ApiTags('service records')

@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiCommandAnswer, CommandAnswer } from '../command-pipeline/command-answer';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
-import { ApiProblemAnswers } from '../http/problem-answers';
 import { VolunteerCommandMessage } from '../command-pipeline/ledger-command';
 import { ParseIdPipe } from '../http/ids';
+import { ApiProblemAnswers } from '../http/problem-answers';
 import { EraseVolunteerDto, RegisterVolunteerDto } from './volunteer.dto';
 
 /** Personal data in a request body: sealed before any event, and never part of a receipt's fingerprint. */
