@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { client, type HaitangProcess, startHaitang } from './support/haitang-process';
+import { AnswerSchemas, type OpenApiDocument } from './support/openapi-answers';
 
 /**
  * A fuzz suite over the whole HTTP API, generated from the OpenAPI document the
@@ -17,6 +18,8 @@ import { client, type HaitangProcess, startHaitang } from './support/haitang-pro
  * The invariants (the project's non-negotiable):
  *   - no 5xx answer, ever, to anything a client can send;
  *   - every 4xx is RFC 9457 problem+json with `status` = the HTTP status and a `detail`;
+ *   - every answer of a documented route (2xx and 4xx) matches the schema the
+ *     document declares for its status and content type (test/support/openapi-answers);
  *   - a refused command changes nothing: commands run one at a time and the log
  *     head is read after each, so a 4xx that moved the head is caught exactly
  *     (requests that are certainly bad go in batches of eight, the head read
@@ -253,6 +256,7 @@ describe('fuzz: the whole HTTP API, generated from its OpenAPI document', () => 
   let app: HaitangProcess;
   let api: ReturnType<typeof client>;
   let port: number;
+  let schemas: AnswerSchemas | undefined;
   const pools: Record<string, string[]> = { district: [], street: [], town: [], community: [], volunteer: [], team: [], activity: [], record: [] };
   const world: Record<string, string> = {};
 
@@ -754,6 +758,7 @@ describe('fuzz: the whole HTTP API, generated from its OpenAPI document', () => 
       return;
     }
     if (o.status >= 500) fail('5xx', r, o, what());
+    conformsToDocument(r, o, what);
     if (r.mustRefuse && o.status < 400) fail('accepted bad input', r, o, what());
     if (o.status >= 400 && o.status < 500) {
       if (!o.contentType.startsWith('application/problem+json')) fail('not problem+json', r, o, what());
@@ -767,6 +772,30 @@ describe('fuzz: the whole HTTP API, generated from its OpenAPI document', () => 
         if (!problem || problem.status !== o.status || typeof problem.detail !== 'string' || problem.detail.trim() === '') fail('bad problem body', r, o, what());
       }
       if (headBefore !== undefined && headAfter !== headBefore) fail(`refused but the log moved (${headBefore} → ${headAfter}${r.mustRefuse ? ', in a batch of refusals' : ''})`, r, o, what());
+    }
+  }
+
+  /** An answer of a documented route matches the schema the document declares for it (test/support/openapi-answers). */
+  function conformsToDocument(r: FuzzRequest, o: Outcome, what: () => string): void {
+    if (r.method === 'HEAD' || !schemas) return;
+    try {
+      schemas.operationOf(r.method, r.path);
+    } catch {
+      return; // an undocumented path or method (a wrong method, a junk path): nothing to hold it to
+    }
+    let body: unknown = o.text;
+    if (/json/.test(o.contentType)) {
+      try {
+        body = JSON.parse(o.text);
+      } catch {
+        fail('not JSON', r, o, what());
+        return;
+      }
+    }
+    try {
+      schemas.check(r.method, r.path, { status: o.status, headers: new Headers(o.contentType ? { 'content-type': o.contentType } : {}), body });
+    } catch (error) {
+      fail('answer not as documented', r, o, `${what()}\n    ${(error as Error).message.split('\n').slice(0, 4).join('\n    ')}`);
     }
   }
 
@@ -796,7 +825,9 @@ describe('fuzz: the whole HTTP API, generated from its OpenAPI document', () => 
     const started = Date.now();
     const docAnswer = await fetch(`${app.baseUrl}/docs/openapi.json`);
     expect(docAnswer.status).toBe(200);
-    const ops = operations((await docAnswer.json()) as OpenApi);
+    const document = await docAnswer.json();
+    const ops = operations(document as OpenApi);
+    schemas = new AnswerSchemas(document as OpenApiDocument);
     const commands = ops.filter((o) => o.method !== 'GET');
     const queries = ops.filter((o) => o.method === 'GET');
     expect(commands.length).toBeGreaterThanOrEqual(20);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { client, type HaitangProcess, startHaitang, TEST_ADMIN } from './support/haitang-process';
+import { answerSchemas, type AnswerSchemas } from './support/openapi-answers';
 import { STORAGE_BACKENDS } from './support/storage-backends';
 
 const MIN = 60_000;
@@ -10,19 +11,24 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /**
  * The seed story over real HTTP against the standalone process:
  * a 玩转智能手机 class at 庆元家园社区, a 红引擎 escort to hospital, an amendment,
- * then a restart that must find everything still there.
+ * then a restart that must find everything still there. Every answer is
+ * checked against the OpenAPI document's schema for its route (as in
+ * api-answers.e2e.spec.ts).
  */
 describe.each(STORAGE_BACKENDS)('standalone ledger: the seed story over HTTP ($name)', (backend) => {
   let dir: string;
   let env: Record<string, string>;
   let app: HaitangProcess;
   let api: ReturnType<typeof client>;
+  let schemas: AnswerSchemas;
+  const checkedClient = () => client(app.baseUrl, app.token, { onAnswer: (method, path, answer) => schemas.check(method, path, answer) });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'haitang-e2e-'));
     env = await backend.prepare();
     app = await startHaitang(dir, env);
-    api = client(app.baseUrl, app.token);
+    schemas = await answerSchemas(app.baseUrl);
+    api = checkedClient();
   });
   afterAll(async () => {
     await app?.stop();
@@ -208,7 +214,7 @@ describe.each(STORAGE_BACKENDS)('standalone ledger: the seed story over HTTP ($n
     const before = await api.get('/events?limit=1000');
     await app.stop();
     app = await startHaitang(dir, env);
-    api = client(app.baseUrl, app.token);
+    api = checkedClient();
     const after = await api.get('/events?limit=1000');
     expect(after.body.head).toBe(before.body.head);
     expect(after.body.events).toEqual(before.body.events);

@@ -106,8 +106,13 @@ export interface Answer<T = any> {
   body: T;
 }
 
+export interface ClientOptions {
+  /** Called with every answer (e.g. AnswerSchemas.check, to hold it to the OpenAPI document); what it throws fails the call. */
+  readonly onAnswer?: (method: string, path: string, answer: Answer) => void;
+}
+
 /** A tiny JSON client over real HTTP, sending `Authorization: Bearer <token>` when given a token. */
-export function client(baseUrl: string, token?: string) {
+export function client(baseUrl: string, token?: string, options: ClientOptions = {}) {
   const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
     const init: RequestInit = { method, headers: { ...auth, ...headers } };
@@ -123,7 +128,9 @@ export function client(baseUrl: string, token?: string) {
     } catch {
       /* keep text */
     }
-    return { status: response.status, headers: response.headers, body: parsed as T };
+    const answer: Answer<T> = { status: response.status, headers: response.headers, body: parsed as T };
+    options.onAnswer?.(method, path, answer);
+    return answer;
   }
   return {
     call,

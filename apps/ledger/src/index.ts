@@ -10,3 +10,6 @@ export * from './http/json-depth';
 export * from './http/ids';
 export * from './check-in-codes/check-in-code';
 export * from './http/validators';
+export * from './http/problem-answers';
+export * from './command-pipeline/command-answer';
+export * from './log/event-log-answers';

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { type ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { EventStore } from '@haitang/event-store';
@@ -10,6 +10,12 @@ export class ConsistencyQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER)
   minPosition?: number;
 }
+
+/** The `projectedPosition` of every read's answer (an @ApiProperty). */
+export const PROJECTED_POSITION: ApiPropertyOptions = {
+  type: 'integer', minimum: 0,
+  description: 'How far the read models had come when answering (a log position, at least the `minPosition` asked for)',
+};
 
 /**
  * Read-your-writes: wait until the projections caught up with the caller's own command.

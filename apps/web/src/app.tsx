@@ -1,8 +1,7 @@
 import { lazy, type ReactElement, Suspense, useEffect } from 'react';
-import type { Account } from './api/views';
 import { useI18n } from './i18n/i18n';
 import { match, navigate, useLocation } from './router';
-import { homeOf, useSession } from './session/session';
+import { type Account, homeOf, useSession } from './session/session';
 import { SignInPage } from './session/sign-in-page';
 import { ActivitiesPage } from './staff/activities-page';
 import { ActivityPage } from './staff/activity-page';

@@ -1,14 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   Access, account, ACCOUNT_STORE, AccountExistsError, AccountRequestInvalid, type AccountStore, accountView, body, generatePassword,
   hashPassword, newAccount, normalizeUsername, orgUnit, param, passwordProblem, principalOf, query, SCOPE_DIRECTORY, type ScopeDirectory, volunteer,
 } from '@haitang/auth';
-import { problem, ProblemException } from '@haitang/ledger';
+import { ApiProblemAnswers, problem, ProblemException } from '@haitang/ledger';
 import { READ_MODELS, type ReadModels, subtreeOrgUnitIds, volunteerIdsUnder } from '@haitang/read-store';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { roleNotPermitted } from '../access/refusals';
+import { AccountListAnswer, CreatedAccountAnswer, PasswordChangedAnswer, PasswordResetAnswer } from './account-answers';
 import { AccountsQuery, ChangePasswordDto, CreateAccountDto } from './account.dto';
 import { SignIn } from './sign-in';
 
@@ -22,6 +23,7 @@ const invalid = (field: string, message: string) => new ProblemException(problem
  */
 @ApiTags('sign-in')
 @ApiBearerAuth()
+@ApiProblemAnswers()
 @Controller('accounts')
 export class AccountsController {
   constructor(
@@ -35,7 +37,8 @@ export class AccountsController {
   @Post()
   @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('orgUnitId'), { optional: true }), volunteer(body('volunteerId'), { optional: true })] })
   @ApiOperation({ summary: 'Create an account bound to a unit (official, staff) or a volunteer; answers a generated password once' })
-  async create(@Body() dto: CreateAccountDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiCreatedResponse({ type: CreatedAccountAnswer, headers: { Location: { description: 'The account', schema: { type: 'string' } } } })
+  async create(@Body() dto: CreateAccountDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedAccountAnswer> {
     const caller = principalOf(req.raw)!;
     if (dto.role === 'admin' && caller.role !== 'admin') throw roleNotPermitted();
     // Staff reach here only for a unit or volunteer in their scope, which therefore exists; check for admins.
@@ -62,7 +65,8 @@ export class AccountsController {
   @Get()
   @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(query('orgUnitId'))] })
   @ApiOperation({ summary: 'Accounts bound to a unit’s subtree or to its volunteers (every account for an admin without orgUnitId)' })
-  async list(@Query() q: AccountsQuery) {
+  @ApiOkResponse({ type: AccountListAnswer })
+  async list(@Query() q: AccountsQuery): Promise<AccountListAnswer> {
     const found = q.orgUnitId === undefined ? await this.accounts.list()
       : await this.accounts.list({ orgUnitIds: await subtreeOrgUnitIds(this.db, q.orgUnitId), volunteerIds: await volunteerIdsUnder(this.db, q.orgUnitId) });
     return { orgUnitId: q.orgUnitId ?? null, accounts: found.map((a) => ({ ...accountView(a), createdAt: a.createdAt, createdBy: a.createdBy })) };
@@ -72,7 +76,8 @@ export class AccountsController {
   @HttpCode(200)
   @Access({ action: 'self', roles: ['official', 'staff', 'volunteer'], scope: 'caller' })
   @ApiOperation({ summary: 'Change your own password (the current one is required)' })
-  async changeOwn(@Body() dto: ChangePasswordDto, @Req() req: FastifyRequest) {
+  @ApiOkResponse({ type: PasswordChangedAnswer })
+  async changeOwn(@Body() dto: ChangePasswordDto, @Req() req: FastifyRequest): Promise<PasswordChangedAnswer> {
     const caller = principalOf(req.raw)!;
     if (caller.source !== 'local') {
       throw new ProblemException(problem(409, 'not-a-local-account', '该账号由统一身份认证管理，请在那里修改密码。(This identity is managed by the identity provider.)'));
@@ -93,7 +98,8 @@ export class AccountsController {
   @HttpCode(200)
   @Access({ action: 'write', roles: ['staff'], scope: [account(param('username'))] })
   @ApiOperation({ summary: 'Give an account a new random password (answered once): staff for accounts of their subtree, admin for any' })
-  async reset(@Param('username') username: string, @Req() req: FastifyRequest) {
+  @ApiOkResponse({ type: PasswordResetAnswer })
+  async reset(@Param('username') username: string, @Req() req: FastifyRequest): Promise<PasswordResetAnswer> {
     const caller = principalOf(req.raw)!;
     const target = await this.accounts.find(normalizeUsername(username));
     if (!target) throw new ProblemException(problem(404, 'account-not-found', '找不到该账号。(No such account.)'));

@@ -1,12 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Access, accountView, AuthenticationError, principalOf, Public } from '@haitang/auth';
+import { ApiProblemAnswers } from '@haitang/ledger';
 import { unauthenticated } from '../access/refusals';
+import { AccountSummary, SessionAnswer } from './account-answers';
 import { SignInDto } from './account.dto';
 import { SignIn } from './sign-in';
 
 @ApiTags('sign-in')
+@ApiProblemAnswers()
 @Controller('sessions')
 export class SessionsController {
   constructor(@Inject(SignIn) private readonly signIn: SignIn) {}
@@ -15,7 +18,8 @@ export class SessionsController {
   @HttpCode(201)
   @Public()
   @ApiOperation({ summary: 'Sign in with username and password: answers a short-lived bearer token and the account' })
-  async create(@Body() dto: SignInDto) {
+  @ApiCreatedResponse({ type: SessionAnswer })
+  async create(@Body() dto: SignInDto): Promise<SessionAnswer> {
     try {
       return await this.signIn.signIn(dto.username, dto.password);
     } catch (error) {
@@ -28,7 +32,8 @@ export class SessionsController {
   @ApiBearerAuth()
   @Access({ action: 'read', roles: ['official', 'staff', 'volunteer'], scope: 'caller' })
   @ApiOperation({ summary: 'The account of the bearer token' })
-  current(@Req() req: FastifyRequest) {
+  @ApiOkResponse({ type: AccountSummary })
+  current(@Req() req: FastifyRequest): AccountSummary {
     return accountView(principalOf(req.raw)!);
   }
 }

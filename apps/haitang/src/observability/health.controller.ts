@@ -1,10 +1,12 @@
 import { Controller, Get, HttpException, Inject, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { PROJECTION_PROGRESS, type ProjectorStatus } from '@haitang/read-store';
 import { Public } from '@haitang/auth';
+import { ApiProblemAnswers } from '@haitang/ledger';
+import { HealthAnswer } from './health-answers';
 
 /**
  * GET /health: 200 when the ledger can read its log and the read models are
@@ -12,6 +14,7 @@ import { Public } from '@haitang/auth';
  */
 @ApiTags('operations')
 @Public()
+@ApiProblemAnswers()
 @Controller('health')
 export class HealthController {
   constructor(
@@ -22,7 +25,9 @@ export class HealthController {
   ) {}
 
   @Get()
-  async check(@Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ type: HealthAnswer, description: 'The ledger can read its log and the read models are being updated' })
+  @ApiServiceUnavailableResponse({ type: HealthAnswer, description: 'Either is not (the same details)' })
+  async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthAnswer> {
     try {
       return await this.health.check([
         async () => {
@@ -43,7 +48,8 @@ export class HealthController {
     } catch (error) {
       if (!(error instanceof HttpException)) throw error;
       void reply.status(error.getStatus());
-      return error.getResponse();
+      // Terminus's ServiceUnavailableException carries the HealthCheckResult.
+      return error.getResponse() as HealthAnswer;
     }
   }
 }

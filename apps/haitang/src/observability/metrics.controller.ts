@@ -1,8 +1,9 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { collectDefaultMetrics, Counter, register } from 'prom-client';
 import { Public } from '@haitang/auth';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
+import { ApiProblemAnswers } from '@haitang/ledger';
 
 collectDefaultMetrics({ prefix: 'haitang_' });
 
@@ -22,6 +23,7 @@ groupCounter('haitang_event_store_appends_total', 'Appends the event store commi
 
 @ApiTags('operations')
 @Public()
+@ApiProblemAnswers()
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(EVENT_STORE) store: EventStore) {
@@ -30,6 +32,7 @@ export class MetricsController {
 
   @Get()
   @Header('content-type', register.contentType)
+  @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
   metrics(): Promise<string> {
     return register.metrics();
   }

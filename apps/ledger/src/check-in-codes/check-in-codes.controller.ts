@@ -1,13 +1,16 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, activity, param } from '@haitang/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { activityDecider, activityStream, EARLY_CHECK_IN_MINUTES, MINUTE_MS } from '@haitang/domain';
+import { ApiCommandAnswer } from '../command-pipeline/command-answer';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
 import { DecisionRunner } from '../command-pipeline/decision-runner';
 import { ActivityCommandMessage } from '../command-pipeline/ledger-command';
 import { ParseIdPipe } from '../http/ids';
 import { type FieldError, problem, ProblemException } from '../http/problem';
+import { ApiProblemAnswers } from '../http/problem-answers';
+import { CheckInCodeAnswer, SelfCheckInAnswer } from './check-in-code-answers';
 import { CHECK_IN_CODE_KEY, CheckInCodeError, type CheckInCodeProblem, signCheckInCode, verifyCheckInCode } from './check-in-code';
 import { IssueCheckInCodeDto, SelfCheckInDto } from './check-in-code.dto';
 import { signedInVolunteer } from './signed-in-volunteer';
@@ -28,6 +31,7 @@ const CODE_REFUSALS: Record<CheckInCodeProblem, { code: string; message: string 
  */
 @ApiTags('activities')
 @ApiBearerAuth()
+@ApiProblemAnswers()
 @Controller('activities')
 export class CheckInCodesController {
   constructor(
@@ -39,7 +43,8 @@ export class CheckInCodesController {
   @Post(':id/check-in-codes') @HttpCode(200)
   @Access({ action: 'write', roles: ['staff'], scope: [activity(param('id'))] })
   @ApiOperation({ summary: 'A signed check-in code for the activity (shown as a QR code), valid from one hour before the start until the end' })
-  async issue(@Param('id', ParseIdPipe) id: string, @Body() dto: IssueCheckInCodeDto) {
+  @ApiOkResponse({ type: CheckInCodeAnswer })
+  async issue(@Param('id', ParseIdPipe) id: string, @Body() dto: IssueCheckInCodeDto): Promise<CheckInCodeAnswer> {
     const { state } = await this.runner.load(activityDecider, activityStream(id));
     if (state.status === 'none' || !state.details) throw new ProblemException(problem(404, 'activity-not-found', '找不到该活动。(Activity not found.)'));
     if (state.status === 'cancelled') throw new ProblemException(problem(409, 'activity-cancelled', '活动已取消。(The activity was cancelled.)'));
@@ -63,7 +68,10 @@ export class CheckInCodesController {
   // Any activity (a walk-in from another community is welcome); only ever for the signed-in volunteer.
   @Access({ action: 'write', roles: ['volunteer'], scope: 'caller' })
   @ApiOperation({ summary: 'A signed-in volunteer checks themselves in with the code from the QR code' })
-  async selfCheckIn(@Param('id', ParseIdPipe) id: string, @Body() dto: SelfCheckInDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiCommandAnswer(200, SelfCheckInAnswer)
+  async selfCheckIn(
+    @Param('id', ParseIdPipe) id: string, @Body() dto: SelfCheckInDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SelfCheckInAnswer> {
     const volunteerId = signedInVolunteer(req);
     const context = this.gateway.contextOf(req);
     try {

@@ -67,7 +67,9 @@ export class CommandGateway {
     };
   }
 
-  async execute(message: Command<CommandOutcome> & { context: CommandContext; command: { type: string } }): Promise<CommandOutcome> {
+  async execute<R extends Record<string, unknown>>(
+    message: Command<CommandOutcome<R>> & { context: CommandContext; command: { type: string } },
+  ): Promise<CommandOutcome<R>> {
     const { context } = message;
     const type = message.command.type;
     const log = { command: type, commandId: context.commandId, correlationId: context.correlationId, actor: context.actor.id };
@@ -78,28 +80,29 @@ export class CommandGateway {
       return outcome;
     } catch (error) {
       // A repeat is recognised when it tries to store its receipt (the append refuses the known key)…
-      if (error instanceof DuplicateCommandError) return this.replay(error.receipt, context, log);
+      if (error instanceof DuplicateCommandError) return this.replay<R>(error.receipt, context, log);
       // …or, when the repeat is refused before that (a check-in sent twice is "already checked in"), here.
       const prior = await this.store.getReceipt(context.commandId);
-      if (prior) return this.replay(prior, context, log);
+      if (prior) return this.replay<R>(prior, context, log);
       commandsCounter.inc({ command: type, outcome: 'refused' });
       this.logger.info({ ...log, refused: (error as { code?: string }).code ?? (error as Error).name }, 'command refused');
       throw error;
     }
   }
 
-  private replay(receipt: CommandReceipt, context: CommandContext, log: Record<string, unknown>): CommandOutcome {
+  /** The first answer to this command's key: the same command (same fingerprint) answered it, so it has the shape R. */
+  private replay<R extends Record<string, unknown>>(receipt: CommandReceipt, context: CommandContext, log: Record<string, unknown>): CommandOutcome<R> {
     this.logger.info({ ...log, position: receipt.position, replayed: receipt.fingerprint === context.fingerprint }, 'command repeated');
     if (receipt.fingerprint !== context.fingerprint) {
       throw new ProblemException(problem(422, 'idempotency-key-reused',
         '这个 Idempotency-Key 已用于另一个请求，请为新请求换一个新的键。(This Idempotency-Key was used for a different request.)'));
     }
-    return { result: receipt.result, position: receipt.position, replayed: true };
+    return { result: receipt.result as R, position: receipt.position, replayed: true };
   }
 }
 
 /** Writes a command's answer: `{ ...result, position }`, 201 + Location for creates. */
-export function answer(reply: FastifyReply, outcome: CommandOutcome, location?: string): Record<string, unknown> {
+export function answer<R extends Record<string, unknown>>(reply: FastifyReply, outcome: CommandOutcome<R>, location?: string): R & { position: number } {
   if (location) void reply.status(201).header('location', location);
   if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
   return { ...outcome.result, position: outcome.position };

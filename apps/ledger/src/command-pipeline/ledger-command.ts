@@ -3,10 +3,12 @@ import type {
   ActivityCommand, OrgUnitCommand, ServiceRecordCommand, TeamCommand, VolunteerCommand,
 } from '@haitang/domain';
 import type { PersonalData } from '@haitang/auth';
+import type { ActivityResult } from '../activities/completion-answer';
 import type { CommandContext, CommandOutcome } from './command-context';
+import type { SubjectResult } from './command-answer';
 
-/** The messages on the @nestjs/cqrs command bus: one per aggregate, wrapping the domain command. */
-abstract class LedgerCommand<T> extends Command<CommandOutcome> {
+/** The messages on the @nestjs/cqrs command bus: one per aggregate, wrapping the domain command; R is what its handler answers. */
+abstract class LedgerCommand<T, R extends Record<string, unknown> = SubjectResult> extends Command<CommandOutcome<R>> {
   constructor(readonly command: T, readonly context: CommandContext) {
     super();
   }
@@ -14,7 +16,7 @@ abstract class LedgerCommand<T> extends Command<CommandOutcome> {
 
 export class OrgUnitCommandMessage extends LedgerCommand<OrgUnitCommand> {}
 export class TeamCommandMessage extends LedgerCommand<TeamCommand> {}
-export class ActivityCommandMessage extends LedgerCommand<ActivityCommand> {}
+export class ActivityCommandMessage extends LedgerCommand<ActivityCommand, ActivityResult> {}
 export class ServiceRecordCommandMessage extends LedgerCommand<ServiceRecordCommand> {}
 
 /** Volunteer commands may carry personal data in clear: the handler seals it before any event is made. */

@@ -3,6 +3,7 @@ import type { CommandContext, CommandOutcome } from '../command-pipeline/command
 import { DecisionRunner } from '../command-pipeline/decision-runner';
 import { problem, ProblemException } from '../http/problem';
 import { checkImportRows } from './import-check';
+import type { ImportResult } from './import-answers';
 import type { ImportRow } from './import-rows';
 
 export interface ImportRecords {
@@ -13,7 +14,7 @@ export interface ImportRecords {
   readonly mayRecordFor: (orgUnitId: string) => Promise<boolean>;
 }
 
-export class ImportRecordsMessage extends Command<CommandOutcome> {
+export class ImportRecordsMessage extends Command<CommandOutcome<ImportResult>> {
   constructor(readonly command: ImportRecords, readonly context: CommandContext) {
     super();
   }

@@ -1,10 +1,13 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, body, inScope, orgUnit, principalOf, SCOPE_DIRECTORY, type ScopeDirectory } from '@haitang/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiCommandAnswer } from '../command-pipeline/command-answer';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
 import { DecisionRunner } from '../command-pipeline/decision-runner';
 import { problem, ProblemException } from '../http/problem';
+import { ApiProblemAnswers } from '../http/problem-answers';
+import { ImportAnswer, ImportPreviewAnswer } from './import-answers';
 import { checkImportRows, MAX_IMPORT_ROWS } from './import-check';
 import { ImportFileDto } from './import.dto';
 import { ImportRecordsMessage } from './import.handler';
@@ -38,6 +41,7 @@ async function rowsOf(dto: ImportFileDto): Promise<ImportRow[]> {
  */
 @ApiTags('service records')
 @ApiBearerAuth()
+@ApiProblemAnswers()
 @Controller('service-records/imports')
 export class ImportsController {
   constructor(
@@ -55,7 +59,8 @@ export class ImportsController {
   @Post('preview') @HttpCode(200)
   @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('orgUnitId'))] })
   @ApiOperation({ summary: 'Check a spreadsheet of past records row by row (nothing is recorded)' })
-  async preview(@Body() dto: ImportFileDto, @Req() req: FastifyRequest) {
+  @ApiOkResponse({ type: ImportPreviewAnswer })
+  async preview(@Body() dto: ImportFileDto, @Req() req: FastifyRequest): Promise<ImportPreviewAnswer> {
     const { rows } = await checkImportRows(this.runner.load, await rowsOf(dto), new Date(), this.mayRecordFor(req));
     const valid = rows.filter((r) => r.errors.length === 0);
     return {
@@ -72,7 +77,8 @@ export class ImportsController {
   @Post()
   @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('orgUnitId'))] })
   @ApiOperation({ summary: 'Record every row of a spreadsheet of past records, all or nothing' })
-  async commit(@Body() dto: ImportFileDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiCommandAnswer(201, ImportAnswer)
+  async commit(@Body() dto: ImportFileDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<ImportAnswer> {
     const context = this.gateway.contextOf(req);
     const rows = await rowsOf(dto);
     const outcome = await this.gateway.execute(new ImportRecordsMessage({ type: 'ImportRecords', fileName: dto.fileName, rows, mayRecordFor: this.mayRecordFor(req) }, context));

@@ -4,13 +4,16 @@ import { Access, activity, body, orgUnit, param, record, volunteer } from '@hait
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { attendanceRecordId, type ServiceRecordCommand } from '@haitang/domain';
+import { ApiCommandAnswer, CommandAnswer } from '../command-pipeline/command-answer';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
 import { ServiceRecordCommandMessage } from '../command-pipeline/ledger-command';
 import { ParseIdPipe } from '../http/ids';
+import { ApiProblemAnswers } from '../http/problem-answers';
 import { AmendServiceDto, ReasonDto, RecordServiceDto, SelfReportDto } from './service-record.dto';
 
 @ApiTags('service records')
 @ApiBearerAuth()
+@ApiProblemAnswers()
 @Controller()
 export class ServiceRecordsController {
   constructor(private readonly gateway: CommandGateway) {}
@@ -23,7 +26,8 @@ export class ServiceRecordsController {
   @Post('service-records')
   @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('orgUnitId')), activity(body('activityId'), { optional: true })] })
   @ApiOperation({ summary: 'Staff records service (approved at once)' })
-  record(@Body() dto: RecordServiceDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiCommandAnswer(201, CommandAnswer, { location: true })
+  record(@Body() dto: RecordServiceDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
     const recordId = dto.activityId ? attendanceRecordId(dto.activityId, dto.volunteerId) : randomUUID();
     return this.run(req, reply, { type: 'RecordService', recordId, ...dto, source: 'staff' }, true);
   }
@@ -31,35 +35,40 @@ export class ServiceRecordsController {
   @Post('volunteers/:id/service-reports')
   @Access({ action: 'write', roles: ['staff', 'volunteer'], scope: [volunteer(param('id'))] })
   @ApiOperation({ summary: 'A volunteer reports service done (pending until staff approve it)' })
-  report(@Param('id', ParseIdPipe) volunteerId: string, @Body() dto: SelfReportDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiCommandAnswer(201, CommandAnswer, { location: true })
+  report(@Param('id', ParseIdPipe) volunteerId: string, @Body() dto: SelfReportDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
     return this.run(req, reply, { type: 'RecordService', recordId: randomUUID(), volunteerId, ...dto, source: 'self-report' }, true);
   }
 
   @Post('service-records/:id/approval') @HttpCode(200)
   @Access({ action: 'write', roles: ['staff'], scope: [record(param('id'))] })
   @ApiOperation({ summary: 'Approve a pending self-report' })
-  approve(@Param('id', ParseIdPipe) id: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiCommandAnswer(200)
+  approve(@Param('id', ParseIdPipe) id: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
     return this.run(req, reply, { type: 'ApproveService', recordId: id });
   }
 
   @Post('service-records/:id/rejection') @HttpCode(200)
   @Access({ action: 'write', roles: ['staff'], scope: [record(param('id'))] })
   @ApiOperation({ summary: 'Reject a pending self-report, with a reason' })
-  reject(@Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiCommandAnswer(200)
+  reject(@Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
     return this.run(req, reply, { type: 'RejectService', recordId: id, reason: dto.reason });
   }
 
   @Post('service-records/:id/amendments') @HttpCode(200)
   @Access({ action: 'write', roles: ['staff'], scope: [record(param('id'))] })
   @ApiOperation({ summary: 'Correct the minutes of a record, with a reason (history is kept)' })
-  amend(@Param('id', ParseIdPipe) id: string, @Body() dto: AmendServiceDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiCommandAnswer(200)
+  amend(@Param('id', ParseIdPipe) id: string, @Body() dto: AmendServiceDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
     return this.run(req, reply, { type: 'AmendService', recordId: id, minutes: dto.minutes, reason: dto.reason });
   }
 
   @Post('service-records/:id/revocation') @HttpCode(200)
   @Access({ action: 'write', roles: ['staff'], scope: [record(param('id'))] })
   @ApiOperation({ summary: 'Revoke a record, with a reason (history is kept)' })
-  revoke(@Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiCommandAnswer(200)
+  revoke(@Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
     return this.run(req, reply, { type: 'RevokeService', recordId: id, reason: dto.reason });
   }
 }

@@ -3,9 +3,11 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, ACCOUNT_STORE, type AccountStore, body, orgUnit, param, volunteer } from '@haitang/auth';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiCommandAnswer, CommandAnswer } from '../command-pipeline/command-answer';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
 import { VolunteerCommandMessage } from '../command-pipeline/ledger-command';
 import { ParseIdPipe } from '../http/ids';
+import { ApiProblemAnswers } from '../http/problem-answers';
 import { EraseVolunteerDto, RegisterVolunteerDto } from './volunteer.dto';
 
 /** Personal data in a request body: sealed before any event, and never part of a receipt's fingerprint. */
@@ -13,6 +15,7 @@ const PERSONAL_FIELDS = ['realName', 'phone', 'idNumber'];
 
 @ApiTags('volunteers')
 @ApiBearerAuth()
+@ApiProblemAnswers()
 @Controller('volunteers')
 export class VolunteersController {
   constructor(
@@ -23,7 +26,8 @@ export class VolunteersController {
   @Post()
   @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('homeOrgUnitId'))] })
   @ApiOperation({ summary: 'Register a volunteer' })
-  async register(@Body() dto: RegisterVolunteerDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiCommandAnswer(201, CommandAnswer, { location: true })
+  async register(@Body() dto: RegisterVolunteerDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
     const { realName, phone, idNumber, ...attributes } = dto;
     const outcome = await this.gateway.execute(new VolunteerCommandMessage(
       { type: 'RegisterVolunteer', volunteerId: randomUUID(), ...attributes, clearPersonalData: { realName, phone, idNumber } },
@@ -35,7 +39,8 @@ export class VolunteersController {
   @Delete(':id/personal-data')
   @Access({ action: 'write', roles: ['staff'], scope: [volunteer(param('id'))] })
   @ApiOperation({ summary: 'Erase a volunteer’s personal data (destroys the key and their sign-in accounts; hours stay)' })
-  async erase(@Param('id', ParseIdPipe) id: string, @Body() dto: EraseVolunteerDto = {}, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiCommandAnswer(200)
+  async erase(@Param('id', ParseIdPipe) id: string, @Body() dto: EraseVolunteerDto = {}, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
     const outcome = await this.gateway.execute(new VolunteerCommandMessage(
       { type: 'EraseVolunteerPersonalData', volunteerId: id, reason: dto?.reason }, this.gateway.contextOf(req)));
     // The volunteer's sign-in accounts go too (a username may well be their phone number); a repeat removes nothing more.

@@ -1,17 +1,19 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, activity, orgUnit, param, query as fromQuery } from '@haitang/auth';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { isCalendarDate, shanghaiDate } from '@haitang/domain';
 import { activityView, checkDayRange, listActivities, orgUnitExists, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels } from '@haitang/read-store';
-import { ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
+import { ApiProblemAnswers, ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
 import { checkQuery, orgUnitNotFound } from '../org-units/query-checks';
+import { ActivityAnswer, ActivityListAnswer } from './activity-answers';
 import { ActivitiesQuery } from './activity-queries.dto';
 
 /** Activities as the read models see them: lists by unit, period and status; one activity with its roster. */
 @ApiTags('activities')
 @ApiBearerAuth()
+@ApiProblemAnswers()
 @Controller('activities')
 export class ActivityViewsController {
   constructor(
@@ -23,7 +25,8 @@ export class ActivityViewsController {
   @Get()
   @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(fromQuery('orgUnitId'))] })
   @ApiOperation({ summary: 'Activities, newest first, by unit (its whole subtree), start day and status (planned, completed, cancelled, overdue)' })
-  async list(@Query() query: ActivitiesQuery) {
+  @ApiOkResponse({ type: ActivityListAnswer })
+  async list(@Query() query: ActivitiesQuery): Promise<ActivityListAnswer> {
     for (const field of ['from', 'to'] as const) {
       const day = query[field];
       if (day !== undefined && !isCalendarDate(day)) {
@@ -47,7 +50,8 @@ export class ActivityViewsController {
   @Get(':id')
   @Access({ action: 'read', roles: ['official', 'staff'], scope: [activity(param('id'))] })
   @ApiOperation({ summary: 'One activity: roster, attendance, missed check-outs, status, overdue, credited minutes and its records' })
-  async view(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
+  @ApiOkResponse({ type: ActivityAnswer })
+  async view(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery): Promise<ActivityAnswer> {
     await caughtUp(this.runner, query.minPosition, this.log);
     const activity = await activityView(this.db, id, new Date());
     if (!activity) throw new ProblemException(problem(404, 'activity-not-found', '找不到该活动。(Activity not found.)'));

@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, ACCOUNT_STORE, type AccountStore, normalizeUsername, orgUnit, query, record, stream } from '@haitang/auth';
 import { isCalendarDate } from '@haitang/domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@haitang/event-store';
-import { problem, ProblemException } from '@haitang/ledger';
+import { ApiProblemAnswers, problem, ProblemException } from '@haitang/ledger';
 import { auditEntries, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels } from '@haitang/read-store';
 import { caughtUp } from '../read-your-writes';
+import { type AuditActorView, AuditTrailAnswer } from './audit-answers';
 import { AuditQuery } from './audit-query.dto';
 
 const badQuery = (field: string, message: string) => new ProblemException(problem(400, `${field}-invalid`, message, [{ field, message }]));
@@ -15,8 +16,8 @@ const startOfDay = (day: string) => new Date(`${day}T00:00:00+08:00`).toISOStrin
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00+08:00`) + 86_400_000).toISOString();
 
 /** Event data as the audit shows it: the sealed personal data is only flagged, never echoed. */
-function shown(data: unknown): unknown {
-  if (data === null || typeof data !== 'object' || !('personalData' in data)) return data;
+function shown(data: unknown): Record<string, unknown> | null {
+  if (data === null || typeof data !== 'object' || !('personalData' in data)) return data as Record<string, unknown> | null;
   const { personalData, ...rest } = data as Record<string, unknown>;
   return { ...rest, personalDataSealed: personalData !== null && personalData !== undefined };
 }
@@ -30,6 +31,7 @@ function shown(data: unknown): unknown {
  */
 @ApiTags('audit log')
 @ApiBearerAuth()
+@ApiProblemAnswers()
 @Controller('audit')
 export class AuditController {
   constructor(
@@ -45,7 +47,8 @@ export class AuditController {
     scope: [orgUnit(query('orgUnitId'), { optional: true }), stream(query('streamId'), { optional: true }), record(query('recordId'), { optional: true })],
   })
   @ApiOperation({ summary: 'Who did what to which record: events by unit, record, actor and time, with their actors' })
-  async trail(@Query() q: AuditQuery) {
+  @ApiOkResponse({ type: AuditTrailAnswer })
+  async trail(@Query() q: AuditQuery): Promise<AuditTrailAnswer> {
     for (const field of ['from', 'to'] as const) {
       if (q[field] !== undefined && !isCalendarDate(q[field]!)) throw badQuery(field, `${field} 不是有效的日期。(${field} is not a valid date.)`);
     }
@@ -71,8 +74,9 @@ export class AuditController {
       filter: { orgUnitId: q.orgUnitId ?? null, streamId: streamId ?? null, actor: actorId ?? null, from: q.from ?? null, to: q.to ?? null },
       entries: entries.map((e, i) => {
         const event = events[i];
-        const metadata = (event?.metadata ?? {}) as Record<string, unknown>;
-        const actor = metadata.actor as Record<string, unknown> | undefined;
+        // Metadata as the ledger writes it (EventMetadata); every field may be missing from an event written otherwise.
+        const metadata = (event?.metadata ?? {}) as Partial<Record<'occurredAt' | 'commandId' | 'correlationId', string>> & { actor?: AuditActorView };
+        const actor = metadata.actor;
         return {
           position: e.position, recordedAt: e.recordedAt, occurredAt: metadata.occurredAt ?? null, streamId: e.streamId, type: e.type,
           actor: actor ? { ...actor, ...(e.actorId !== null ? (who.get(e.actorId) ?? {}) : {}) } : null,

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Access, orgUnit, param, type Principal, principalOf } from '@haitang/auth';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -8,18 +8,30 @@ import {
   allOrgUnits, ancestorOrgUnitIds, checkDayRange, type OrgUnitSummary, streamOwner, subtreeOrgUnitIds, FigureCache, orgUnitDashboard, type OrgUnitDashboard, type OrgUnitReport, orgUnitExists, orgUnitReport, orgUnitView, PROJECTION_PROGRESS,
   type ProjectionProgress, READ_MODELS, type ReadModels, shanghaiPeriod,
 } from '@haitang/read-store';
-import { ParseIdPipe } from '@haitang/ledger';
+import { ApiProblemAnswers, ParseIdPipe } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
 import { toCsv } from '../exports/csv';
 import { MEDIA_TYPES, negotiateReportFormat, type ReportFormat } from '../exports/report-format';
 import { attachment, reportTable } from '../exports/report-table';
 import { toXlsx } from '../exports/xlsx';
+import { DashboardAnswer, OrgUnitAnswer, OrgUnitListAnswer, ReportAnswer } from './org-unit-answers';
 import { DashboardQuery, ReportQuery } from './org-unit-queries.dto';
 import { checkQuery, orgUnitNotFound } from './query-checks';
+
+const REPORT_FILES = {
+  [MEDIA_TYPES.csv]: { schema: { type: 'string', description: 'The rows and the total as CSV, UTF-8 with a BOM (opens in Excel)' } },
+  [MEDIA_TYPES.xlsx]: { schema: { type: 'string', format: 'binary', description: 'The rows and the total as an Excel workbook' } },
+};
+const FILE_HEADERS = {
+  'Content-Disposition': { description: 'attachment, with the report’s file name', schema: { type: 'string' } },
+  'X-Projected-Position': { description: 'How far the read models had come (the JSON answer’s projectedPosition)', schema: { type: 'string' } },
+};
 
 /** The hierarchy, a unit's monthly dashboard and its reports (JSON, CSV, Excel), from the read models. */
 @ApiTags('org units')
 @ApiBearerAuth()
+@ApiProblemAnswers()
+@ApiExtraModels(ReportAnswer)
 @Controller('org-units')
 export class OrgUnitReportsController {
   /** Reports are reused while their unit's figures over their months are unchanged (exact, see FigureCache). */
@@ -35,7 +47,8 @@ export class OrgUnitReportsController {
   @Get()
   @Access({ action: 'read', roles: ['official', 'staff', 'volunteer'], scope: 'caller' })
   @ApiOperation({ summary: 'The org units the caller may see (all for an admin, their subtree for officials and staff), parents before children' })
-  async list(@Query() query: ConsistencyQuery, @Req() req: FastifyRequest) {
+  @ApiOkResponse({ type: OrgUnitListAnswer })
+  async list(@Query() query: ConsistencyQuery, @Req() req: FastifyRequest): Promise<OrgUnitListAnswer> {
     await caughtUp(this.runner, query.minPosition, this.log);
     return { orgUnits: await this.visibleUnits(principalOf(req.raw)!), projectedPosition: this.runner.position };
   }
@@ -62,7 +75,8 @@ export class OrgUnitReportsController {
   @Get(':id')
   @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(param('id'))] })
   @ApiOperation({ summary: 'A unit with its path from the district and its children' })
-  async unit(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
+  @ApiOkResponse({ type: OrgUnitAnswer })
+  async unit(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery): Promise<OrgUnitAnswer> {
     await caughtUp(this.runner, query.minPosition, this.log);
     const unit = await orgUnitView(this.db, id);
     if (!unit) throw orgUnitNotFound();
@@ -72,7 +86,8 @@ export class OrgUnitReportsController {
   @Get(':id/dashboard')
   @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(param('id'))] })
   @ApiOperation({ summary: 'A month of the unit and everything under it: activities, minutes, volunteers, groups, top 10, overdue activities' })
-  async dashboard(@Param('id', ParseIdPipe) id: string, @Query() query: DashboardQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ type: DashboardAnswer })
+  async dashboard(@Param('id', ParseIdPipe) id: string, @Query() query: DashboardQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<DashboardAnswer> {
     await caughtUp(this.runner, query.minPosition, this.log);
     if (!(await orgUnitExists(this.db, id))) throw orgUnitNotFound();
     const now = new Date();
@@ -87,30 +102,35 @@ export class OrgUnitReportsController {
 
   @Get(':id/report')
   @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(param('id'))] })
-  @ApiProduces(MEDIA_TYPES.json, MEDIA_TYPES.csv, MEDIA_TYPES.xlsx)
   @ApiOperation({ summary: 'Minutes, activities and volunteers of the unit’s subtree over days, by child, category, month or group (Accept: text/csv for CSV)' })
-  report(@Param('id', ParseIdPipe) id: string, @Query() query: ReportQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({
+    description: 'JSON (ReportAnswer), or the same as CSV or Excel by Accept or `format`',
+    content: { [MEDIA_TYPES.json]: { schema: { $ref: getSchemaPath(ReportAnswer) } }, ...REPORT_FILES },
+  })
+  report(
+    @Param('id', ParseIdPipe) id: string, @Query() query: ReportQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReportAnswer | StreamableFile> {
     void reply.header('vary', 'Accept');
     return this.answer(id, query, query.format ?? negotiateReportFormat(accept), reply);
   }
 
   @Get(':id/report.csv')
   @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(param('id'))] })
-  @ApiProduces(MEDIA_TYPES.csv)
   @ApiOperation({ summary: 'The report as CSV (UTF-8 with BOM, opens in Excel)' })
-  reportCsv(@Param('id', ParseIdPipe) id: string, @Query() query: ReportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ description: 'The report as CSV', headers: FILE_HEADERS, content: { [MEDIA_TYPES.csv]: REPORT_FILES[MEDIA_TYPES.csv] } })
+  reportCsv(@Param('id', ParseIdPipe) id: string, @Query() query: ReportQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReportAnswer | StreamableFile> {
     return this.answer(id, query, 'csv', reply);
   }
 
   @Get(':id/report.xlsx')
   @Access({ action: 'read', roles: ['official', 'staff'], scope: [orgUnit(param('id'))] })
-  @ApiProduces(MEDIA_TYPES.xlsx)
   @ApiOperation({ summary: 'The report as an Excel workbook' })
-  reportXlsx(@Param('id', ParseIdPipe) id: string, @Query() query: ReportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ description: 'The report as an Excel workbook', headers: FILE_HEADERS, content: { [MEDIA_TYPES.xlsx]: REPORT_FILES[MEDIA_TYPES.xlsx] } })
+  reportXlsx(@Param('id', ParseIdPipe) id: string, @Query() query: ReportQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReportAnswer | StreamableFile> {
     return this.answer(id, query, 'xlsx', reply);
   }
 
-  private async answer(id: string, query: ReportQuery, format: ReportFormat, reply: FastifyReply) {
+  private async answer(id: string, query: ReportQuery, format: ReportFormat, reply: FastifyReply): Promise<ReportAnswer | StreamableFile> {
     const range = checkQuery('from', () => checkDayRange(query.from, query.to));
     await caughtUp(this.runner, query.minPosition, this.log);
     if (!(await orgUnitExists(this.db, id))) throw orgUnitNotFound();

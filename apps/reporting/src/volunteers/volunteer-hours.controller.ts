@@ -1,16 +1,18 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, param, volunteer } from '@haitang/auth';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { orgUnitName, PROJECTION_PROGRESS, READ_MODELS, type ReadModels, type ProjectionProgress, volunteerHours, volunteerRecords } from '@haitang/read-store';
-import { ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
+import { ApiProblemAnswers, ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
 import { STAR_THRESHOLDS } from '../reporting.tokens';
+import { VolunteerHoursAnswer, VolunteerRecordsAnswer } from './volunteer-answers';
 
 const notFound = () => new ProblemException(problem(404, 'volunteer-not-found', '找不到该志愿者。(Volunteer not found.)'));
 
 @ApiTags('volunteers')
 @ApiBearerAuth()
+@ApiProblemAnswers()
 @Controller('volunteers')
 export class VolunteerHoursController {
   constructor(
@@ -23,7 +25,8 @@ export class VolunteerHoursController {
   @Get(':id/hours')
   @Access({ action: 'read', roles: ['official', 'staff', 'volunteer'], scope: [volunteer(param('id'))] })
   @ApiOperation({ summary: 'Approved and pending minutes, by category and year, star level and the way to the next star' })
-  async hours(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
+  @ApiOkResponse({ type: VolunteerHoursAnswer })
+  async hours(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery): Promise<VolunteerHoursAnswer> {
     await caughtUp(this.runner, query.minPosition, this.log);
     const hours = await volunteerHours(this.db, id, this.thresholds);
     if (!hours) throw notFound();
@@ -33,7 +36,8 @@ export class VolunteerHoursController {
   @Get(':id/records')
   @Access({ action: 'read', roles: ['official', 'staff', 'volunteer'], scope: [volunteer(param('id'))] })
   @ApiOperation({ summary: 'Every service record of the volunteer with its status and full history of corrections' })
-  async records(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
+  @ApiOkResponse({ type: VolunteerRecordsAnswer })
+  async records(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery): Promise<VolunteerRecordsAnswer> {
     await caughtUp(this.runner, query.minPosition, this.log);
     if (!(await volunteerHours(this.db, id, this.thresholds))) throw notFound();
     return { volunteerId: id, records: await volunteerRecords(this.db, id), projectedPosition: this.runner.position };

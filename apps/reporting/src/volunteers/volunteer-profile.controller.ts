@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import {
@@ -8,8 +8,9 @@ import {
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { volunteerStream } from '@haitang/domain';
 import { PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels, volunteerProfile } from '@haitang/read-store';
-import { ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
+import { ApiProblemAnswers, ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
+import { VolunteerProfileAnswer } from './volunteer-answers';
 
 /**
  * A volunteer's profile. The read models hold no personal data at all: the
@@ -22,6 +23,7 @@ import { caughtUp, ConsistencyQuery } from '../read-your-writes';
  */
 @ApiTags('volunteers')
 @ApiBearerAuth()
+@ApiProblemAnswers()
 @Controller('volunteers')
 export class VolunteerProfileController {
   constructor(
@@ -35,7 +37,8 @@ export class VolunteerProfileController {
   @Get(':id')
   @Access({ action: 'read', roles: ['official', 'staff', 'volunteer'], scope: [volunteer(param('id'))] })
   @ApiOperation({ summary: 'A volunteer’s profile; personal data in full for staff of their unit and for themselves, masked for others' })
-  async profile(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery, @Req() req: FastifyRequest) {
+  @ApiOkResponse({ type: VolunteerProfileAnswer })
+  async profile(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery, @Req() req: FastifyRequest): Promise<VolunteerProfileAnswer> {
     await caughtUp(this.runner, query.minPosition, this.log);
     const profile = await volunteerProfile(this.db, id);
     if (!profile) throw new ProblemException(problem(404, 'volunteer-not-found', '找不到该志愿者。(Volunteer not found.)'));
@@ -52,7 +55,7 @@ export class VolunteerProfileController {
   }
 
   /** The latest sealed personal data of the volunteer's stream, opened; null when none or when the key is gone. */
-  private async personalData(volunteerId: string): Promise<PersonalData | null> {
+  private async personalData(volunteerId: string): Promise<Required<PersonalData> | null> {
     const events = await this.log.readStream(volunteerStream(volunteerId));
     let sealed: string | null = null;
     for (const e of events) {

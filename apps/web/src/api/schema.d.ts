@@ -808,11 +808,85 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        FieldErrorView: {
+            /** @description The field at fault, e.g. `minutes` or `rows[3].orgUnitId` */
+            field: string;
+            /** @description “中文。(English.)” */
+            message: string;
+        };
+        ProblemDetails: {
+            /** @example https://haitang.example/problems/volunteer-not-found */
+            type: string;
+            /** @example Not Found */
+            title: string;
+            /** @example 404 */
+            status: number;
+            /** @description What went wrong, “中文。(English.)” */
+            detail: string;
+            /**
+             * @description Stable and machine-readable, e.g. `volunteer-not-found`
+             * @example volunteer-not-found
+             */
+            code: string;
+            /** @description Validation errors, field by field */
+            errors?: components["schemas"]["FieldErrorView"][];
+            /** @description The request path */
+            instance?: string;
+        };
+        /** @enum {string} */
+        HealthIndicatorStatus: "up" | "down";
+        HealthIndicatorView: {
+            status: components["schemas"]["HealthIndicatorStatus"];
+            /** @description eventStore: the position of the last event in the log */
+            headPosition?: number;
+            /** @description readModels: how far the read models have come */
+            projectedPosition?: number;
+            /** @description Why it is down */
+            message?: string;
+        };
+        /** @enum {string} */
+        HealthStatus: "ok" | "error" | "shutting_down";
+        HealthAnswer: {
+            status: components["schemas"]["HealthStatus"];
+            /** @description The indicators that are up */
+            info?: {
+                [key: string]: components["schemas"]["HealthIndicatorView"];
+            };
+            /** @description The indicators that are down */
+            error?: {
+                [key: string]: components["schemas"]["HealthIndicatorView"];
+            };
+            /** @description Every indicator */
+            details: {
+                [key: string]: components["schemas"]["HealthIndicatorView"];
+            };
+        };
         SignInDto: {
             /** @example taohuawu-staff */
             username: string;
             /** @example k7mp-x9qa-4tzh-w2ne */
             password: string;
+        };
+        /** @enum {string} */
+        AccountRole: "admin" | "official" | "staff" | "volunteer";
+        AccountSummary: {
+            /** @description The actor id of what the account does, in the log (`acct-…`) */
+            id: string;
+            /** @example taohuawu-staff */
+            username: string;
+            role: components["schemas"]["AccountRole"];
+            /** @description The unit an official or staff member works for */
+            orgUnitId: string | null;
+            /** @description The volunteer a volunteer account belongs to */
+            volunteerId: string | null;
+            displayName: string;
+        };
+        SessionAnswer: {
+            /** @description The bearer token (a JWT) */
+            token: string;
+            /** Format: date-time */
+            expiresAt: string;
+            account: components["schemas"]["AccountSummary"];
         };
         CreateAccountDto: {
             /**
@@ -834,10 +908,85 @@ export interface components {
             /** @description At least 10 characters; when absent a random one is made and answered once */
             password?: string;
         };
+        CreatedAccountAnswer: {
+            account: components["schemas"]["AccountSummary"];
+            /** @description The generated password, answered this once (absent when the request gave one) */
+            password?: string;
+        };
+        ListedAccount: {
+            /** @description The actor id of what the account does, in the log (`acct-…`) */
+            id: string;
+            /** @example taohuawu-staff */
+            username: string;
+            role: components["schemas"]["AccountRole"];
+            /** @description The unit an official or staff member works for */
+            orgUnitId: string | null;
+            /** @description The volunteer a volunteer account belongs to */
+            volunteerId: string | null;
+            displayName: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Who created it (a username, or setup, demo, cli) */
+            createdBy: string;
+        };
+        AccountListAnswer: {
+            orgUnitId: string | null;
+            accounts: components["schemas"]["ListedAccount"][];
+        };
         ChangePasswordDto: {
             currentPassword: string;
             /** @description At least 10 characters */
             newPassword: string;
+        };
+        PasswordChangedAnswer: {
+            username: string;
+            /** @enum {boolean} */
+            changed: true;
+        };
+        PasswordResetAnswer: {
+            username: string;
+            password: string;
+        };
+        /** @enum {string} */
+        TargetKind: "org-unit" | "volunteer" | "activity" | "record" | "team" | "stream" | "account";
+        /** @enum {string} */
+        TargetSource: "param" | "body" | "query";
+        TargetSpecView: {
+            kind: components["schemas"]["TargetKind"];
+            in: components["schemas"]["TargetSource"];
+            /** @description The parameter, body field or query field */
+            name: string;
+            /** @description Skipped when absent from the request */
+            optional?: boolean;
+        };
+        /** @enum {string} */
+        AccessAction: "read" | "write" | "self";
+        /**
+         * @description Who besides admin may call it
+         * @enum {string}
+         */
+        NonAdminRole: "official" | "staff" | "volunteer";
+        AccessRuleView: {
+            /** @description true: anyone, no token */
+            public?: boolean;
+            action?: components["schemas"]["AccessAction"];
+            /** @description Who besides admin may call it */
+            roles?: components["schemas"]["NonAdminRole"][];
+            /** @description `caller`: the answer is only about the caller, or filters itself by the caller’s scope */
+            scope?: "caller" | components["schemas"]["TargetSpecView"][];
+        };
+        RouteEntryView: {
+            /** @example POST */
+            method: string;
+            /** @example /api/v1/activities/:id/check-ins */
+            path: string;
+            /** @description `Controller.method`; null for routes of Fastify plugins (API docs, web pages) */
+            handler: string | null;
+            /** @description null when none was declared (every call is refused) */
+            rule: components["schemas"]["AccessRuleView"] | null;
+        };
+        RouteTableAnswer: {
+            routes: components["schemas"]["RouteEntryView"][];
         };
         RegisterOrgUnitDto: {
             /**
@@ -849,6 +998,12 @@ export interface components {
             name: string;
             /** @description The street/town of a community, the district of a street or town. */
             parentId?: string;
+        };
+        CommandAnswer: {
+            /** @description The log position of the command’s last event: pass it as `minPosition` to a read to see the change (read your writes) */
+            position: number;
+            /** @description The id of what the command was about (the new id for a create) */
+            id: string;
         };
         RenameOrgUnitDto: {
             /** @example 桃花坞社区 */
@@ -948,6 +1103,30 @@ export interface components {
             /** @description How many residents were served */
             beneficiaries?: number;
         };
+        AttendanceCreditView: {
+            volunteerId: string;
+            /** @description The approved service record made for the attendance */
+            recordId: string;
+            /** @description Minutes inside the activity’s window */
+            minutes: number;
+        };
+        /** @enum {string} */
+        NotCreditedReason: "missed-check-out" | "no-time-in-window" | "no-show" | "already-recorded";
+        NotCreditedView: {
+            volunteerId: string;
+            reason: components["schemas"]["NotCreditedReason"];
+        };
+        CompletionAnswer: {
+            /** @description The log position of the command’s last event: pass it as `minPosition` to a read to see the change (read your writes) */
+            position: number;
+            /** @description The id of what the command was about (the new id for a create) */
+            id: string;
+            /** @description The service records made, one per credited attendee */
+            recordIds: string[];
+            credited: components["schemas"]["AttendanceCreditView"][];
+            /** @description Enrolled volunteers who got no record, and why */
+            notCredited: components["schemas"]["NotCreditedView"][];
+        };
         RecordServiceDto: {
             /** @description The unit whose staff will approve it */
             orgUnitId: string;
@@ -997,13 +1176,74 @@ export interface components {
             reason: string;
             minutes: number;
         };
+        LoggedEvent: {
+            /** @description Its place in the global log (1-based, gap-free) */
+            position: number;
+            /** @example record-5c0e… */
+            streamId: string;
+            /** @description Its index in its stream (0-based) */
+            streamVersion: number;
+            eventId: string;
+            /** @example ServiceRecorded.v1 */
+            type: string;
+            /** @description The event’s payload (personal data only sealed) */
+            data: {
+                [key: string]: unknown;
+            };
+            /** @description eventId, commandId, correlationId, causationId, actor, occurredAt, recordedAt */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        EventLogPage: {
+            /** @description The events follow this position */
+            after: number;
+            /** @description The position of the last event in the log */
+            head: number;
+            /** @description Pass as `after` for the next page; null at the head */
+            next: number | null;
+            events: components["schemas"]["LoggedEvent"][];
+        };
+        EventStreamAnswer: {
+            streamId: string;
+            /** @description The version of its last event */
+            version: number;
+            events: components["schemas"]["LoggedEvent"][];
+        };
         IssueCheckInCodeDto: {
             /** @description How long the code stays valid (default: until the activity ends). A short code shown on a screen and refreshed is harder to pass around. */
             validMinutes?: number;
         };
+        CheckInCodeAnswer: {
+            activityId: string;
+            /** @description `payload.signature`: what the volunteer’s phone sends back */
+            code: string;
+            /** @description The web console’s page for the code, `/check-in/<activityId>?code=…`: the QR code’s address */
+            path: string;
+            /**
+             * Format: date-time
+             * @description Check-in opens (an hour before the start)
+             */
+            notBefore: string;
+            /**
+             * Format: date-time
+             * @description The code expires (at the end of the activity, or sooner)
+             */
+            expiresAt: string;
+        };
         SelfCheckInDto: {
             /** @description The code from the QR code shown at the venue */
             code: string;
+        };
+        SelfCheckInAnswer: {
+            /** @description The log position of the command’s last event: pass it as `minPosition` to a read to see the change (read your writes) */
+            position: number;
+            /** @description The id of what the command was about (the new id for a create) */
+            id: string;
+            /** @description Who was checked in: the signed-in volunteer */
+            volunteerId: string;
         };
         ImportFileDto: {
             /** @description The unit the records belong to (for rows without a 组织单位编号 column) */
@@ -1012,6 +1252,613 @@ export interface components {
             fileName: string;
             /** @description The .xlsx or .csv file (UTF-8 or GB18030), base64-encoded; at most 5,000 rows */
             content: string;
+        };
+        /** @enum {string} */
+        ServiceCategory: "environment" | "digital-inclusion" | "anti-fraud" | "garbage-sorting" | "errand-escort" | "elder-rides" | "safety-patrol" | "public-opinion" | "legal-aid" | "skills-training" | "other";
+        ImportPreviewRowView: {
+            /** @description The row number in the spreadsheet, as the user sees it */
+            row: number;
+            volunteerId: string | null;
+            /** @description The name the sheet gives */
+            volunteerName: string | null;
+            /** @description The volunteer’s name in the ledger (to compare with the sheet) */
+            displayName: string | null;
+            orgUnitId: string | null;
+            /** @description YYYY-MM-DD */
+            serviceDate: string | null;
+            category: components["schemas"]["ServiceCategory"] | null;
+            minutes: number | null;
+            description: string | null;
+            location: string | null;
+            personInCharge: string | null;
+            /** @description Empty when the row would be recorded */
+            errors: components["schemas"]["FieldErrorView"][];
+        };
+        ImportPreviewAnswer: {
+            fileName: string;
+            orgUnitId: string;
+            /** @description Rows read */
+            total: number;
+            /** @description Rows that would be recorded */
+            valid: number;
+            /** @description Rows with mistakes */
+            invalid: number;
+            /** @description Minutes of the valid rows */
+            totalMinutes: number;
+            rows: components["schemas"]["ImportPreviewRowView"][];
+        };
+        ImportAnswer: {
+            /** @description The log position of the command’s last event: pass it as `minPosition` to a read to see the change (read your writes) */
+            position: number;
+            fileName: string;
+            /** @description Records appended */
+            imported: number;
+            totalMinutes: number;
+        };
+        NextStarView: {
+            /** @description The next star level */
+            level: number;
+            /** @description Approved minutes still needed to reach it */
+            minutesToGo: number;
+        };
+        VolunteerHoursAnswer: {
+            volunteerId: string;
+            displayName: string;
+            /** @description The unit the volunteer belongs to (where a self-report goes by default) */
+            homeOrgUnitId: string;
+            homeOrgUnitName: string | null;
+            approvedMinutes: number;
+            /** @description Self-reports waiting for approval (not in approvedMinutes) */
+            pendingMinutes: number;
+            /** @description approvedMinutes in hours, one decimal */
+            approvedHours: number;
+            /**
+             * @description Approved minutes by service category
+             * @example {
+             *       "digital-inclusion": 120
+             *     }
+             */
+            byCategory: {
+                [key: string]: number;
+            };
+            /**
+             * @description Approved minutes by year of service
+             * @example {
+             *       "2026": 120
+             *     }
+             */
+            byYear: {
+                [key: string]: number;
+            };
+            starLevel: number;
+            /** @description null at the highest level */
+            nextStar: components["schemas"]["NextStarView"] | null;
+            /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
+            projectedPosition: number;
+        };
+        /** @enum {string} */
+        ActorRole: "admin" | "official" | "staff" | "volunteer" | "system";
+        ActorView: {
+            /** @description The account id (`acct-…`), or a system actor such as `demo` */
+            id: string;
+            role: components["schemas"]["ActorRole"];
+            orgUnitId: string | null;
+            /** @description For a volunteer acting for themselves: who */
+            volunteerId?: string;
+        };
+        RecordHistoryEntryView: {
+            position: number;
+            /** @example ServiceAmended.v1 */
+            type: string;
+            /** @description The event’s payload */
+            data: {
+                [key: string]: unknown;
+            };
+            actor: components["schemas"]["ActorView"] | null;
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        VolunteerRecordView: {
+            recordId: string;
+            activityId: string | null;
+            activityTitle: string | null;
+            category: string;
+            /** @description YYYY-MM-DD */
+            serviceDate: string;
+            minutes: number;
+            /**
+             * @description pending, approved, rejected or revoked
+             * @example approved
+             */
+            status: string;
+            /**
+             * @description attendance, staff, self-report or import
+             * @example attendance
+             */
+            source: string;
+            orgUnitId: string;
+            location: string | null;
+            description: string;
+            /** @description Every event of the record, oldest first */
+            history: components["schemas"]["RecordHistoryEntryView"][];
+        };
+        VolunteerRecordsAnswer: {
+            volunteerId: string;
+            /** @description Newest service first */
+            records: components["schemas"]["VolunteerRecordView"][];
+            /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
+            projectedPosition: number;
+        };
+        PersonalDataView: {
+            /** @example 张* */
+            realName: string | null;
+            /** @example 138****5678 */
+            phone: string | null;
+            idNumber: string | null;
+        };
+        /** @enum {string} */
+        PersonalDataShown: "none" | "full" | "masked";
+        VolunteerProfileAnswer: {
+            volunteerId: string;
+            displayName: string;
+            homeOrgUnitId: string;
+            partyMember: boolean;
+            senior: boolean;
+            /** @example courier */
+            occupation: string;
+            personalDataErased: boolean;
+            /** Format: date-time */
+            registeredAt: string;
+            /** @description In full for staff of their unit and the volunteer, masked for others; null when none or erased */
+            personalData: components["schemas"]["PersonalDataView"] | null;
+            personalDataShown: components["schemas"]["PersonalDataShown"];
+            /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
+            projectedPosition: number;
+        };
+        /** @enum {string} */
+        ReportGrouping: "child" | "category" | "month" | "group";
+        ReportRowView: {
+            /** @description Approved minutes of records whose service date is in the range */
+            serviceMinutes: number;
+            serviceHours: number;
+            /** @description Completed activities whose start day is in the range */
+            activities: number;
+            /** @description Distinct volunteers with approved minutes in the range */
+            volunteers: number;
+            /** @description A child unit’s id, a category code, a month (YYYY-MM) or a group */
+            key: string;
+            /** @example 本级 */
+            label: string;
+        };
+        ReportFiguresView: {
+            /** @description Approved minutes of records whose service date is in the range */
+            serviceMinutes: number;
+            serviceHours: number;
+            /** @description Completed activities whose start day is in the range */
+            activities: number;
+            /** @description Distinct volunteers with approved minutes in the range */
+            volunteers: number;
+        };
+        ReportAdditivityView: {
+            /** @enum {boolean} */
+            serviceMinutes: true;
+            activities: boolean;
+            volunteers: boolean;
+        };
+        ReportAnswer: {
+            orgUnitId: string;
+            orgUnitName: string | null;
+            /** @example 2026-01-01 */
+            from: string;
+            /** @example 2026-12-31 */
+            to: string;
+            groupBy: components["schemas"]["ReportGrouping"];
+            /** @description The whole dimension, zeros included */
+            rows: components["schemas"]["ReportRowView"][];
+            total: components["schemas"]["ReportFiguresView"];
+            additive: components["schemas"]["ReportAdditivityView"];
+            /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
+            projectedPosition: number;
+        };
+        OrgUnitSummaryView: {
+            orgUnitId: string;
+            /**
+             * @description district, street, town, community
+             * @example community
+             */
+            kind: string;
+            /** @example 社区 */
+            kindName: string;
+            name: string;
+            parentId: string | null;
+            /** @description How many units sit directly under it */
+            childCount: number;
+        };
+        OrgUnitListAnswer: {
+            orgUnits: components["schemas"]["OrgUnitSummaryView"][];
+            /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
+            projectedPosition: number;
+        };
+        OrgUnitRefView: {
+            orgUnitId: string;
+            /**
+             * @description district, street, town, community
+             * @example community
+             */
+            kind: string;
+            /** @example 社区 */
+            kindName: string;
+            name: string;
+        };
+        OrgUnitAnswer: {
+            orgUnitId: string;
+            /**
+             * @description district, street, town, community
+             * @example community
+             */
+            kind: string;
+            /** @example 社区 */
+            kindName: string;
+            name: string;
+            parentId: string | null;
+            /** @description How many units sit directly under it */
+            childCount: number;
+            /** @description Its ancestors, from the district down to its parent */
+            path: components["schemas"]["OrgUnitRefView"][];
+            /** @description The units directly under it, in the order they were registered */
+            children: components["schemas"]["OrgUnitSummaryView"][];
+            /** @description How many units sit under it at any depth */
+            descendantCount: number;
+            /** Format: date-time */
+            registeredAt: string;
+            /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
+            projectedPosition: number;
+        };
+        GroupFiguresView: {
+            /** @description Volunteers of the group with approved minutes in the period */
+            volunteers: number;
+            minutes: number;
+        };
+        DashboardGroupsView: {
+            partyMember: components["schemas"]["GroupFiguresView"];
+            senior: components["schemas"]["GroupFiguresView"];
+            courier: components["schemas"]["GroupFiguresView"];
+            foodDelivery: components["schemas"]["GroupFiguresView"];
+            rideHailing: components["schemas"]["GroupFiguresView"];
+        };
+        TopVolunteerView: {
+            volunteerId: string;
+            displayName: string | null;
+            minutes: number;
+            hours: number;
+        };
+        OverdueActivityView: {
+            activityId: string;
+            title: string;
+            orgUnitId: string;
+            orgUnitName: string | null;
+            category: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** @description YYYY-MM-DD */
+            recordsDueBy: string;
+            enrolled: number;
+        };
+        DashboardAnswer: {
+            orgUnitId: string;
+            orgUnitName: string | null;
+            /**
+             * @description YYYY-MM, Asia/Shanghai
+             * @example 2026-10
+             */
+            period: string;
+            /**
+             * @description First day of the period
+             * @example 2026-10-01
+             */
+            from: string;
+            /**
+             * @description Last day of the period
+             * @example 2026-10-31
+             */
+            to: string;
+            /** @description Completed activities of the subtree whose start falls in the period */
+            activities: number;
+            /** @description Approved minutes of the subtree’s records whose service date falls in the period */
+            serviceMinutes: number;
+            serviceHours: number;
+            /** @description Minutes of self-reports in the period still waiting for approval (not in serviceMinutes) */
+            pendingMinutes: number;
+            /** @description Distinct volunteers with approved minutes in the period */
+            activeVolunteers: number;
+            /** @description Volunteers registered in the period whose home unit is in the subtree */
+            newVolunteers: number;
+            /**
+             * @description Approved minutes by service category
+             * @example {
+             *       "digital-inclusion": 120
+             *     }
+             */
+            byCategory: {
+                [key: string]: number;
+            };
+            byGroup: components["schemas"]["DashboardGroupsView"];
+            /** @description The ten volunteers with the most approved minutes in the period */
+            topVolunteers: components["schemas"]["TopVolunteerView"][];
+            /** @description Overdue on asOf, whatever their month, oldest first (at most 50) */
+            overdueActivities: components["schemas"]["OverdueActivityView"][];
+            /** @description Every overdue activity of the subtree */
+            overdueCount: number;
+            /** @description The day overdue is judged on (today, Asia/Shanghai) */
+            asOf: string;
+            /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
+            projectedPosition: number;
+        };
+        UnitVolunteerView: {
+            volunteerId: string;
+            displayName: string;
+            homeOrgUnitId: string;
+            homeOrgUnitName: string | null;
+            partyMember: boolean;
+            senior: boolean;
+            /** @example courier */
+            occupation: string;
+            /** @description Approved minutes, all time */
+            approvedMinutes: number;
+            approvedHours: number;
+        };
+        UnitVolunteersAnswer: {
+            orgUnitId: string;
+            limit: number;
+            offset: number;
+            /** @description Every match (volunteers is one page) */
+            total: number;
+            volunteers: components["schemas"]["UnitVolunteerView"][];
+            /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
+            projectedPosition: number;
+        };
+        /** @enum {string} */
+        RecordStatus: "pending" | "approved" | "rejected" | "revoked";
+        UnitRecordView: {
+            recordId: string;
+            volunteerId: string;
+            displayName: string | null;
+            /** @description The unit that organised it */
+            orgUnitId: string;
+            orgUnitName: string | null;
+            category: string;
+            categoryName: string;
+            /** @description YYYY-MM-DD */
+            serviceDate: string;
+            minutes: number;
+            /**
+             * @description pending, approved, rejected or revoked
+             * @example pending
+             */
+            status: string;
+            /**
+             * @description attendance, staff, self-report or import
+             * @example self-report
+             */
+            source: string;
+            activityId: string | null;
+            activityTitle: string | null;
+            location: string | null;
+            description: string;
+            /** @description How many corrections (amendments) were made to it */
+            amendments: number;
+        };
+        UnitRecordsAnswer: {
+            orgUnitId: string;
+            status: components["schemas"]["RecordStatus"] | null;
+            limit: number;
+            offset: number;
+            /** @description Every match (records is one page) */
+            total: number;
+            records: components["schemas"]["UnitRecordView"][];
+            /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
+            projectedPosition: number;
+        };
+        /** @enum {string} */
+        ActivityStatusFilter: "planned" | "completed" | "cancelled" | "overdue";
+        /** @enum {string} */
+        ActivityStatus: "planned" | "completed" | "cancelled";
+        ActivitySummaryView: {
+            activityId: string;
+            orgUnitId: string;
+            orgUnitName: string | null;
+            title: string;
+            /** @example digital-inclusion */
+            category: string;
+            /** @example 数字助老 */
+            categoryName: string;
+            location: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            status: components["schemas"]["ActivityStatus"];
+            /** @description The last day its records are on time: the 10th working day after it ended (YYYY-MM-DD, Asia/Shanghai) */
+            recordsDueBy: string;
+            /** @description Planned, past recordsDueBy, and without a live (approved or pending) record */
+            overdue: boolean;
+            enrolled: number;
+            /** @description Approved minutes of the records that name this activity */
+            creditedMinutes: number;
+            creditedHours: number;
+        };
+        ActivityListAnswer: {
+            orgUnitId: string | null;
+            from: string | null;
+            to: string | null;
+            status: components["schemas"]["ActivityStatusFilter"] | null;
+            limit: number;
+            offset: number;
+            /** @description Every match (activities is one page) */
+            total: number;
+            /** @description Newest start first */
+            activities: components["schemas"]["ActivitySummaryView"][];
+            /** @description The day overdue is judged on (today, Asia/Shanghai) */
+            asOf: string;
+            /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
+            projectedPosition: number;
+        };
+        AttendanceCountsView: {
+            enrolled: number;
+            "checked-in": number;
+            "checked-out": number;
+            "no-show": number;
+            "missed-check-out": number;
+        };
+        /** @enum {string} */
+        AttendanceState: "enrolled" | "checked-in" | "checked-out" | "no-show" | "missed-check-out";
+        RosterRecordView: {
+            recordId: string;
+            minutes: number;
+            /** @example approved */
+            status: string;
+            /** @example attendance */
+            source: string;
+            serviceDate: string;
+        };
+        RosterEntryView: {
+            volunteerId: string;
+            displayName: string | null;
+            walkIn: boolean;
+            /** Format: date-time */
+            enrolledAt: string;
+            /** Format: date-time */
+            checkedInAt: string | null;
+            /** Format: date-time */
+            checkedOutAt: string | null;
+            attendance: components["schemas"]["AttendanceState"];
+            /** @description What completion decided: credited, missed-check-out, no-time-in-window, no-show, already-recorded; null before */
+            outcome: string | null;
+            /** @description Minutes credited at completion (a later amendment shows in record.minutes) */
+            creditedAtCompletion: number | null;
+            record: components["schemas"]["RosterRecordView"] | null;
+        };
+        MissedCheckOutView: {
+            volunteerId: string;
+            displayName: string | null;
+            /** Format: date-time */
+            checkedInAt: string;
+            record: components["schemas"]["RosterRecordView"] | null;
+        };
+        WithdrawalView: {
+            volunteerId: string;
+            displayName: string | null;
+            /** Format: date-time */
+            withdrawnAt: string | null;
+            reason: string | null;
+        };
+        ActivityRecordView: {
+            recordId: string;
+            minutes: number;
+            /** @example approved */
+            status: string;
+            /** @example attendance */
+            source: string;
+            serviceDate: string;
+            volunteerId: string;
+            displayName: string | null;
+        };
+        ActivityAnswer: {
+            activityId: string;
+            orgUnitId: string;
+            orgUnitName: string | null;
+            title: string;
+            /** @example digital-inclusion */
+            category: string;
+            /** @example 数字助老 */
+            categoryName: string;
+            location: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            status: components["schemas"]["ActivityStatus"];
+            /** @description The last day its records are on time: the 10th working day after it ended (YYYY-MM-DD, Asia/Shanghai) */
+            recordsDueBy: string;
+            /** @description Planned, past recordsDueBy, and without a live (approved or pending) record */
+            overdue: boolean;
+            enrolled: number;
+            /** @description Approved minutes of the records that name this activity */
+            creditedMinutes: number;
+            creditedHours: number;
+            capacity: number | null;
+            description: string | null;
+            personInCharge: string | null;
+            cancelReason: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            beneficiaries: number | null;
+            /** @description Minutes of its records waiting for approval */
+            pendingMinutes: number;
+            /** @description How many roster entries are in each state */
+            attendance: components["schemas"]["AttendanceCountsView"];
+            /** @description Enrolled volunteers, in the order they were enrolled */
+            roster: components["schemas"]["RosterEntryView"][];
+            missedCheckOuts: components["schemas"]["MissedCheckOutView"][];
+            withdrawn: components["schemas"]["WithdrawalView"][];
+            records: components["schemas"]["ActivityRecordView"][];
+            /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
+            projectedPosition: number;
+        };
+        AuditFilterView: {
+            orgUnitId: string | null;
+            streamId: string | null;
+            /** @description The actor’s account id */
+            actor: string | null;
+            from: string | null;
+            to: string | null;
+        };
+        AuditActorView: {
+            /** @description The account id (`acct-…`), or a system actor such as `demo` */
+            id: string;
+            role: components["schemas"]["ActorRole"];
+            orgUnitId: string | null;
+            /** @description For a volunteer acting for themselves: who */
+            volunteerId?: string;
+            /** @description Absent when the account is gone (or never was: a system actor) */
+            username?: string;
+            displayName?: string;
+        };
+        AuditEntryView: {
+            position: number;
+            /**
+             * Format: date-time
+             * @description When the ledger accepted it
+             */
+            recordedAt: string;
+            /**
+             * Format: date-time
+             * @description When it happened (e.g. a check-in time)
+             */
+            occurredAt: string | null;
+            streamId: string;
+            /** @example ServiceAmended.v1 */
+            type: string;
+            actor: components["schemas"]["AuditActorView"] | null;
+            /** @description The Idempotency-Key of the command */
+            commandId: string | null;
+            correlationId: string | null;
+            /** @description The event’s payload; sealed personal data is only flagged (`personalDataSealed`), never shown */
+            data: {
+                [key: string]: unknown;
+            } | null;
+        };
+        AuditTrailAnswer: {
+            filter: components["schemas"]["AuditFilterView"];
+            entries: components["schemas"]["AuditEntryView"][];
+            /** @description Pass as `after` for the next page; null on the last page */
+            next: number | null;
+            /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
+            projectedPosition: number;
         };
     };
     responses: never;
@@ -1031,11 +1878,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The ledger can read its log and the read models are being updated */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HealthAnswer"];
+                };
+            };
+            /** @description Either is not (the same details) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1048,11 +1916,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Prometheus text exposition format */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1073,7 +1953,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SessionAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1090,7 +1981,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AccountSummary"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1110,7 +2012,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AccountListAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1129,9 +2042,22 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The account */
+                    Location?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedAccountAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1152,7 +2078,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PasswordChangedAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1171,7 +2108,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PasswordResetAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1188,7 +2136,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RouteTableAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1208,7 +2167,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OrgUnitListAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1225,11 +2195,27 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the new record’s id and the log position */
             201: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Where the new record is read */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1248,11 +2234,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             201: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1269,11 +2269,27 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the new record’s id and the log position */
             201: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Where the new record is read */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1292,11 +2308,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1316,11 +2346,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1337,11 +2381,27 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the new record’s id and the log position */
             201: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Where the new record is read */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1360,11 +2420,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1394,7 +2468,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ActivityListAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1411,11 +2496,27 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the new record’s id and the log position */
             201: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Where the new record is read */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1434,11 +2535,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1457,11 +2572,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1480,11 +2609,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1503,11 +2646,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1526,11 +2683,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1549,11 +2720,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1572,11 +2757,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1593,11 +2792,27 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the new record’s id and the log position */
             201: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Where the new record is read */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1616,11 +2831,27 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the new record’s id and the log position */
             201: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Where the new record is read */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1635,11 +2866,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1658,11 +2903,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1681,11 +2940,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1704,11 +2977,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1729,7 +3016,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EventLogPage"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1748,7 +3046,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EventStreamAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1771,7 +3080,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CheckInCodeAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1790,11 +3110,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfCheckInAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1815,7 +3149,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ImportPreviewAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1832,11 +3177,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded; the log position of its last event */
             201: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1858,7 +3217,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VolunteerHoursAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1880,7 +3250,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VolunteerRecordsAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1902,7 +3283,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VolunteerProfileAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1924,7 +3316,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OrgUnitAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1948,7 +3351,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DashboardAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1974,11 +3388,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description JSON (ReportAnswer), or the same as CSV or Excel by Accept or `format` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReportAnswer"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2004,11 +3432,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The report as CSV */
             200: {
+                headers: {
+                    /** @description attachment, with the report’s file name */
+                    "Content-Disposition"?: string;
+                    /** @description How far the read models had come (the JSON answer’s projectedPosition) */
+                    "X-Projected-Position"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2034,11 +3478,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The report as an Excel workbook */
             200: {
+                headers: {
+                    /** @description attachment, with the report’s file name */
+                    "Content-Disposition"?: string;
+                    /** @description How far the read models had come (the JSON answer’s projectedPosition) */
+                    "X-Projected-Position"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2064,7 +3524,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UnitVolunteersAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2090,7 +3561,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UnitRecordsAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2112,7 +3594,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ActivityAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2147,7 +3640,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AuditTrailAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };

@@ -1,15 +1,16 @@
-import { bearer, rememberPosition } from './client';
+import { bearer, type JsonAnswerOf, rememberPosition } from './client';
 import { ApiError, problemOf } from './problem';
 import type { paths } from './schema';
 
 export type ImportFileBody = paths['/api/v1/service-records/imports']['post']['requestBody']['content']['application/json'];
+type ImportPath = '/api/v1/service-records/imports' | '/api/v1/service-records/imports/preview';
 
 /**
  * POSTs JSON with upload progress (fetch cannot report it): for spreadsheet
  * imports, which may take a while on a slow connection.
  */
-export function postWithProgress<T>(path: '/api/v1/service-records/imports' | '/api/v1/service-records/imports/preview', body: ImportFileBody,
-  headers: Record<string, string>, onProgress: (fraction: number) => void): Promise<T> {
+export function postWithProgress<P extends ImportPath>(path: P, body: ImportFileBody,
+  headers: Record<string, string>, onProgress: (fraction: number) => void): Promise<JsonAnswerOf<paths[P]['post']>> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', path);
@@ -26,7 +27,7 @@ export function postWithProgress<T>(path: '/api/v1/service-records/imports' | '/
       }
       if (request.status >= 200 && request.status < 300) {
         rememberPosition((parsed as { position?: unknown } | null)?.position);
-        resolve(parsed as T);
+        resolve(parsed as JsonAnswerOf<paths[P]['post']>);
       } else {
         reject(problemOf(new Response(null, { status: request.status, statusText: request.statusText }), parsed));
       }

@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
 import { api, download, read, seenPosition } from '../api/client';
 import { ApiError } from '../api/problem';
-import type { OrgUnitDashboard, OrgUnitReport, OrgUnitSummary, OrgUnitView } from '../api/views';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { Link, navigate, useLocation } from '../router';
@@ -35,7 +34,7 @@ export function DashboardPage({ unitId }: { unitId?: string }) {
 
   // An admin (bound to no unit) starts from the first district.
   const roots = useApi(() => (unitId || account.orgUnitId ? Promise.resolve(null)
-    : read<{ orgUnits: OrgUnitSummary[] }>(api.GET('/api/v1/org-units', { params: { query: {} } }))), [unitId, account.orgUnitId]);
+    : read(api.GET('/api/v1/org-units', { params: { query: {} } }))), [unitId, account.orgUnitId]);
   const unit = unitId ?? account.orgUnitId ?? roots.data?.orgUnits.find((u) => u.parentId === null)?.orgUnitId;
 
   const go = (next: { unit?: string; from?: string; to?: string }) => {
@@ -53,15 +52,15 @@ function UnitDashboard({ unit, from, to, go }: { unit: string; from: string; to:
   const { t, lang } = useI18n();
   const categoryName = useCategoryName();
   const range = { from: `${from}-01`, to: lastDayOf(to) };
-  const view = useApi(() => read<OrgUnitView>(api.GET('/api/v1/org-units/{id}', { params: { path: { id: unit }, query: { minPosition: seenPosition() } } })), [unit]);
+  const view = useApi(() => read(api.GET('/api/v1/org-units/{id}', { params: { path: { id: unit }, query: { minPosition: seenPosition() } } })), [unit]);
   const reports = useApi(async () => {
-    const get = (groupBy: Grouping) => read<OrgUnitReport>(api.GET('/api/v1/org-units/{id}/report', {
+    const get = (groupBy: Grouping) => read(api.GET('/api/v1/org-units/{id}/report', {
       params: { path: { id: unit }, query: { ...range, groupBy, minPosition: seenPosition() } },
     }));
     const [child, category, month, group] = await Promise.all(GROUPINGS.map(get));
     return { child, category, month, group };
   }, [unit, range.from, range.to]);
-  const dashboard = useApi(() => read<OrgUnitDashboard>(api.GET('/api/v1/org-units/{id}/dashboard', {
+  const dashboard = useApi(() => read(api.GET('/api/v1/org-units/{id}/dashboard', {
     params: { path: { id: unit }, query: { period: to, minPosition: seenPosition() } },
   })), [unit, to]);
   const [exportBy, setExportBy] = useState<Grouping>('child');

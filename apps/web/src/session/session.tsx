@@ -1,9 +1,13 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api, read, useToken } from '../api/client';
-import type { Account, Session } from '../api/views';
+import { api, read, useToken, type Schema } from '../api/client';
 import { navigate } from '../router';
 
 const STORAGE_KEY = 'haitang.session';
+
+/** What signing in answers: the token and the account (as the API's OpenAPI document describes them). */
+type Session = Schema<'SessionAnswer'>;
+/** A signed-in account. */
+export type Account = Schema<'AccountSummary'>;
 
 interface SessionContext {
   session: Session | null;
@@ -51,7 +55,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [session, signOut]);
 
   const signIn = useCallback(async (username: string, password: string) => {
-    const next = await read<Session>(api.POST('/api/v1/sessions', { body: { username, password } }));
+    const next = await read(api.POST('/api/v1/sessions', { body: { username, password } }));
     localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
     useToken(next.token, signOut);
     setSession(next);

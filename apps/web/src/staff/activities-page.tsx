@@ -1,5 +1,4 @@
-import { api, read, seenPosition } from '../api/client';
-import type { ActivityList, ActivitySummary } from '../api/views';
+import { api, read, seenPosition, type Schema } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { Link, navigate, useLocation } from '../router';
@@ -13,7 +12,7 @@ import { useApi } from '../ui/use-api';
 const FILTERS = ['all', 'planned', 'overdue', 'completed', 'cancelled'] as const;
 type Filter = (typeof FILTERS)[number];
 
-export function ActivityStatusBadge({ activity }: { activity: ActivitySummary }) {
+export function ActivityStatusBadge({ activity }: { activity: Schema<'ActivitySummaryView'> }) {
   const { t } = useI18n();
   if (activity.overdue) return <Badge tone="danger">{t('activity.overdue')}</Badge>;
   if (activity.status === 'completed') return <Badge tone="success">{t('activity.completed')}</Badge>;
@@ -30,10 +29,10 @@ export function ActivitiesPage() {
   const filter: Filter = (FILTERS as readonly string[]).includes(query.get('status') ?? '') ? (query.get('status') as Filter) : 'all';
   const orgUnitId = account.orgUnitId ?? undefined;
 
-  const list = useApi(() => read<ActivityList>(api.GET('/api/v1/activities', {
+  const list = useApi(() => read(api.GET('/api/v1/activities', {
     params: { query: { orgUnitId, status: filter === 'all' ? undefined : filter, limit: 100, minPosition: seenPosition() } },
   })), [orgUnitId, filter]);
-  const overdue = useApi(() => read<ActivityList>(api.GET('/api/v1/activities', {
+  const overdue = useApi(() => read(api.GET('/api/v1/activities', {
     params: { query: { orgUnitId, status: 'overdue', limit: 1, minPosition: seenPosition() } },
   })), [orgUnitId]);
 

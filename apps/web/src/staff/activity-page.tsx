@@ -1,7 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { api, command, read, seenPosition } from '../api/client';
+import { api, command, read, seenPosition, type Schema } from '../api/client';
 import type { ApiError } from '../api/problem';
-import type { ActivityView, Completion, Position, RosterEntry, UnitVolunteer } from '../api/views';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { Link } from '../router';
@@ -16,7 +15,7 @@ import { ActivityStatusBadge } from './activities-page';
 import { AmendDialog, type AmendTarget } from './amend-dialog';
 import { CheckInQr } from './check-in-qr';
 
-const ATTENDANCE_TONES: Record<RosterEntry['attendance'], Tone> = {
+const ATTENDANCE_TONES: Record<Schema<'RosterEntryView'>['attendance'], Tone> = {
   enrolled: 'neutral', 'checked-in': 'info', 'checked-out': 'success', 'no-show': 'warning', 'missed-check-out': 'danger',
 };
 
@@ -24,11 +23,11 @@ const ATTENDANCE_TONES: Record<RosterEntry['attendance'], Tone> = {
 export function ActivityPage({ activityId }: { activityId: string }) {
   const { t, lang } = useI18n();
   const categoryName = useCategoryName();
-  const activity = useApi(() => read<ActivityView>(api.GET('/api/v1/activities/{id}', {
+  const activity = useApi(() => read(api.GET('/api/v1/activities/{id}', {
     params: { path: { id: activityId }, query: { minPosition: seenPosition() } },
   })), [activityId]);
   const [showQr, setShowQr] = useState(false);
-  const [completion, setCompletion] = useState<Completion | null>(null);
+  const [completion, setCompletion] = useState<Schema<'CompletionAnswer'> | null>(null);
   const [amending, setAmending] = useState<AmendTarget | null>(null);
   const reload = activity.reload;
   const follow = useCallback(() => reload(), [reload]);
@@ -109,7 +108,7 @@ export function ActivityPage({ activityId }: { activityId: string }) {
   );
 }
 
-function CompletionSummary({ completion, nameOf }: { completion: Completion; nameOf: (id: string) => string }) {
+function CompletionSummary({ completion, nameOf }: { completion: Schema<'CompletionAnswer'>; nameOf: (id: string) => string }) {
   const { t } = useI18n();
   const total = completion.credited.reduce((sum, c) => sum + c.minutes, 0);
   return (
@@ -123,7 +122,7 @@ function CompletionSummary({ completion, nameOf }: { completion: Completion; nam
 }
 
 /** The roster: one tap checks a volunteer in or out, at the time chosen above it (now, by default). */
-function Roster({ activity, onChanged }: { activity: ActivityView; onChanged: () => void }) {
+function Roster({ activity, onChanged }: { activity: Schema<'ActivityAnswer'>; onChanged: () => void }) {
   const { t, lang } = useI18n();
   const open = activity.status === 'planned';
   const [at, setAt] = useState('');
@@ -135,7 +134,7 @@ function Roster({ activity, onChanged }: { activity: ActivityView; onChanged: ()
     setError(null);
     try {
       const body = { volunteerId, at: at ? shanghaiInstant(shanghaiToday(new Date(activity.startsAt)), at) : undefined };
-      await command<Position>((headers) => kind === 'check-ins'
+      await command((headers) => kind === 'check-ins'
         ? api.POST('/api/v1/activities/{id}/check-ins', { headers, params: { path: { id: activity.activityId } }, body })
         : api.POST('/api/v1/activities/{id}/check-outs', { headers, params: { path: { id: activity.activityId } }, body }));
       onChanged();
@@ -196,7 +195,7 @@ function Roster({ activity, onChanged }: { activity: ActivityView; onChanged: ()
 }
 
 /** Finds a volunteer of the unit by name and enrolls them (or checks a walk-in in at once). */
-function AddVolunteer({ activity, onAdded }: { activity: ActivityView; onAdded: () => void }) {
+function AddVolunteer({ activity, onAdded }: { activity: Schema<'ActivityAnswer'>; onAdded: () => void }) {
   const { t } = useI18n();
   const account = useAccount();
   const [q, setQ] = useState('');
@@ -209,13 +208,13 @@ function AddVolunteer({ activity, onAdded }: { activity: ActivityView; onAdded: 
     return () => clearTimeout(timer);
   }, [q]);
   const found = useApi(() => (search.length === 0 ? Promise.resolve(null)
-    : read<{ volunteers: UnitVolunteer[] }>(api.GET('/api/v1/org-units/{id}/volunteers', { params: { path: { id: unit }, query: { q: search, limit: 8 } } }))), [search, unit]);
+    : read(api.GET('/api/v1/org-units/{id}/volunteers', { params: { path: { id: unit }, query: { q: search, limit: 8 } } }))), [search, unit]);
   const onRoster = new Set(activity.roster.map((r) => r.volunteerId));
 
   async function enroll(volunteerId: string) {
     setError(null);
     try {
-      await command<Position>((headers) => api.POST('/api/v1/activities/{id}/enrollments', { headers, params: { path: { id: activity.activityId } }, body: { volunteerId } }));
+      await command((headers) => api.POST('/api/v1/activities/{id}/enrollments', { headers, params: { path: { id: activity.activityId } }, body: { volunteerId } }));
       setQ('');
       setSearch('');
       onAdded();
@@ -248,7 +247,7 @@ function AddVolunteer({ activity, onAdded }: { activity: ActivityView; onAdded: 
   );
 }
 
-function CompleteForm({ activity, onCompleted }: { activity: ActivityView; onCompleted: (c: Completion) => void }) {
+function CompleteForm({ activity, onCompleted }: { activity: Schema<'ActivityAnswer'>; onCompleted: (c: Schema<'CompletionAnswer'>) => void }) {
   const { t } = useI18n();
   const [beneficiaries, setBeneficiaries] = useState('');
   const [busy, setBusy] = useState(false);
@@ -260,7 +259,7 @@ function CompleteForm({ activity, onCompleted }: { activity: ActivityView; onCom
     setBusy(true);
     setError(null);
     try {
-      onCompleted(await command<Completion>((headers) => api.POST('/api/v1/activities/{id}/completion', {
+      onCompleted(await command((headers) => api.POST('/api/v1/activities/{id}/completion', {
         headers, params: { path: { id: activity.activityId } }, body: { beneficiaries: beneficiaries ? Number(beneficiaries) : undefined },
       })));
     } catch (caught) {

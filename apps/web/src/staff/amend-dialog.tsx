@@ -1,7 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, command } from '../api/client';
 import type { ApiError } from '../api/problem';
-import type { Position } from '../api/views';
 import { useI18n } from '../i18n/i18n';
 import { Field } from '../ui/form';
 import { hours } from '../ui/format';
@@ -27,7 +26,7 @@ export function AmendDialog({ target, onClose, onDone }: { target: AmendTarget; 
     setBusy(true);
     setError(null);
     try {
-      const done = await command<Position>((headers) => api.POST('/api/v1/service-records/{id}/amendments', {
+      const done = await command((headers) => api.POST('/api/v1/service-records/{id}/amendments', {
         headers, params: { path: { id: target.recordId } }, body: { minutes: Number(minutes), reason },
       }));
       onDone(done.position);

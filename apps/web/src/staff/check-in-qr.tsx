@@ -1,8 +1,7 @@
 import QRCode from 'qrcode';
 import { useCallback, useEffect, useState } from 'react';
-import { api, command } from '../api/client';
+import { api, command, type Schema } from '../api/client';
 import type { ApiError } from '../api/problem';
-import type { CheckInCode } from '../api/views';
 import { useI18n } from '../i18n/i18n';
 import { time } from '../ui/format';
 import { ErrorNotice, Loading } from '../ui/states';
@@ -17,13 +16,13 @@ const REFRESH_MS = 10 * 60_000;
  */
 export function CheckInQr({ activityId, onScanWindow }: { activityId: string; onScanWindow?: () => void }) {
   const { t, lang } = useI18n();
-  const [code, setCode] = useState<CheckInCode | null>(null);
+  const [code, setCode] = useState<Schema<'CheckInCodeAnswer'> | null>(null);
   const [image, setImage] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
   const issue = useCallback(async () => {
     try {
-      const next = await command<CheckInCode>((headers) => api.POST('/api/v1/activities/{id}/check-in-codes', {
+      const next = await command((headers) => api.POST('/api/v1/activities/{id}/check-in-codes', {
         headers, params: { path: { id: activityId } }, body: { validMinutes: VALID_MINUTES },
       }));
       const url = `${window.location.origin}${next.path}`;

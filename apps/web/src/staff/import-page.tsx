@@ -1,8 +1,8 @@
 import { type ChangeEvent, useState } from 'react';
+import type { Schema } from '../api/client';
 import { newIdempotencyKey } from '../api/idempotency';
 import { ApiError } from '../api/problem';
 import { base64Of, type ImportFileBody, postWithProgress } from '../api/upload';
-import type { ImportDone, ImportPreview } from '../api/views';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { Link } from '../router';
@@ -35,15 +35,15 @@ export function ImportPage() {
   const categoryName = useCategoryName();
   const [body, setBody] = useState<ImportFileBody | null>(null);
   const [key, setKey] = useState('');
-  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [preview, setPreview] = useState<Schema<'ImportPreviewAnswer'> | null>(null);
   const [stage, setStage] = useState<Stage>({ kind: 'idle' });
   const [error, setError] = useState<ApiError | null>(null);
-  const [done, setDone] = useState<ImportDone | null>(null);
+  const [done, setDone] = useState<Schema<'ImportAnswer'> | null>(null);
 
-  const send = <T,>(what: 'preview' | 'commit', file: ImportFileBody, headers: Record<string, string> = {}) => {
+  const send = <P extends '/api/v1/service-records/imports/preview' | '/api/v1/service-records/imports'>(path: P, file: ImportFileBody, headers: Record<string, string> = {}) => {
+    const what = path.endsWith('/preview') ? 'preview' : 'commit';
     setStage({ kind: 'uploading', what, fraction: 0 });
-    return postWithProgress<T>(what === 'preview' ? '/api/v1/service-records/imports/preview' : '/api/v1/service-records/imports', file, headers,
-      (fraction) => setStage(fraction >= 1 ? { kind: 'checking', what } : { kind: 'uploading', what, fraction }))
+    return postWithProgress(path, file, headers, (fraction) => setStage(fraction >= 1 ? { kind: 'checking', what } : { kind: 'uploading', what, fraction }))
       .finally(() => setStage({ kind: 'idle' }));
   };
 
@@ -57,7 +57,7 @@ export function ImportPage() {
       const next: ImportFileBody = { orgUnitId: account.orgUnitId!, fileName: file.name, content: await base64Of(file) };
       setBody(next);
       setKey(newIdempotencyKey()); // one key per file: a commit retried after a network failure records once
-      setPreview(await send<ImportPreview>('preview', next));
+      setPreview(await send('/api/v1/service-records/imports/preview', next));
     } catch (caught) {
       setError(caught instanceof ApiError ? caught : new ApiError(0, 'client', 'Error', String(caught)));
     }
@@ -67,7 +67,7 @@ export function ImportPage() {
     if (!body) return;
     setError(null);
     try {
-      setDone(await send<ImportDone>('commit', body, { 'idempotency-key': key }));
+      setDone(await send('/api/v1/service-records/imports', body, { 'idempotency-key': key }));
       setPreview(null);
     } catch (caught) {
       setError(caught as ApiError);

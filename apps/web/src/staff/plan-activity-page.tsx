@@ -1,7 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, command } from '../api/client';
 import { ApiError } from '../api/problem';
-import type { Created } from '../api/views';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { Link, navigate } from '../router';
@@ -39,7 +38,7 @@ export function PlanActivityPage() {
     setBusy(true);
     setError(null);
     try {
-      const created = await command<Created>((headers) => api.POST('/api/v1/activities', {
+      const created = await command((headers) => api.POST('/api/v1/activities', {
         headers,
         body: {
           orgUnitId: account.orgUnitId!, title: form.title, category: form.category, location: form.location,

@@ -1,7 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { api, command, read, seenPosition } from '../api/client';
+import { api, command, read, seenPosition, type Schema } from '../api/client';
 import type { ApiError } from '../api/problem';
-import type { Position, UnitRecord } from '../api/views';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { navigate, useLocation } from '../router';
@@ -26,20 +25,20 @@ export function RecordsPage() {
   const { query } = useLocation();
   const tab: Tab = (TABS as readonly string[]).includes(query.get('tab') ?? '') ? (query.get('tab') as Tab) : 'pending';
   const unit = account.orgUnitId!;
-  const records = useApi(() => read<{ total: number; records: UnitRecord[] }>(api.GET('/api/v1/org-units/{id}/service-records', {
+  const records = useApi(() => read(api.GET('/api/v1/org-units/{id}/service-records', {
     params: { path: { id: unit }, query: { status: tab, limit: 100, minPosition: seenPosition() } },
   })), [unit, tab]);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const [rejecting, setRejecting] = useState<UnitRecord | null>(null);
+  const [rejecting, setRejecting] = useState<Schema<'UnitRecordView'> | null>(null);
   const [amending, setAmending] = useState<AmendTarget | null>(null);
 
-  async function approve(record: UnitRecord) {
+  async function approve(record: Schema<'UnitRecordView'>) {
     setBusy(record.recordId);
     setError(null);
     try {
-      await command<Position>((headers) => api.POST('/api/v1/service-records/{id}/approval', { headers, params: { path: { id: record.recordId } } }));
+      await command((headers) => api.POST('/api/v1/service-records/{id}/approval', { headers, params: { path: { id: record.recordId } } }));
       setDone(t('records.approved', { who: record.displayName ?? record.volunteerId, h: hours(record.minutes) }));
       records.reload();
     } catch (caught) {
@@ -111,7 +110,7 @@ export function RecordsPage() {
   );
 }
 
-function RejectDialog({ record, onClose, onDone }: { record: UnitRecord; onClose: () => void; onDone: () => void }) {
+function RejectDialog({ record, onClose, onDone }: { record: Schema<'UnitRecordView'>; onClose: () => void; onDone: () => void }) {
   const { t } = useI18n();
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -120,7 +119,7 @@ function RejectDialog({ record, onClose, onDone }: { record: UnitRecord; onClose
     event.preventDefault();
     setBusy(true);
     try {
-      await command<Position>((headers) => api.POST('/api/v1/service-records/{id}/rejection', { headers, params: { path: { id: record.recordId } }, body: { reason } }));
+      await command((headers) => api.POST('/api/v1/service-records/{id}/rejection', { headers, params: { path: { id: record.recordId } }, body: { reason } }));
       onDone();
     } catch (caught) {
       setError(caught as ApiError);

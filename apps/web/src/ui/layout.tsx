@@ -1,9 +1,8 @@
 import type { ReactNode } from 'react';
-import type { Account } from '../api/views';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { Link, navigate, useLocation } from '../router';
-import { useSession } from '../session/session';
+import { type Account, useSession } from '../session/session';
 
 const NAV: Record<Account['role'], { to: string; label: MessageKey }[]> = {
   staff: [

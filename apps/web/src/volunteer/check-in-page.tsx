@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { api, command } from '../api/client';
 import type { ApiError } from '../api/problem';
-import type { Position } from '../api/views';
 import { useI18n } from '../i18n/i18n';
 import { Link, useLocation } from '../router';
 import { useAccount } from '../session/session';
@@ -22,7 +21,7 @@ export function CheckInPage({ activityId }: { activityId: string }) {
     setBusy(true);
     setError(null);
     try {
-      await command<Position>((headers) => api.POST('/api/v1/activities/{id}/self-check-ins', { headers, params: { path: { id: activityId } }, body: { code } }));
+      await command((headers) => api.POST('/api/v1/activities/{id}/self-check-ins', { headers, params: { path: { id: activityId } }, body: { code } }));
       setDone(new Date());
     } catch (caught) {
       setError(caught as ApiError);

@@ -1,5 +1,4 @@
-import { api, read, seenPosition } from '../api/client';
-import type { RecordHistoryEntry, VolunteerHours, VolunteerRecord } from '../api/views';
+import { api, read, seenPosition, type Schema } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { Link, useLocation } from '../router';
 import { useAccount } from '../session/session';
@@ -25,8 +24,8 @@ export function MePage() {
   const account = useAccount();
   const id = account.volunteerId!;
   const { query } = useLocation();
-  const hoursView = useApi(() => read<VolunteerHours>(api.GET('/api/v1/volunteers/{id}/hours', { params: { path: { id }, query: { minPosition: seenPosition() } } })), [id]);
-  const records = useApi(() => read<{ records: VolunteerRecord[] }>(api.GET('/api/v1/volunteers/{id}/records', { params: { path: { id }, query: { minPosition: seenPosition() } } })), [id]);
+  const hoursView = useApi(() => read(api.GET('/api/v1/volunteers/{id}/hours', { params: { path: { id }, query: { minPosition: seenPosition() } } })), [id]);
+  const records = useApi(() => read(api.GET('/api/v1/volunteers/{id}/records', { params: { path: { id }, query: { minPosition: seenPosition() } } })), [id]);
 
   return (
     <div className="narrow">
@@ -46,7 +45,7 @@ export function MePage() {
   );
 }
 
-function HoursCard({ hours: h }: { hours: VolunteerHours }) {
+function HoursCard({ hours: h }: { hours: Schema<'VolunteerHoursAnswer'> }) {
   const { t } = useI18n();
   const next = h.nextStar;
   // Progress towards the next star, from the previous threshold.
@@ -73,7 +72,7 @@ function HoursCard({ hours: h }: { hours: VolunteerHours }) {
   );
 }
 
-function Correction({ entry }: { entry: RecordHistoryEntry }) {
+function Correction({ entry }: { entry: Schema<'RecordHistoryEntryView'> }) {
   const { t, lang } = useI18n();
   const d = entry.data as { previousMinutes?: number; minutes?: number; reason?: string };
   const when = day(shanghaiToday(new Date(entry.recordedAt)), lang);
@@ -91,7 +90,7 @@ function Correction({ entry }: { entry: RecordHistoryEntry }) {
   }
 }
 
-function RecordCard({ record }: { record: VolunteerRecord }) {
+function RecordCard({ record }: { record: Schema<'VolunteerRecordView'> }) {
   const { t, lang } = useI18n();
   const categoryName = useCategoryName();
   const corrections = record.history.filter((h) => h.type !== 'ServiceRecorded.v1');

@@ -1,7 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, command, read, seenPosition } from '../api/client';
 import type { ApiError } from '../api/problem';
-import type { Created, VolunteerHours } from '../api/views';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { Link, navigate } from '../router';
@@ -19,7 +18,7 @@ export function ReportPage() {
   const { t } = useI18n();
   const account = useAccount();
   const id = account.volunteerId!;
-  const me = useApi(() => read<VolunteerHours>(api.GET('/api/v1/volunteers/{id}/hours', { params: { path: { id }, query: { minPosition: seenPosition() } } })), [id]);
+  const me = useApi(() => read(api.GET('/api/v1/volunteers/{id}/hours', { params: { path: { id }, query: { minPosition: seenPosition() } } })), [id]);
   const [form, setForm] = useState({ category: 'errand-escort', serviceDate: shanghaiToday(), hours: '', minutes: '', description: '', location: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -32,7 +31,7 @@ export function ReportPage() {
     setBusy(true);
     setError(null);
     try {
-      await command<Created>((headers) => api.POST('/api/v1/volunteers/{id}/service-reports', {
+      await command((headers) => api.POST('/api/v1/volunteers/{id}/service-reports', {
         headers, params: { path: { id } },
         body: {
           orgUnitId: me.data!.homeOrgUnitId, category: form.category as never, serviceDate: form.serviceDate, minutes: total,

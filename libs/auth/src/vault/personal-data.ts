@@ -21,7 +21,7 @@ export function maskIdNumber(id: string): string {
   return id.length < 8 ? '*'.repeat(id.length) : id.slice(0, 4) + '*'.repeat(id.length - 8) + id.slice(-4);
 }
 
-export function maskPersonalData(data: PersonalData): PersonalData {
+export function maskPersonalData(data: PersonalData): Required<PersonalData> {
   return {
     realName: data.realName ? maskName(data.realName) : null,
     phone: data.phone ? maskPhone(data.phone) : null,

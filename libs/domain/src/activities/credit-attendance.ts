@@ -3,7 +3,9 @@ import { wholeMinutesBetween } from '../shared/time';
 import type { ActivityDetails, Attendance } from './activity';
 
 export interface AttendanceCredit { volunteerId: string; recordId: string; minutes: number }
-export interface NotCredited { volunteerId: string; reason: 'missed-check-out' | 'no-time-in-window' | 'no-show' | 'already-recorded' }
+/** Why completion credited an enrolled volunteer nothing. */
+export const NOT_CREDITED_REASONS = ['missed-check-out', 'no-time-in-window', 'no-show', 'already-recorded'] as const;
+export interface NotCredited { volunteerId: string; reason: (typeof NOT_CREDITED_REASONS)[number] }
 
 /**
  * The one service record a volunteer can have for an activity. Deriving its id

@@ -13,7 +13,8 @@ export type ActivityStatusFilter = (typeof ACTIVITY_STATUS_FILTERS)[number];
  * window has ended), `enrolled` becomes `no-show` and `checked-in` becomes
  * `missed-check-out`: flagged, never credited.
  */
-export type AttendanceState = 'enrolled' | 'checked-in' | 'checked-out' | 'no-show' | 'missed-check-out';
+export const ATTENDANCE_STATES = ['enrolled', 'checked-in', 'checked-out', 'no-show', 'missed-check-out'] as const;
+export type AttendanceState = (typeof ATTENDANCE_STATES)[number];
 
 export interface ActivityRecordRef {
   recordId: string; volunteerId: string; displayName: string | null; minutes: number; status: string; source: string; serviceDate: string;

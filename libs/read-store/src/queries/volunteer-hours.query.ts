@@ -1,4 +1,4 @@
-import { starStanding } from '@haitang/domain';
+import { type Actor, starStanding } from '@haitang/domain';
 import type { ReadModels } from '../read-models.port';
 
 export interface VolunteerHours {
@@ -49,7 +49,8 @@ async function volunteerHoursOn(db: ReadModels, volunteerId: string, thresholdsH
 export interface RecordView {
   recordId: string; activityId: string | null; activityTitle: string | null; category: string; serviceDate: string;
   minutes: number; status: string; source: string; orgUnitId: string; location: string | null; description: string;
-  history: { position: number; type: string; data: unknown; actor: unknown; recordedAt: string }[];
+  /** Every event of the record, in log order, with who caused it (null when its metadata names nobody). */
+  history: { position: number; type: string; data: unknown; actor: Actor | null; recordedAt: string }[];
 }
 
 /** A volunteer's records, newest service first, each with its full history of corrections. */
