@@ -12,15 +12,20 @@ export class PositionWaiters {
 
   constructor(public position = 0) {}
 
-  /** After a rebuild the projected position may move back. */
+  /** After a rebuild the projected position may move back (or forward). */
   reset(position: number): void {
     this.position = position;
+    this.release();
   }
 
   advance(position: number): void {
     if (position <= this.position) return;
     this.position = position;
-    this.waiters = this.waiters.filter((w) => (w.position <= position ? (w.resolve(true), false) : true));
+    this.release();
+  }
+
+  private release(): void {
+    this.waiters = this.waiters.filter((w) => (w.position <= this.position ? (w.resolve(true), false) : true));
   }
 
   waitFor(position: number, timeoutMs = 5000): Promise<boolean> {

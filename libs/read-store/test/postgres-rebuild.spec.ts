@@ -19,7 +19,7 @@ async function dump(url: string) {
   const client = new Client({ connectionString: url, types: haitangTypes });
   await client.connect();
   try {
-    const tables = ['volunteers', 'service_records', 'record_history', 'org_units', 'org_unit_closure', 'activities', 'activity_roster', 'figure_changes'];
+    const tables = ['unit_keys', 'volunteer_keys', 'volunteers', 'service_records', 'org_units', 'org_unit_closure', 'activities', 'activity_roster', 'figure_changes'];
     const rows: Record<string, Record<string, unknown>[]> = {};
     for (const t of tables) rows[t] = (await client.query(`SELECT * FROM ${t}`)).rows;
     return sortedDump(rows);

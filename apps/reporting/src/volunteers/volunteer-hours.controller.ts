@@ -36,6 +36,6 @@ export class VolunteerHoursController {
   async records(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery) {
     await caughtUp(this.runner, query.minPosition, this.log);
     if (!(await volunteerHours(this.db, id, this.thresholds))) throw notFound();
-    return { volunteerId: id, records: await volunteerRecords(this.db, id), projectedPosition: this.runner.position };
+    return { volunteerId: id, records: await volunteerRecords(this.db, this.log, id), projectedPosition: this.runner.position };
   }
 }
