@@ -22,7 +22,8 @@ type Data<E extends { data: unknown }> = E['data'];
  * The indexes are the reports' pre-aggregation: `service_records_approved`
  * holds exactly the approved records, narrow and ordered by unit and day,
  * so a report over a range is one index range per unit, and SQLite keeps it
- * exact in the same transaction as the row. Adding an index changes no table
+ * exact in the same transaction as the row; `service_records_by_unit` (narrow)
+ * serves the lists of a unit's records whatever their status. Adding an index changes no table
  * shape, so it needs no rebuild.
  */
 export const recordsProjection: SqliteProjection = {
@@ -45,6 +46,7 @@ export const recordsProjection: SqliteProjection = {
     CREATE INDEX IF NOT EXISTS service_records_approved ON service_records (unit_n, service_date, volunteer_n, category, minutes)
       WHERE status = 'approved';
     CREATE INDEX IF NOT EXISTS service_records_pending ON service_records (unit_n, service_date, category, minutes) WHERE status = 'pending';
+    CREATE INDEX IF NOT EXISTS service_records_by_unit ON service_records (unit_n, service_date);
     CREATE INDEX IF NOT EXISTS service_records_by_activity ON service_records (activity_id, status, volunteer_n, minutes) WHERE activity_id IS NOT NULL;
     CREATE INDEX IF NOT EXISTS volunteers_by_home ON volunteers (home_unit_n, registered_at);
   `,

@@ -72,6 +72,9 @@ export async function rebuildReadModels(options: {
 function swapIn(liveFile: string, freshFile: string, projections: readonly SqliteProjection[]): void {
   const live = openReadModels(liveFile);
   try {
+    // This connection only swaps: a large page cache and in-memory sorts for building the indexes.
+    live.pragma('cache_size = -262144');
+    live.pragma('temp_store = MEMORY');
     live.prepare('ATTACH DATABASE ? AS fresh').run(freshFile);
     const tables = (live.prepare(`SELECT name FROM fresh.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[])
       .map((t) => t.name);
