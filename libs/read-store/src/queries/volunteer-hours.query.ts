@@ -7,6 +7,8 @@ export interface VolunteerHours {
   displayName: string;
   /** The unit the volunteer belongs to (where a self-report goes by default). */
   homeOrgUnitId: string;
+  /** Its name (null when the unit is unknown). */
+  homeOrgUnitName: string | null;
   approvedMinutes: number;
   pendingMinutes: number;
   approvedHours: number;
@@ -22,8 +24,10 @@ export function volunteerHours(db: ReadModels, volunteerId: string, thresholdsHo
 }
 
 async function volunteerHoursOn(db: ReadModels, volunteerId: string, thresholdsHours: readonly number[]): Promise<VolunteerHours | null> {
-  const volunteer = await db.get<{ volunteer_n: number; display_name: string; home_org_unit_id: string }>(`SELECT v.volunteer_n, v.display_name, h.org_unit_id AS home_org_unit_id
-    FROM volunteer_keys k JOIN volunteers v ON v.volunteer_n = k.volunteer_n JOIN unit_keys h ON h.unit_n = v.home_unit_n WHERE k.volunteer_id = ?`, [volunteerId]);
+  const volunteer = await db.get<{ volunteer_n: number; display_name: string; home_org_unit_id: string; home_name: string | null }>(
+    `SELECT v.volunteer_n, v.display_name, h.org_unit_id AS home_org_unit_id, u.name AS home_name FROM volunteer_keys k
+    JOIN volunteers v ON v.volunteer_n = k.volunteer_n JOIN unit_keys h ON h.unit_n = v.home_unit_n LEFT JOIN org_units u ON u.unit_n = v.home_unit_n
+    WHERE k.volunteer_id = ?`, [volunteerId]);
   if (!volunteer) return null;
   // An index range of service_records_by_volunteer, which holds every column asked for.
   const rows = await db.all<{ status: string; category: string; year: string; minutes: number }>(`SELECT status, category, substr(service_date, 1, 4) AS year, sum(minutes) AS minutes
@@ -42,7 +46,7 @@ async function volunteerHoursOn(db: ReadModels, volunteerId: string, thresholdsH
     byYear[r.year] = (byYear[r.year] ?? 0) + r.minutes;
   }
   return {
-    volunteerId, displayName: volunteer.display_name, homeOrgUnitId: volunteer.home_org_unit_id,
+    volunteerId, displayName: volunteer.display_name, homeOrgUnitId: volunteer.home_org_unit_id, homeOrgUnitName: volunteer.home_name,
     approvedMinutes, pendingMinutes,
     approvedHours: Math.round(approvedMinutes / 6) / 10,
     byCategory, byYear, ...starStanding(approvedMinutes, thresholdsHours),
