@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@haitang/event-store';
-import { type RecordLog, recordsProjection, volunteerHours, volunteerRecords } from '../src';
+import { orgUnitsProjection, type RecordLog, recordsProjection, volunteerHours, volunteerRecords } from '../src';
 import { READ_STORE_ADAPTERS, type ReadStore, streamOf } from './read-model-fixture';
 
 let position = 0;
@@ -23,7 +23,8 @@ describe.each(READ_STORE_ADAPTERS)('records projection: given events, then rows 
   beforeEach(async () => {
     position = 0;
     made = [];
-    rm = await adapter.open([recordsProjection]);
+    // The hours name the home unit: its table comes with the org-units projection.
+    rm = await adapter.open([recordsProjection, orgUnitsProjection]);
   });
   afterEach(() => rm.close());
 
