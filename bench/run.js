@@ -1,21 +1,27 @@
 'use strict';
 /**
- * Runs every benchmark in sequence (write path, event store, read side), prints a Markdown table
- * and writes bench/results/latest.json.
+ * Runs every benchmark in sequence (write path, event store, read side, cold start, scaling),
+ * prints Markdown tables and writes bench/results/latest.json.
  *
- *   npm run bench                        (full: 10 s per scenario, 100k appends, a 1M-event log)
- *   BENCH_PROFILE=short npm run bench    (short: 5 s per scenario, 20k appends, a 200k-event log)
+ *   npm run bench                        (full: 10 s per scenario, 100k appends, a 1M-event log,
+ *                                         scaling over 10k / 100k / 1M events)
+ *   BENCH_PROFILE=short npm run bench    (short: 5 s per scenario, 20k appends, a 200k-event log,
+ *                                         scaling over 10k / 50k / 200k events)
  *
+ * Cold start and the largest size of the scaling table reuse the read side's data dir (its log
+ * and rebuilt read models), so the largest log is generated and rebuilt once.
  * BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_EVENTS, BENCH_LOG_EVENTS and BENCH_LOG_VOLUNTEERS
  * override the profile; see bench/README.md.
  */
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const { join } = require('node:path');
-const { killAllSync, fmt, installCleanupHooks } = require('./support/common');
+const { killAllSync, fmt, installCleanupHooks, removeTempDir } = require('./support/common');
 const writePath = require('./write-path');
 const eventStore = require('./event-store');
 const readSide = require('./read-side');
+const coldStart = require('./cold-start');
+const scaling = require('./scaling');
 
 const PROFILES = {
   short: { seconds: 5, warmupSeconds: 1, events: 20_000, ...pickLog(readSide.PROFILES.short) },
@@ -43,7 +49,7 @@ function profile() {
 
 const verdict = (ok) => (ok ? 'ok' : 'missed');
 
-function markdown(wp, es, rs) {
+function markdown(wp, es, rs, cs) {
   const rows = [
     '| Figure | Measured | Baseline | Measured / baseline | Target |',
     '|---|---:|---:|---:|---|',
@@ -61,7 +67,27 @@ function markdown(wp, es, rs) {
   rows.push(`| event store: append p50 / p99 (ms) | ${fmt(es.appendP50Ms, 1)} / ${fmt(es.appendP99Ms, 1)} | | | |`);
   rows.push(`| event store: CPU per append / per row (µs) | ${fmt(es.cpuMicrosPerAppend, 1)} | ${fmt(es.baseline.cpuMicrosPerRow, 1)} | | |`);
   rows.push(...readSide.markdownRows(rs));
+  rows.push(...coldStart.markdownRows(cs));
   return rows.join('\n');
+}
+
+/** The machine's load average every 10 s during the run: how shared the machine was. */
+function loadSampler() {
+  const samples = [];
+  const sample = () => {
+    try {
+      samples.push(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]));
+    } catch { /* not Linux */ }
+  };
+  sample();
+  const timer = setInterval(sample, 10_000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    sample();
+    const sorted = [...samples].sort((a, b) => a - b);
+    return { samples: samples.length, mean: Number((samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length)).toFixed(2)), min: sorted[0], max: sorted[sorted.length - 1] };
+  };
 }
 
 async function main() {
@@ -76,6 +102,7 @@ async function main() {
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     tmpdir: os.tmpdir(),
   };
+  const stopLoad = loadSampler();
   console.error(`Haitang benchmarks, profile "${p.name}" (${p.seconds} s per scenario, ${p.events} appends, a ${p.logEvents}-event log) on ${machine.cpus} CPU(s), Node ${machine.node}\n`);
   const started = new Date();
   const wp = await writePath.run({ seconds: p.seconds, warmupSeconds: p.warmupSeconds });
@@ -85,12 +112,35 @@ async function main() {
   console.log(eventStore.print(es));
   console.log();
   const rs = await readSide.run({
-    profile: p.name, seconds: p.seconds, warmupSeconds: p.warmupSeconds, logEvents: p.logEvents, logVolunteers: p.logVolunteers,
+    profile: p.name, seconds: p.seconds, warmupSeconds: p.warmupSeconds, logEvents: p.logEvents, logVolunteers: p.logVolunteers, handOver: true,
   });
   console.log(readSide.print(rs));
   console.log();
-  const table = markdown(wp, es, rs);
+  let cs;
+  let sc;
+  try {
+    const { dataDir, summary, rebuild } = rs.handOver;
+    cs = await coldStart.run({ profile: p.name, dataDir, summary });
+    console.log(coldStart.print(cs));
+    console.log();
+    const sizes = scaling.PROFILES[p.name].sizes.filter(([events]) => events !== p.logEvents);
+    sc = await scaling.run({
+      profile: p.name,
+      sizes: [...sizes, [p.logEvents, p.logVolunteers]],
+      reuse: { [p.logEvents]: { dataDir, summary, rebuild } },
+    });
+    console.log(scaling.print(sc));
+    console.log();
+  } finally {
+    removeTempDir(rs.handOver.dataDir);
+  }
+  machine.loadAverage = stopLoad();
+  const table = markdown(wp, es, rs, cs);
+  const scalingTable = scaling.table(sc);
   console.log(table);
+  console.log();
+  console.log(scalingTable);
+  console.log(`\nMachine load average during the run: mean ${machine.loadAverage.mean}, ${machine.loadAverage.min}..${machine.loadAverage.max} (${machine.cpus} CPUs).`);
 
   const results = {
     date: started.toISOString(),
@@ -99,7 +149,10 @@ async function main() {
     writePath: wp,
     eventStore: es,
     readSide: rs,
+    coldStart: cs,
+    scaling: sc,
     markdown: table,
+    scalingMarkdown: scalingTable,
   };
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });

@@ -133,6 +133,22 @@ describe.each(STORAGE_BACKENDS)('read side over HTTP: dashboards, district repor
     expect(sr.body).toMatchObject({ approvedMinutes: 90, pendingMinutes: 25 });
   });
 
+  it('lists a volunteer’s records, each with its whole history of corrections and who made them', async () => {
+    const sr = await get(`/volunteers/${ids.sr}/records`);
+    expect(sr.status).toBe(200);
+    expect(sr.body.records.map((r: { source: string; status: string; minutes: number; history: { type: string }[] }) =>
+      [r.source, r.status, r.minutes, r.history.map((h) => h.type)])).toEqual([
+      ['self-report', 'pending', 25, ['ServiceRecorded.v1']],
+      ['attendance', 'approved', 90, ['ServiceRecorded.v1', 'ServiceAmended.v1']],
+    ]);
+    expect(sr.body.records[0]).toMatchObject({ description: '跑腿代办', activityTitle: null, location: null, orgUnitId: ids.C2, category: 'errand-escort' });
+    expect(sr.body.records[1]).toMatchObject({ activityId: ids.A1, activityTitle: '玩转智能手机', location: '党群服务中心', orgUnitId: ids.C1, serviceDate: '2025-03-10' });
+    const amendment = sr.body.records[1].history[1];
+    expect(amendment).toMatchObject({ data: { previousMinutes: 80, minutes: 90, reason: '按签到表更正为 90 分钟' }, actor: { role: expect.any(String) } });
+    expect(amendment.position).toBeLessThanOrEqual(sr.body.projectedPosition);
+    expect((await get('/volunteers/00000000-0000-4000-8000-000000000000/records')).status).toBe(404);
+  });
+
   it('shows an activity with its roster, missed check-out and credited minutes', async () => {
     const a1 = await get(`/activities/${ids.A1}`);
     expect(a1.status).toBe(200);

@@ -188,9 +188,53 @@ const shanghaiToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().sl
 const round = (x, digits = 0) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);
 const fmt = (x, digits = 0) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
 
+/**
+ * Sign-in for the benches. Every route of the app needs a bearer token: the measured app is
+ * started with a first admin (benchAdminEnv: HAITANG_ADMIN_USER/PASSWORD, write limits raised so
+ * the load is not answered 429) and the bench signs in as it once (POST /api/v1/sessions); the
+ * token is then reused, as a client does (a verified token is remembered by the server, so the
+ * figures include its verification but not a sign-in per request). The scope check an official
+ * or staff member adds (read-model lookups of the target's unit) is not part of an admin's
+ * request. One password per bench process, so that a data dir handed from one bench to the next
+ * (bench/run.js) signs in again with the admin it already holds.
+ */
+const BENCH_ADMIN = 'bench-admin';
+const BENCH_ADMIN_PASSWORD = require('node:crypto').randomUUID();
+
+function benchAdminEnv() {
+  return {
+    HAITANG_ADMIN_USER: BENCH_ADMIN, HAITANG_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
+    HAITANG_WRITE_RATE_LIMIT: '100000000', HAITANG_WRITE_RATE_LIMIT_PER_IP: '100000000',
+  };
+}
+
+/** Signs in over HTTP: the bearer token. */
+async function signIn(baseUrl, username = BENCH_ADMIN, password = BENCH_ADMIN_PASSWORD) {
+  const res = await fetch(`${baseUrl}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`sign-in as ${username} answered ${res.status}: ${text}`);
+  return JSON.parse(text).token;
+}
+
+/**
+ * Gives a started server the headers its requests need (`server.headers`): the app (admin token),
+ * the validate-only baseline (its own token from GET /bench-token: it verifies tokens the same way),
+ * or none (bare Fastify has no sign-in).
+ */
+async function authorize(server, kind = 'app') {
+  if (kind === 'app') server.headers = { authorization: `Bearer ${await signIn(server.baseUrl)}` };
+  else if (kind === 'validate-only') server.headers = { authorization: `Bearer ${(await (await fetch(`${server.baseUrl}/bench-token`)).json()).token}` };
+  else server.headers = {};
+  return server.headers;
+}
+
+/** Autocannon requests with a server's headers added. */
+const withHeaders = (server, requests) => requests.map((r) => ({ ...r, headers: { ...(r.headers ?? {}), ...(server.headers ?? {}) } }));
+
 module.exports = {
   ROOT, DIST, HOST, requireBuild, freePort, startServer, installCleanupHooks, killAllSync,
   makeTempDir, removeTempDir, keepTempDir, sleep, percentile, pool, shanghaiToday, round, fmt, processCpuMs, machineBusyMs,
+  benchAdminEnv, signIn, authorize, withHeaders,
 };
 
 /** Runs a benchmark file on its own (`node bench/x.js`): prints its figures, kills its children. */

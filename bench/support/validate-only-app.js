@@ -9,6 +9,10 @@
  * x-correlation-id onSend hook. Each measured route has a POST endpoint that
  * ONLY validates the compiled DTO class of that route and answers {ok:true},
  * with the same status code as the real route. No command bus, no event store.
+ * For the read side (bench/read-side.js) it also has GET /api/v1/volunteers/:id/hours
+ * with the real route's parameters (the id through ParseIdPipe, the query
+ * validated as ConsistencyQuery) answering a constant body of the same shape:
+ * what the framework (and the token check) costs a query before any read model is touched.
  * Like the real app it signs callers in: a global guard verifies the bearer
  * token with the same TokenVerifier (EdDSA, verified tokens remembered until
  * they expire) and answers 401 otherwise; GET /bench-token hands out a staff
@@ -22,7 +26,7 @@
  */
 require('reflect-metadata');
 const { join } = require('node:path');
-const { Body, Controller, Get, HttpCode, Logger: NestLogger, Module, Param, Post } = require('@nestjs/common');
+const { Body, Controller, Get, HttpCode, Logger: NestLogger, Module, Param, Post, Query } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { FastifyAdapter } = require('@nestjs/platform-fastify');
 const { Logger, LoggerModule } = require('nestjs-pino');
@@ -34,6 +38,7 @@ const { validationPipe } = require(join(DIST, 'apps/ledger/src/http/validation.j
 const { ParseIdPipe } = require(join(DIST, 'apps/ledger/src/http/ids.js'));
 const { correlationIdOf } = require(join(DIST, 'apps/ledger/src/http/correlation.js'));
 const { ProblemDetailsFilter, sendProblem } = require(join(DIST, 'apps/ledger/src/http/problem-details.filter.js'));
+const { ConsistencyQuery } = require(join(DIST, 'apps/reporting/src/read-your-writes.js'));
 const { problem, ProblemException } = require(join(DIST, 'apps/ledger/src/http/problem.js'));
 const { bearerToken, LocalTokens, setPrincipal, TokenVerifier } = require(join(DIST, 'libs/auth/src'));
 const { createPublicKey, generateKeyPairSync } = require('node:crypto');
@@ -85,6 +90,26 @@ postRoute(ValidateOnlyController, 'checkOut', 'activities/:id/check-outs', Atten
 postRoute(ValidateOnlyController, 'recordService', 'service-records', RecordServiceDto, 201);
 Controller()(ValidateOnlyController);
 
+/** An hours answer of the real shape (what a volunteer with records in a few categories and two years gets). */
+const HOURS = {
+  volunteerId: '', displayName: '张秀英', homeOrgUnitId: '00000000-0000-4000-8000-000000000000', approvedMinutes: 2715, pendingMinutes: 90, approvedHours: 45.3,
+  byCategory: { environment: 1200, 'digital-inclusion': 915, 'errand-escort': 600 }, byYear: { 2025: 1500, 2026: 1215 },
+  starLevel: 0, nextStar: { level: 1, minutesToGo: 3285 }, homeOrgUnitName: '桃花坞社区', projectedPosition: 1000000,
+};
+
+class QueryOnlyController {
+  hours(id) { return { ...HOURS, volunteerId: id }; }
+}
+{
+  const proto = QueryOnlyController.prototype;
+  const descriptor = Object.getOwnPropertyDescriptor(proto, 'hours');
+  Reflect.defineMetadata('design:paramtypes', [String, ConsistencyQuery], proto, 'hours');
+  Param('id', ParseIdPipe)(proto, 'hours', 0);
+  Query()(proto, 'hours', 1);
+  Get('volunteers/:id/hours')(proto, 'hours', descriptor);
+  Controller()(QueryOnlyController);
+}
+
 class HealthController {
   health() { return { status: 'ok' }; }
   benchToken() { return tokens.issue({ id: 'bench-staff-account', username: 'bench-staff', role: 'staff', orgUnitId: 'bench', volunteerId: null, displayName: 'bench' }); }
@@ -111,7 +136,7 @@ Module({
       },
     }),
   ],
-  controllers: [ValidateOnlyController, HealthController],
+  controllers: [ValidateOnlyController, QueryOnlyController, HealthController],
 })(ValidateOnlyModule);
 
 async function main() {

@@ -6,6 +6,8 @@ export * from './sqlite/sqlite-projection-runner';
 export * from './sqlite/projector-thread';
 export * from './sqlite/rebuild';
 export * from './sqlite/statements';
+export * from './sqlite/keys';
+export * from './projections/keys.projection';
 export * from './projections/records.projection';
 export * from './projections/org-units.projection';
 export * from './projections/activities.projection';

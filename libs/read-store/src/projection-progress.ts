@@ -21,10 +21,11 @@ export class PositionWaiters {
 
   constructor(public position = 0) {}
 
-  /** After a rebuild the projected position may move back. */
+  /** After a rebuild the projected position may move back (or forward). */
   reset(position: number): void {
     this.position = position;
     this.ownershipEpoch++;
+    this.release();
   }
 
   /** `moved`: the events up to `position` may have moved a stream to another owner (true when unknown). */
@@ -32,7 +33,11 @@ export class PositionWaiters {
     if (moved) this.ownershipEpoch++;
     if (position <= this.position) return;
     this.position = position;
-    this.waiters = this.waiters.filter((w) => (w.position <= position ? (w.resolve(true), false) : true));
+    this.release();
+  }
+
+  private release(): void {
+    this.waiters = this.waiters.filter((w) => (w.position <= this.position ? (w.resolve(true), false) : true));
   }
 
   waitFor(position: number, timeoutMs = 5000): Promise<boolean> {

@@ -17,7 +17,8 @@ describe.each(READ_STORE_ADAPTERS)('org-units projection: the hierarchy and its 
     return log;
   }
 
-  const closure = (rm: ReadStore) => rm.models.all('SELECT ancestor_id AS a, descendant_id AS d, depth FROM org_unit_closure ORDER BY a, d');
+  const closure = (rm: ReadStore) => rm.models.all(`SELECT ka.org_unit_id AS a, kd.org_unit_id AS d, c.depth FROM org_unit_closure c
+    JOIN unit_keys ka ON ka.unit_n = c.ancestor_n JOIN unit_keys kd ON kd.unit_n = c.descendant_n ORDER BY a, d`);
 
   it('keeps one closure row per unit and ancestor, itself at depth 0', async () => {
     await rm.apply(hierarchy().events);

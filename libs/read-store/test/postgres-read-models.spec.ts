@@ -8,9 +8,9 @@ describePostgres('PostgreSQL read models: queries', () => {
     const models = await PostgresReadModels.open({ url });
     const writer = new Client({ connectionString: url });
     await writer.connect();
-    const insert = (id: string) => writer.query(`INSERT INTO volunteers VALUES ($1, 'x', 'c1', 0, 0, 'other', 0, '2026-11-01T00:00:00.000Z')`, [id]);
+    const insert = (id: string) => writer.query(`INSERT INTO volunteer_keys (volunteer_n, volunteer_id) VALUES ($1, $2)`, [Number(id.slice(1)), id]);
     await insert('v1');
-    const count = 'SELECT count(*) AS n FROM volunteers';
+    const count = 'SELECT count(*) AS n FROM volunteer_keys';
     const [before, after] = await models.consistent(async (db) => {
       const first = (await db.get<{ n: number }>(count))!.n;
       await insert('v2'); // committed by another connection meanwhile
@@ -20,7 +20,7 @@ describePostgres('PostgreSQL read models: queries', () => {
     expect((await models.get<{ n: number }>(count))!.n).toBe(2);
     // Without it, each query sees the latest commit.
     await insert('v3');
-    expect((await models.all<{ id: string }>('SELECT volunteer_id AS id FROM volunteers WHERE volunteer_id > ? ORDER BY 1', ['v1'])).map((r) => r.id)).toEqual(['v2', 'v3']);
+    expect((await models.all<{ id: string }>('SELECT volunteer_id AS id FROM volunteer_keys WHERE volunteer_id > ? ORDER BY 1', ['v1'])).map((r) => r.id)).toEqual(['v2', 'v3']);
     await writer.end();
     await models.close();
   });

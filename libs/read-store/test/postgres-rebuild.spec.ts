@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { haitangTypes, PostgresEventStore } from '@haitang/event-store';
-import { PostgresProjector, PostgresReadModels, rebuildPostgresReadModels, volunteerHours } from '../src';
+import { PostgresProjector, PostgresReadModels, readModelsGeneration, rebuildPostgresReadModels, volunteerHours } from '../src';
 import { describePostgres, freshDatabase } from '../../../test/support/postgres';
 import { sortedDump } from './dump';
 
@@ -19,7 +19,7 @@ async function dump(url: string) {
   const client = new Client({ connectionString: url, types: haitangTypes });
   await client.connect();
   try {
-    const tables = ['volunteers', 'service_records', 'record_history', 'org_units', 'org_unit_closure', 'activities', 'activity_roster', 'figure_changes'];
+    const tables = ['unit_keys', 'volunteer_keys', 'volunteers', 'service_records', 'org_units', 'org_unit_closure', 'activities', 'activity_roster', 'figure_changes'];
     const rows: Record<string, Record<string, unknown>[]> = {};
     for (const t of tables) rows[t] = (await client.query(`SELECT * FROM ${t}`)).rows;
     return sortedDump(rows);
@@ -51,6 +51,7 @@ describePostgres('rebuilding the PostgreSQL read models from the log', () => {
     await damage.query('UPDATE service_records SET minutes = minutes * 2');
     await damage.end();
     expect((await volunteerHours(models, 'v1', [100]))!.approvedMinutes).toBe(2 * before);
+    const generation = await readModelsGeneration(models);
 
     const progress: number[] = [];
     const writing = (async () => {
@@ -72,6 +73,8 @@ describePostgres('rebuilding the PostgreSQL read models from the log', () => {
       .filter((e) => e.type === 'ServiceRecorded.v1' && (e.data as { volunteerId: string }).volunteerId === 'v1')
       .reduce((sum, e) => sum + (e.data as { minutes: number }).minutes, 0);
     expect((await volunteerHours(models, 'v1', [100]))!.approvedMinutes).toBe(expected);
+    // A new generation of read models: reports cached from the damaged ones are computed again.
+    expect(await readModelsGeneration(models)).not.toBe(generation);
     // Nothing is left of the rebuild's own schema.
     const check = new Client({ connectionString: url });
     await check.connect();

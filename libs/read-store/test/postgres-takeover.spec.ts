@@ -49,7 +49,7 @@ async function dump(url: string) {
   await client.connect();
   try {
     const rows: Record<string, Record<string, unknown>[]> = {};
-    for (const t of ['volunteers', 'service_records', 'record_history', 'org_units', 'org_unit_closure', 'figure_changes']) rows[t] = (await client.query(`SELECT * FROM ${t}`)).rows;
+    for (const t of ['unit_keys', 'volunteer_keys', 'volunteers', 'service_records', 'org_units', 'org_unit_closure', 'figure_changes']) rows[t] = (await client.query(`SELECT * FROM ${t}`)).rows;
     rows.checkpoints = (await client.query('SELECT projection, position FROM checkpoints')).rows;
     return sortedDump(rows);
   } finally {

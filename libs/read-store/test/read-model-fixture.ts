@@ -1,17 +1,36 @@
 import type { RecordedEvent } from '@haitang/event-store';
-import type { ProjectionProgress, ReadModels, SqliteProjection } from '../src';
+import type { ProjectionProgress, ReadModels, RecordLog, SqliteProjection } from '../src';
 import { postgresAvailable } from '../../../test/support/postgres';
 import { postgresReadStore } from './postgres-read-store';
 import { sqliteReadStore } from './sqlite-read-store';
+
+/** The stream an event belongs to, as the ledger names them (`record-<id>`, `volunteer-<id>`, …). */
+export function streamOf(type: string, data: Record<string, unknown>): string {
+  if (type.startsWith('Service')) return `record-${data.recordId as string}`;
+  if (type.startsWith('OrgUnit')) return `orgunit-${data.orgUnitId as string}`;
+  if ('activityId' in data) return `activity-${data.activityId as string}`;
+  if ('volunteerId' in data) return `volunteer-${data.volunteerId as string}`;
+  return 's';
+}
+
+/** The log of these events as the queries read it (a record's stream). */
+export function memoryLog(events: readonly RecordedEvent[]): RecordLog {
+  return { readStream: async (streamId: string) => events.filter((e) => e.streamId === streamId) };
+}
 
 /** Builds a log of recorded events, positions 1, 2, 3, … */
 export class TestLog {
   readonly events: RecordedEvent[] = [];
 
+  /** The log as the queries read it. */
+  get reader(): RecordLog {
+    return memoryLog(this.events);
+  }
+
   add(type: string, data: Record<string, unknown>, recordedAt = '2026-11-20T02:00:00.000Z'): RecordedEvent {
     const position = this.events.length + 1;
     const event: RecordedEvent = {
-      position, streamId: 's', streamVersion: 0, eventId: `e${position}`, type, data,
+      position, streamId: streamOf(type, data), streamVersion: 0, eventId: `e${position}`, type, data,
       metadata: { actor: { id: 'staff-1', role: 'staff', orgUnitId: null } }, recordedAt,
     };
     this.events.push(event);

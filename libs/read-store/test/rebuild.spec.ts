@@ -3,7 +3,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@haitang/event-store';
-import { ALL_PROJECTIONS, openReadModels, rebuildReadModels, SqliteProjectionRunner, SqliteReadModels, volunteerHours } from '../src';
+import {
+  ALL_PROJECTIONS, FigureCache, openReadModels, orgUnitReport, type OrgUnitReport, rebuildReadModels, SqliteProjectionRunner, SqliteReadModels, volunteerHours,
+} from '../src';
 import { dumpReadModels } from './dump';
 
 const meta = { actor: { id: 'staff', role: 'staff', orgUnitId: 'c1' } };
@@ -65,6 +67,50 @@ describe('rebuilding the read models from the log', () => {
     await runner.stop();
     live.close();
     scratch.close();
+    await store.close();
+  });
+
+  it('drops read models written by another version of a projection and projects the log again from the start', async () => {
+    const store = new SqliteEventStore({ file: join(dir, 'events.sqlite'), writerThread: false });
+    await store.append([{ streamId: 'orgunit-c1', expectedVersion: -1, events: [event('OrgUnitRegistered.v1', { orgUnitId: 'c1', kind: 'district', name: '姑苏区', parentId: null })] }]);
+    for (let i = 0; i < 5; i++) await recordService(store, 'v1', `r${i}`, 40);
+    const file = join(dir, 'readmodels.sqlite');
+    let db = openReadModels(file);
+    new SqliteProjectionRunner(db, store, ALL_PROJECTIONS, 0).applyBatch(await store.readAll(0, 100));
+    const expected = dumpReadModels(db);
+    // As an older Haitang left them: another version of one projection, and a table this one no longer has.
+    db.exec(`UPDATE checkpoints SET version = version - 1 WHERE projection = 'records'; CREATE TABLE record_history (position INTEGER PRIMARY KEY)`);
+    db.close();
+    db = openReadModels(file);
+    const runner = new SqliteProjectionRunner(db, store, ALL_PROJECTIONS, 0);
+    expect(runner.outdated).toEqual(['records']);
+    expect([runner.checkpoint(), db.prepare('SELECT count(*) FROM service_records').pluck().get()]).toEqual([0, 0]);
+    expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'record_history'`).pluck().get()).toBe(0);
+    runner.applyBatch(await store.readAll(0, 100));
+    expect(dumpReadModels(db)).toEqual(expected);
+    db.close();
+    await store.close();
+  });
+
+  it('a report cached from the old read models is computed again once a rebuild is swapped in', async () => {
+    const store = new SqliteEventStore({ file: join(dir, 'events.sqlite'), writerThread: false });
+    await store.append([{ streamId: 'orgunit-c1', expectedVersion: -1, events: [event('OrgUnitRegistered.v1', { orgUnitId: 'c1', kind: 'district', name: '姑苏区', parentId: null })] }]);
+    for (let i = 0; i < 10; i++) await recordService(store, 'v1', `r${i}`, 30);
+    const liveFile = join(dir, 'readmodels.sqlite');
+    const live = openReadModels(liveFile);
+    const models = new SqliteReadModels(live);
+    new SqliteProjectionRunner(live, store, ALL_PROJECTIONS, 0).applyBatch(await store.readAll(0, 100));
+    live.prepare('UPDATE service_records SET minutes = minutes * 2').run();
+    const reports = new FigureCache<OrgUnitReport>();
+    const report = () => reports.get(models, { unitId: 'c1', fromMonth: '2026-10', toMonth: '2026-10' }, 'c1|2026-10',
+      () => orgUnitReport(models, 'c1', { from: '2026-10-01', to: '2026-10-31' }, 'child'));
+    expect((await report()).value.total.serviceMinutes).toBe(600);
+    expect((await report()).hit).toBe(true);
+    // The log did not change, so neither did the positions of the last changes: only the new generation tells the cache.
+    await rebuildReadModels({ store, readModelsFile: liveFile, projections: ALL_PROJECTIONS });
+    expect(await report()).toMatchObject({ hit: false, value: { total: { serviceMinutes: 300 } } });
+    expect((await report()).hit).toBe(true);
+    live.close();
     await store.close();
   });
 });

@@ -1,12 +1,19 @@
 import type { RecordedEvent } from '@haitang/event-store';
-import { recordsProjection, volunteerHours, volunteerRecords } from '../src';
-import { READ_STORE_ADAPTERS, type ReadStore } from './read-model-fixture';
+import { orgUnitsProjection, type RecordLog, recordsProjection, volunteerHours, volunteerRecords } from '../src';
+import { READ_STORE_ADAPTERS, type ReadStore, streamOf } from './read-model-fixture';
 
 let position = 0;
-const ev = (type: string, data: Record<string, unknown>): RecordedEvent => ({
-  position: ++position, streamId: 's', streamVersion: 0, eventId: `e${position}`, type, data,
-  metadata: { actor: { id: 'staff-1', role: 'staff', orgUnitId: 'c1' } }, recordedAt: '2026-11-20T02:00:00.000Z',
-});
+/** Every event made so far: the log the queries read a record's texts and history from. */
+let made: RecordedEvent[] = [];
+const log: RecordLog = { readStream: async (streamId) => made.filter((e) => e.streamId === streamId) };
+const ev = (type: string, data: Record<string, unknown>): RecordedEvent => {
+  const event = {
+    position: ++position, streamId: streamOf(type, data), streamVersion: 0, eventId: `e${position}`, type, data,
+    metadata: { actor: { id: 'staff-1', role: 'staff', orgUnitId: 'c1' } }, recordedAt: '2026-11-20T02:00:00.000Z',
+  };
+  made.push(event);
+  return event;
+};
 const recorded = (recordId: string, minutes: number, status: 'approved' | 'pending', serviceDate = '2026-11-18', category = 'digital-inclusion') =>
   ev('ServiceRecorded.v1', { recordId, volunteerId: 'v1', orgUnitId: 'c1', category, serviceDate, minutes, status, source: status === 'pending' ? 'self-report' : 'staff', activityId: null, activityTitle: null, location: null, description: '服务' });
 
@@ -15,7 +22,9 @@ describe.each(READ_STORE_ADAPTERS)('records projection: given events, then rows 
   let rm: ReadStore;
   beforeEach(async () => {
     position = 0;
-    rm = await adapter.open([recordsProjection]);
+    made = [];
+    // The hours name the home unit: its table comes with the org-units projection.
+    rm = await adapter.open([recordsProjection, orgUnitsProjection]);
   });
   afterEach(() => rm.close());
 
@@ -36,9 +45,14 @@ describe.each(READ_STORE_ADAPTERS)('records projection: given events, then rows 
     ]);
     const hours = (await volunteerHours(rm.models, 'v1', [100, 300]))!;
     expect(hours).toMatchObject({ approvedMinutes: 190, pendingMinutes: 0, byCategory: { 'digital-inclusion': 100, 'errand-escort': 90 }, byYear: { 2026: 190 }, approvedHours: 3.2, starLevel: 0, nextStar: { level: 1, minutesToGo: 6000 - 190 } });
-    const r1 = (await volunteerRecords(rm.models, 'v1')).find((r) => r.recordId === 'r1')!;
+    const records = await volunteerRecords(rm.models, log, 'v1');
+    expect(records.map((r) => [r.recordId, r.status, r.minutes])).toEqual([
+      ['r2', 'approved', 90], ['r1', 'approved', 100], ['r3', 'rejected', 30], ['r4', 'revoked', 45],
+    ]);
+    const r1 = records.find((r) => r.recordId === 'r1')!;
+    expect(r1).toMatchObject({ description: '服务', activityId: null, activityTitle: null, location: null, orgUnitId: 'c1', serviceDate: '2026-11-18', category: 'digital-inclusion' });
     expect(r1.history.map((h) => h.type)).toEqual(['ServiceRecorded.v1', 'ServiceAmended.v1']);
-    expect(r1.history[1].actor).toEqual({ id: 'staff-1', role: 'staff', orgUnitId: 'c1' });
+    expect(r1.history[1]).toMatchObject({ position: 8, data: { previousMinutes: 120, minutes: 100, reason: '核对' }, actor: { id: 'staff-1', role: 'staff', orgUnitId: 'c1' } });
     expect(await volunteerHours(rm.models, 'nobody', [100])).toBeNull();
   });
 
@@ -55,6 +69,17 @@ describe.each(READ_STORE_ADAPTERS)('records projection: given events, then rows 
     expect(await rm.checkpoint()).toBe(3);
     await rm.apply(events);
     expect((await volunteerHours(rm.models, 'v1', [100]))!.approvedMinutes).toBe(75);
-    expect((await volunteerRecords(rm.models, 'v1'))[0].history).toHaveLength(2);
+    expect((await volunteerRecords(rm.models, log, 'v1'))[0].history).toHaveLength(2);
+  });
+
+  it('shows a record’s history (its stream in the log) only as far as the read models have counted it', async () => {
+    await rm.apply([recorded('r1', 60, 'pending')]);
+    // Approved in the log, not yet projected: the record still shows pending, and so does its history.
+    const approved = ev('ServiceApproved.v1', { recordId: 'r1', volunteerId: 'v1', minutes: 60 });
+    let [r1] = await volunteerRecords(rm.models, log, 'v1');
+    expect([r1.status, r1.history.map((h) => h.type)]).toEqual(['pending', ['ServiceRecorded.v1']]);
+    await rm.apply([approved]);
+    [r1] = await volunteerRecords(rm.models, log, 'v1');
+    expect([r1.status, r1.history.map((h) => h.type)]).toEqual(['approved', ['ServiceRecorded.v1', 'ServiceApproved.v1']]);
   });
 });

@@ -27,9 +27,10 @@ function story(): TestLog {
 
 describe.each(READ_STORE_ADAPTERS)('lists of a unit: its volunteers and its records ($name)', (adapter) => {
   let rm: ReadStore;
+  const log = story();
   beforeAll(async () => {
     rm = await adapter.open();
-    await rm.deliver(story().events);
+    await rm.deliver(log.events);
   });
   afterAll(() => rm.close());
 
@@ -55,15 +56,15 @@ describe.each(READ_STORE_ADAPTERS)('lists of a unit: its volunteers and its reco
   });
 
   it('lists the records organised in the subtree, filtered by status: the approval queue', async () => {
-    const pending = (await unitRecords(rm.models, 'd1', { status: 'pending' }));
+    const pending = (await unitRecords(rm.models, log.reader, 'd1', { status: 'pending' }));
     expect(pending.records.map((r) => r.recordId)).toEqual(['r3']);
     expect(pending.records[0]).toMatchObject({ displayName: '志愿者v2', orgUnitName: '毛家桥社区', minutes: 60, status: 'pending' });
-    expect((await unitRecords(rm.models, 'c1', { status: 'pending' })).total).toBe(0);
-    expect((await unitRecords(rm.models, 'c1', { status: 'rejected' })).records.map((r) => r.recordId)).toEqual(['r2']);
-    const all = (await unitRecords(rm.models, 's1'));
+    expect((await unitRecords(rm.models, log.reader, 'c1', { status: 'pending' })).total).toBe(0);
+    expect((await unitRecords(rm.models, log.reader, 'c1', { status: 'rejected' })).records.map((r) => r.recordId)).toEqual(['r2']);
+    const all = (await unitRecords(rm.models, log.reader, 's1'));
     expect(all.records.map((r) => r.recordId)).toEqual(['r4', 'r2', 'r3', 'r1']);
-    expect(all.records[0]).toMatchObject({ minutes: 55, amendments: 2 });
-    expect((await unitRecords(rm.models, 'x1', { status: 'pending' })).records.map((r) => r.recordId)).toEqual(['r5']);
+    expect(all.records[0]).toMatchObject({ minutes: 55, amendments: 2, description: '服务', activityTitle: null, location: null });
+    expect((await unitRecords(rm.models, log.reader, 'x1', { status: 'pending' })).records.map((r) => r.recordId)).toEqual(['r5']);
   });
 
   it('tells a volunteer’s home unit with their hours', async () => {

@@ -44,7 +44,7 @@ export class UnitListsController {
     const offset = query.offset ?? 0;
     return {
       orgUnitId: id, status: query.status ?? null, limit, offset,
-      ...(await unitRecords(this.db, id, { status: query.status, limit, offset })), projectedPosition: this.runner.position,
+      ...(await unitRecords(this.db, this.log, id, { status: query.status, limit, offset })), projectedPosition: this.runner.position,
     };
   }
 }

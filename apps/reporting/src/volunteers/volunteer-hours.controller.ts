@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, param, volunteer } from '@haitang/auth';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
-import { orgUnitName, PROJECTION_PROGRESS, READ_MODELS, type ReadModels, type ProjectionProgress, volunteerHours, volunteerRecords } from '@haitang/read-store';
+import { PROJECTION_PROGRESS, READ_MODELS, type ReadModels, type ProjectionProgress, volunteerHours, volunteerRecords } from '@haitang/read-store';
 import { ApiProblemAnswers, ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
 import { STAR_THRESHOLDS } from '../reporting.tokens';
@@ -30,7 +30,7 @@ export class VolunteerHoursController {
     await caughtUp(this.runner, query.minPosition, this.log);
     const hours = await volunteerHours(this.db, id, this.thresholds);
     if (!hours) throw notFound();
-    return { ...hours, homeOrgUnitName: await orgUnitName(this.db, hours.homeOrgUnitId), projectedPosition: this.runner.position };
+    return { ...hours, projectedPosition: this.runner.position };
   }
 
   @Get(':id/records')
@@ -40,6 +40,6 @@ export class VolunteerHoursController {
   async records(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery): Promise<VolunteerRecordsAnswer> {
     await caughtUp(this.runner, query.minPosition, this.log);
     if (!(await volunteerHours(this.db, id, this.thresholds))) throw notFound();
-    return { volunteerId: id, records: await volunteerRecords(this.db, id), projectedPosition: this.runner.position };
+    return { volunteerId: id, records: await volunteerRecords(this.db, this.log, id), projectedPosition: this.runner.position };
   }
 }

@@ -12,10 +12,9 @@ import { packAppend, unpackAppends, unpackOutcomes, type Wire } from './writer-w
 
 export { isStorageFailure } from './sqlite-writer';
 
-interface EventRow {
-  position: number; stream_id: string; stream_version: number; event_id: string;
-  type: string; data: string; metadata: string; recorded_at: string;
-}
+/** An events row as an array (statements in raw mode: no row object to build and throw away). */
+type EventRow = [position: number, streamId: string, streamVersion: number, eventId: string, type: string, data: string, metadata: string, recordedAt: string];
+const EVENT_COLUMNS = 'position, stream_id, stream_version, event_id, type, data, metadata, recorded_at';
 
 interface PendingAppend {
   /** The append as it crosses to the writer (see writer-wire.ts). */
@@ -40,14 +39,14 @@ const WORKER_FILE = join(__dirname, 'sqlite-writer.worker.js');
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {
-    position: row.position,
-    streamId: row.stream_id,
-    streamVersion: row.stream_version,
-    eventId: row.event_id,
-    type: row.type,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-    recordedAt: row.recorded_at,
+    position: row[0],
+    streamId: row[1],
+    streamVersion: row[2],
+    eventId: row[3],
+    type: row[4],
+    data: JSON.parse(row[5]),
+    metadata: JSON.parse(row[6]),
+    recordedAt: row[7],
   };
 }
 
@@ -99,8 +98,8 @@ export class SqliteEventStore implements EventStore {
       this.inlineWriter = new SqliteWriter(this.db);
     }
     this.stmt = {
-      readStream: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version'),
-      readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      readStream: this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version`).raw(),
+      readAll: this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
       head: this.db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
       receipt: this.db.prepare('SELECT command_id, fingerprint, result, position FROM command_receipts WHERE command_id = ?'),
     };

@@ -2,6 +2,7 @@ import type { RecordedEvent } from '@haitang/event-store';
 import { activityStream, orgUnitStream, recordStream, shanghaiDate, teamStream, volunteerStream } from '@haitang/domain';
 import { activitiesProjection } from '../projections/activities.projection';
 import { figureChangesProjection } from '../projections/figure-changes.projection';
+import { keysProjection } from '../projections/keys.projection';
 import { orgUnitsProjection } from '../projections/org-units.projection';
 import { recordsProjection } from '../projections/records.projection';
 import { streamOwnersProjection } from '../projections/stream-owners.projection';
@@ -27,6 +28,51 @@ export interface PostgresProjection {
 type Data = Record<string, any>;
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
+/** Units and volunteers numbered in the order the log first mentions them (see keys.projection.ts); runs first. */
+export const keysPgProjection: PostgresProjection = {
+  name: keysProjection.name,
+  version: keysProjection.version,
+  handles: keysProjection.handles,
+  async load(batch, events) {
+    for (const e of events) {
+      const d = e.data as Data;
+      batch.unitKeys.want(d.orgUnitId);
+      batch.unitKeys.want(d.parentId);
+      batch.unitKeys.want(d.homeOrgUnitId);
+      batch.volunteerKeys.want(d.volunteerId);
+    }
+    await batch.load();
+  },
+  apply(batch, event) {
+    const d = event.data as Data;
+    switch (event.type) {
+      case 'OrgUnitRegistered.v1':
+        if (d.parentId) batch.unitKeys.key(d.parentId);
+        batch.unitKeys.key(d.orgUnitId);
+        return;
+      case 'VolunteerRegistered.v1':
+        batch.volunteerKeys.key(d.volunteerId);
+        batch.unitKeys.key(d.homeOrgUnitId);
+        return;
+      case 'VolunteerProfileUpdated.v1':
+        if (d.homeOrgUnitId) batch.unitKeys.key(d.homeOrgUnitId);
+        return;
+      case 'ServiceRecorded.v1':
+        batch.volunteerKeys.key(d.volunteerId);
+        batch.unitKeys.key(d.orgUnitId);
+        return;
+      case 'ActivityPlanned.v1':
+        batch.unitKeys.key(d.orgUnitId);
+        return;
+      case 'VolunteerEnrolled.v1':
+        batch.volunteerKeys.key(d.volunteerId);
+        return;
+      default:
+        return;
+    }
+  },
+};
+
 export const recordsPgProjection: PostgresProjection = {
   name: recordsProjection.name,
   version: recordsProjection.version,
@@ -34,28 +80,40 @@ export const recordsPgProjection: PostgresProjection = {
   async load(batch, events) {
     for (const e of events) {
       const d = e.data as Data;
-      if (e.type.startsWith('Volunteer')) batch.volunteers.want(d.volunteerId);
-      else batch.records.want(d.recordId);
+      batch.volunteerKeys.want(d.volunteerId);
+      batch.unitKeys.want(d.homeOrgUnitId);
+      batch.unitKeys.want(d.orgUnitId);
+      if (e.type.startsWith('Service')) batch.records.want(d.recordId);
+    }
+    await batch.load();
+    for (const e of events) {
+      if (e.type.startsWith('Volunteer')) batch.volunteers.want(batch.volunteerKeys.find((e.data as Data).volunteerId)!);
     }
     await batch.load();
   },
   apply(batch, event) {
     const d = event.data as Data;
     switch (event.type) {
-      case 'VolunteerRegistered.v1':
-        if (!batch.volunteers.get(d.volunteerId)) {
+      case 'VolunteerRegistered.v1': {
+        const volunteer = batch.volunteerKeys.key(d.volunteerId);
+        const home = batch.unitKeys.key(d.homeOrgUnitId);
+        if (!batch.volunteers.get(volunteer)) {
           batch.volunteers.insert({
-            volunteer_id: d.volunteerId, display_name: d.displayName, home_org_unit_id: d.homeOrgUnitId, party_member: d.partyMember ? 1 : 0,
+            volunteer_n: volunteer, display_name: d.displayName, home_unit_n: home, party_member: d.partyMember ? 1 : 0,
             senior: d.senior ? 1 : 0, occupation: d.occupation, personal_data_erased: 0, registered_at: event.recordedAt,
           });
         }
         return;
+      }
       case 'VolunteerProfileUpdated.v1': {
-        const row = batch.volunteers.get(d.volunteerId);
+        const volunteer = batch.volunteerKeys.find(d.volunteerId);
+        if (volunteer === undefined) return;
+        const home = d.homeOrgUnitId ? batch.unitKeys.key(d.homeOrgUnitId) : null;
+        const row = batch.volunteers.get(volunteer);
         if (!row) return;
         const changes: Row = {};
         if ((d.displayName ?? null) !== null) changes.display_name = d.displayName;
-        if ((d.homeOrgUnitId ?? null) !== null) changes.home_org_unit_id = d.homeOrgUnitId;
+        if (home !== null) changes.home_unit_n = home;
         if (d.partyMember !== undefined) changes.party_member = +d.partyMember;
         if (d.senior !== undefined) changes.senior = +d.senior;
         if ((d.occupation ?? null) !== null) changes.occupation = d.occupation;
@@ -63,39 +121,38 @@ export const recordsPgProjection: PostgresProjection = {
         return;
       }
       case 'VolunteerPersonalDataErased.v1': {
-        const row = batch.volunteers.get(d.volunteerId);
+        const volunteer = batch.volunteerKeys.find(d.volunteerId);
+        const row = volunteer === undefined ? undefined : batch.volunteers.get(volunteer);
         if (row) batch.volunteers.update(row, { personal_data_erased: 1 });
         return;
       }
-      case 'ServiceRecorded.v1':
+      case 'ServiceRecorded.v1': {
+        const volunteer = batch.volunteerKeys.key(d.volunteerId);
+        const unit = batch.unitKeys.key(d.orgUnitId);
         if (!batch.records.get(d.recordId)) {
           batch.records.insert({
-            record_id: d.recordId, volunteer_id: d.volunteerId, org_unit_id: d.orgUnitId, category: d.category, service_date: d.serviceDate,
-            minutes: d.minutes, status: d.status, source: d.source, activity_id: orNull(d.activityId), activity_title: orNull(d.activityTitle),
-            location: orNull(d.location), description: d.description, recorded_position: event.position,
+            record_n: null, record_id: d.recordId, volunteer_n: volunteer, unit_n: unit, category: d.category, service_date: d.serviceDate,
+            minutes: d.minutes, status: d.status, source: d.source, activity_id: orNull(d.activityId), recorded_position: event.position,
           });
         }
-        break;
+        return;
+      }
       case 'ServiceApproved.v1':
       case 'ServiceRejected.v1':
       case 'ServiceRevoked.v1': {
         const row = batch.records.get(d.recordId);
         const status = event.type === 'ServiceApproved.v1' ? 'approved' : event.type === 'ServiceRejected.v1' ? 'rejected' : 'revoked';
         if (row) batch.records.update(row, { status });
-        break;
+        return;
       }
       case 'ServiceAmended.v1': {
         const row = batch.records.get(d.recordId);
         if (row) batch.records.update(row, { minutes: d.minutes });
-        break;
+        return;
       }
       default:
         return;
     }
-    batch.history.insert({
-      position: event.position, record_id: d.recordId, type: event.type, data: JSON.stringify(event.data),
-      actor: JSON.stringify(event.metadata.actor ?? null), recorded_at: event.recordedAt,
-    });
   },
 };
 
@@ -106,13 +163,17 @@ export const orgUnitsPgProjection: PostgresProjection = {
   async load(batch, events) {
     for (const e of events) {
       const d = e.data as Data;
-      batch.orgUnits.want(d.orgUnitId);
-      if (e.type === 'OrgUnitRegistered.v1') {
-        batch.closure.want(d.orgUnitId);
-        if (d.parentId !== null) {
-          batch.orgUnits.want(d.parentId);
-          batch.closure.want(d.parentId);
-        }
+      batch.unitKeys.want(d.orgUnitId);
+      batch.unitKeys.want(d.parentId);
+    }
+    await batch.load();
+    for (const e of events) {
+      const d = e.data as Data;
+      for (const id of [d.orgUnitId, d.parentId]) {
+        const unit = batch.unitKeys.find(id);
+        if (unit === undefined) continue;
+        batch.orgUnits.want(unit);
+        batch.closure.want(unit);
       }
     }
     await batch.load();
@@ -121,21 +182,24 @@ export const orgUnitsPgProjection: PostgresProjection = {
     const d = event.data as Data;
     switch (event.type) {
       case 'OrgUnitRegistered.v1': {
-        if (!batch.orgUnits.get(d.orgUnitId)) {
-          const parent = d.parentId === null ? undefined : batch.orgUnits.get(d.parentId);
+        const parent = d.parentId === null ? null : batch.unitKeys.key(d.parentId);
+        const unit = batch.unitKeys.key(d.orgUnitId);
+        if (!batch.orgUnits.get(unit)) {
+          const parentRow = parent === null ? undefined : batch.orgUnits.get(parent);
           batch.orgUnits.insert({
-            org_unit_id: d.orgUnitId, kind: d.kind, name: d.name, parent_id: orNull(d.parentId), depth: parent ? (parent.depth as number) + 1 : 0,
+            unit_n: unit, kind: d.kind, name: d.name, parent_n: parent, depth: parentRow ? (parentRow.depth as number) + 1 : 0,
             registered_at: event.recordedAt, registered_position: event.position, name_position: event.position,
           });
         }
-        batch.closure.insertIgnore(d.orgUnitId, d.orgUnitId, 0);
-        if (d.parentId !== null) {
-          for (const [ancestor, depth] of [...batch.closure.ancestorsOf(d.parentId)]) batch.closure.insertIgnore(ancestor, d.orgUnitId, depth + 1);
+        batch.closure.insertIgnore(unit, d.orgUnitId, unit, 0);
+        if (parent !== null) {
+          for (const [ancestor, { depth, id }] of [...batch.closure.ancestorsOf(parent)]) batch.closure.insertIgnore(ancestor, id, unit, depth + 1);
         }
         return;
       }
       case 'OrgUnitRenamed.v1': {
-        const row = batch.orgUnits.get(d.orgUnitId);
+        const unit = batch.unitKeys.find(d.orgUnitId);
+        const row = unit === undefined ? undefined : batch.orgUnits.get(unit);
         // The latest rename wins even if an older one is delivered again afterwards.
         if (row && (row.name_position as number) < event.position) batch.orgUnits.update(row, { name: d.name, name_position: event.position });
         return;
@@ -148,6 +212,14 @@ export const orgUnitsPgProjection: PostgresProjection = {
 
 const ROSTER_EVENTS = new Set(['VolunteerEnrolled.v1', 'EnrollmentWithdrawn.v1', 'VolunteerCheckedIn.v1', 'VolunteerCheckedOut.v1']);
 
+/** The volunteers whose roster entry an activity event touches. */
+const rosterVolunteersOf = (e: RecordedEvent): unknown[] => {
+  const d = e.data as Data;
+  if (ROSTER_EVENTS.has(e.type)) return [d.volunteerId];
+  if (e.type === 'ActivityCompleted.v1') return [...(d.credited ?? []), ...(d.notCredited ?? [])].map((c: Data) => c.volunteerId);
+  return [];
+};
+
 export const activitiesPgProjection: PostgresProjection = {
   name: activitiesProjection.name,
   version: activitiesProjection.version,
@@ -155,10 +227,18 @@ export const activitiesPgProjection: PostgresProjection = {
   async load(batch, events) {
     for (const e of events) {
       const d = e.data as Data;
-      if (ROSTER_EVENTS.has(e.type)) batch.roster.want(d.activityId, d.volunteerId);
-      else batch.activities.want(d.activityId);
-      if (e.type === 'ActivityCompleted.v1') {
-        for (const c of [...(d.credited ?? []), ...(d.notCredited ?? [])]) batch.roster.want(d.activityId, c.volunteerId);
+      batch.activities.want(d.activityId);
+      if (e.type === 'ActivityPlanned.v1') batch.unitKeys.want(d.orgUnitId);
+      for (const v of rosterVolunteersOf(e)) batch.volunteerKeys.want(v);
+    }
+    await batch.load();
+    // Every roster entry that can exist: an activity and a volunteer that both had a key before this batch.
+    for (const e of events) {
+      const activity = batch.activities.get((e.data as Data).activityId);
+      if (!activity) continue;
+      for (const v of rosterVolunteersOf(e)) {
+        const volunteer = batch.volunteerKeys.find(v);
+        if (volunteer !== undefined) batch.roster.want(activity.activity_n as number, volunteer);
       }
     }
     await batch.load();
@@ -166,11 +246,18 @@ export const activitiesPgProjection: PostgresProjection = {
   apply(batch, event) {
     const d = event.data as Data;
     const p = event.position;
+    /** The roster entry of (activity, volunteer), if both have keys and it exists. */
+    const entryOf = (volunteerId: unknown) => {
+      const activity = batch.activities.get(d.activityId);
+      const volunteer = activity === undefined ? undefined : batch.volunteerKeys.find(volunteerId);
+      return volunteer === undefined ? undefined : batch.roster.get(activity!.activity_n as number, volunteer);
+    };
     switch (event.type) {
-      case 'ActivityPlanned.v1':
+      case 'ActivityPlanned.v1': {
+        const unit = batch.unitKeys.key(d.orgUnitId);
         if (!batch.activities.get(d.activityId)) {
           batch.activities.insert({
-            activity_id: d.activityId, org_unit_id: d.orgUnitId, title: d.title, category: d.category, location: d.location,
+            activity_n: null, activity_id: d.activityId, unit_n: unit, title: d.title, category: d.category, location: d.location,
             starts_at: d.startsAt, ends_at: d.endsAt, start_date: shanghaiDate(d.startsAt), end_date: shanghaiDate(d.endsAt),
             capacity: orNull(d.capacity), description: orNull(d.description), person_in_charge: orNull(d.personInCharge),
             status: 'planned', cancel_reason: null, cancelled_at: null, completed_at: null, beneficiaries: null,
@@ -178,6 +265,7 @@ export const activitiesPgProjection: PostgresProjection = {
           });
         }
         return;
+      }
       case 'ActivityRescheduled.v1': {
         const row = batch.activities.get(d.activityId);
         if (row && (row.window_position as number) < p) {
@@ -194,7 +282,7 @@ export const activitiesPgProjection: PostgresProjection = {
         const row = batch.activities.get(d.activityId);
         if (row) batch.activities.update(row, { status: 'completed', completed_at: orNull(d.completedAt), beneficiaries: orNull(d.beneficiaries) });
         const outcome = (volunteerId: string, value: string, minutes: number | null) => {
-          const entry = batch.roster.get(d.activityId, volunteerId);
+          const entry = entryOf(volunteerId);
           if (entry) batch.roster.update(entry, { outcome: value, credited_minutes: minutes });
         };
         for (const c of d.credited) outcome(c.volunteerId, 'credited', c.minutes);
@@ -202,16 +290,19 @@ export const activitiesPgProjection: PostgresProjection = {
         return;
       }
       case 'VolunteerEnrolled.v1': {
+        const activity = batch.activities.get(d.activityId);
+        if (!activity) return;
         // A volunteer who withdrew may enroll again: the later enrollment starts afresh.
-        const entry = batch.roster.get(d.activityId, d.volunteerId);
+        const volunteer = batch.volunteerKeys.key(d.volunteerId);
+        const entry = batch.roster.get(activity.activity_n as number, volunteer);
         const enrolment = { enrolled: 1, walk_in: d.walkIn ? 1 : 0, enrolled_at: event.recordedAt, enrolled_position: p, withdrawn_at: null,
           withdrawal_reason: null, checked_in_at: null, checked_out_at: null, last_position: p };
-        if (!entry) batch.roster.insert({ activity_id: d.activityId, volunteer_id: d.volunteerId, ...enrolment, outcome: null, credited_minutes: null });
+        if (!entry) batch.roster.insert({ activity_n: activity.activity_n, volunteer_n: volunteer, ...enrolment, outcome: null, credited_minutes: null });
         else if ((entry.last_position as number) < p) batch.roster.update(entry, enrolment);
         return;
       }
       case 'EnrollmentWithdrawn.v1': {
-        const entry = batch.roster.get(d.activityId, d.volunteerId);
+        const entry = entryOf(d.volunteerId);
         if (entry && (entry.last_position as number) < p) {
           batch.roster.update(entry, { enrolled: 0, withdrawn_at: event.recordedAt, withdrawal_reason: orNull(d.reason), last_position: p });
         }
@@ -219,7 +310,7 @@ export const activitiesPgProjection: PostgresProjection = {
       }
       case 'VolunteerCheckedIn.v1':
       case 'VolunteerCheckedOut.v1': {
-        const entry = batch.roster.get(d.activityId, d.volunteerId);
+        const entry = entryOf(d.volunteerId);
         if (entry && (entry.last_position as number) < p) {
           batch.roster.update(entry, event.type === 'VolunteerCheckedIn.v1' ? { checked_in_at: d.at, last_position: p } : { checked_out_at: d.at, last_position: p });
         }
@@ -234,6 +325,16 @@ export const activitiesPgProjection: PostgresProjection = {
 const ACTIVITY_EVENTS = new Set(['ActivityCompleted.v1', 'ActivityPlanned.v1', 'ActivityRescheduled.v1', 'ActivityCancelled.v1']);
 const EVERYTHING_EVENTS = new Set(['OrgUnitRegistered.v1', 'OrgUnitRenamed.v1', 'VolunteerProfileUpdated.v1']);
 
+/** The unit whose subtree an event's figures belong to (by its key), as the batch's rows hold it. */
+function figureUnitOf(batch: ReadModelBatch, e: RecordedEvent): number | undefined {
+  const d = e.data as Data;
+  if (ACTIVITY_EVENTS.has(e.type)) return batch.activities.get(d.activityId)?.unit_n as number | undefined;
+  if (e.type === 'VolunteerRegistered.v1') return batch.unitKeys.find(d.homeOrgUnitId);
+  if (e.type === 'ServiceRecorded.v1') return batch.unitKeys.find(d.orgUnitId);
+  if (EVERYTHING_EVENTS.has(e.type)) return undefined;
+  return batch.records.get(d.recordId)?.unit_n as number | undefined;
+}
+
 /** Runs last, on the rows the other projections left in the batch (as SQLite reads them in the same transaction). */
 export const figureChangesPgProjection: PostgresProjection = {
   name: figureChangesProjection.name,
@@ -243,29 +344,25 @@ export const figureChangesPgProjection: PostgresProjection = {
     for (const e of events) {
       const d = e.data as Data;
       if (ACTIVITY_EVENTS.has(e.type)) batch.activities.want(d.activityId);
-      else if (e.type === 'VolunteerRegistered.v1') batch.closure.want(d.homeOrgUnitId);
+      else if (e.type === 'VolunteerRegistered.v1') batch.unitKeys.want(d.homeOrgUnitId);
+      else if (e.type === 'ServiceRecorded.v1') batch.unitKeys.want(d.orgUnitId);
       else if (!EVERYTHING_EVENTS.has(e.type)) batch.records.want(d.recordId);
     }
     await batch.load();
-    for (const e of events) {
-      const d = e.data as Data;
-      const row = ACTIVITY_EVENTS.has(e.type) ? batch.activities.get(d.activityId)
-        : e.type === 'VolunteerRegistered.v1' || EVERYTHING_EVENTS.has(e.type) ? undefined : batch.records.get(d.recordId);
-      if (row) batch.closure.want(row.org_unit_id);
-    }
+    for (const e of events) batch.closure.want(figureUnitOf(batch, e));
     await batch.load();
   },
   apply(batch, event) {
     const d = event.data as Data;
-    const bumpSubtreeOf = (unitId: string, date: string) => {
-      for (const ancestor of batch.closure.ancestorsOf(unitId).keys()) batch.figures.bump(ancestor, date.slice(0, 7), event.position);
+    const bumpSubtreeOf = (unit: number | undefined, month: string) => {
+      for (const ancestor of batch.closure.ancestorsOf(unit).values()) batch.figures.bump(ancestor.id, month, event.position);
     };
     switch (event.type) {
       case 'ActivityCompleted.v1': {
         const activity = batch.activities.get(d.activityId);
         if (activity) {
-          bumpSubtreeOf(activity.org_unit_id as string, activity.start_date as string);
-          bumpSubtreeOf(activity.org_unit_id as string, 'any');
+          bumpSubtreeOf(activity.unit_n as number, (activity.start_date as string).slice(0, 7));
+          bumpSubtreeOf(activity.unit_n as number, 'any');
         }
         return;
       }
@@ -273,23 +370,30 @@ export const figureChangesPgProjection: PostgresProjection = {
       case 'ActivityRescheduled.v1':
       case 'ActivityCancelled.v1': {
         const activity = batch.activities.get(d.activityId);
-        if (activity) bumpSubtreeOf(activity.org_unit_id as string, 'any');
+        if (activity) bumpSubtreeOf(activity.unit_n as number, 'any');
         return;
       }
       case 'VolunteerRegistered.v1':
-        if (typeof d.homeOrgUnitId === 'string') bumpSubtreeOf(d.homeOrgUnitId, shanghaiDate(event.recordedAt));
+        bumpSubtreeOf(batch.unitKeys.find(d.homeOrgUnitId), shanghaiDate(event.recordedAt).slice(0, 7));
         return;
       case 'OrgUnitRegistered.v1':
       case 'OrgUnitRenamed.v1':
       case 'VolunteerProfileUpdated.v1':
         batch.figures.bump('*', '*', event.position);
         return;
+      case 'ServiceRecorded.v1': {
+        // A record's unit, day and activity never change after it is recorded: they are the event's own.
+        const unit = batch.unitKeys.find(d.orgUnitId);
+        bumpSubtreeOf(unit, String(d.serviceDate).slice(0, 7));
+        // A record for an activity may take it off the dashboards' overdue list.
+        if (d.activityId) bumpSubtreeOf(unit, 'any');
+        return;
+      }
       default: {
         const record = batch.records.get(d.recordId);
         if (!record) return;
-        bumpSubtreeOf(record.org_unit_id as string, record.service_date as string);
-        // A record for an activity may take it off the dashboards' overdue list.
-        if (record.activity_id) bumpSubtreeOf(record.org_unit_id as string, 'any');
+        bumpSubtreeOf(record.unit_n as number, (record.service_date as string).slice(0, 7));
+        if (record.activity_id) bumpSubtreeOf(record.unit_n as number, 'any');
       }
     }
   },
@@ -355,7 +459,7 @@ export const auditPgProjection: PostgresProjection = {
 
 /** Every projection, in the order they are applied (as ALL_PROJECTIONS). */
 export const ALL_PG_PROJECTIONS: readonly PostgresProjection[] = [
-  recordsPgProjection, orgUnitsPgProjection, activitiesPgProjection, streamOwnersPgProjection, auditPgProjection, figureChangesPgProjection,
+  keysPgProjection, recordsPgProjection, orgUnitsPgProjection, activitiesPgProjection, streamOwnersPgProjection, auditPgProjection, figureChangesPgProjection,
 ];
 
 /** The PostgreSQL twins of the given SQLite projections, by name. */

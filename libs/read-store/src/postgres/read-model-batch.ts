@@ -22,7 +22,15 @@ const joinKey = (parts: readonly unknown[]) => parts.join('\u0000');
  */
 export class RebuildMemory {
   readonly keys = new Map<string, Set<string>>();
-  readonly closure = new Map<string, Map<string, number>>();
+  readonly closure = new Map<number, Map<number, Ancestor>>();
+  /** The last number given in each table's serial column. */
+  readonly serials = new Map<string, { last: number }>();
+
+  serialOf(table: string): { last: number } {
+    let serial = this.serials.get(table);
+    if (!serial) this.serials.set(table, (serial = { last: 0 }));
+    return serial;
+  }
 
   keysOf(table: string): Set<string> {
     let keys = this.keys.get(table);
@@ -31,27 +39,51 @@ export class RebuildMemory {
   }
 }
 
-/** The rows of one table that a batch reads and writes, by primary key. */
+type KeyPart = string | number;
+const isKeyPart = (p: unknown): p is KeyPart => typeof p === 'string' || typeof p === 'number';
+
+export interface TableOptions {
+  /** PostgreSQL type of each key column (default text). */
+  readonly keyTypes?: readonly ('text' | 'int')[];
+  /**
+   * A column numbered on insert, as SQLite numbers a rowid: the largest number
+   * in the table plus one (rows are never deleted, so numbers follow the log).
+   */
+  readonly serial?: string;
+  /**
+   * Every row that can exist is asked for before the events are applied: a row
+   * not loaded does not exist (rather than being an error).
+   */
+  readonly unloadedIsAbsent?: boolean;
+}
+
+/** The rows of one table that a batch reads and writes, by its key (the primary key, or a unique one). */
 export class TableRows<R extends Row> {
   private readonly rows = new Map<string, R | null>();
-  private readonly wanted = new Map<string, readonly string[]>();
+  private readonly wanted = new Map<string, readonly KeyPart[]>();
   private readonly dirty = new Set<string>();
   /** With a rebuild's memory: the keys the table holds (anything else does not exist). */
   private stored: Set<string> | null = null;
+  /** The serial column's last number, once known in this batch (or kept by a rebuild's memory). */
+  private serial: { last: number } | null = null;
 
-  constructor(readonly table: string, private readonly keyColumns: readonly string[], private readonly columns: readonly string[]) {}
+  constructor(
+    readonly table: string, private readonly keyColumns: readonly string[], private readonly columns: readonly string[],
+    private readonly options: TableOptions = {},
+  ) {}
 
   remember(memory: RebuildMemory): void {
     this.stored = memory.keysOf(this.table);
+    if (this.options.serial) this.serial = memory.serialOf(this.table);
   }
 
-  private keyOf(parts: readonly string[]): string {
-    return parts.length === 1 ? parts[0] : joinKey(parts);
+  private keyOf(parts: readonly KeyPart[]): string {
+    return parts.length === 1 ? String(parts[0]) : joinKey(parts);
   }
 
   /** Asks for a row to be loaded before the events are applied. */
-  want(...parts: string[]): void {
-    if (parts.some((p) => typeof p !== 'string')) return;
+  want(...parts: KeyPart[]): void {
+    if (!parts.every(isKeyPart)) return;
     const key = this.keyOf(parts);
     if (this.rows.has(key)) return;
     if (this.stored && !this.stored.has(key)) this.rows.set(key, null);
@@ -59,13 +91,18 @@ export class TableRows<R extends Row> {
   }
 
   async load(client: ClientBase): Promise<void> {
+    if (this.options.serial && !this.serial) {
+      const last = (await client.query<{ n: number | null }>(`SELECT max(${this.options.serial}) AS n FROM ${this.table}`)).rows[0].n;
+      this.serial = { last: Number(last ?? 0) };
+    }
     if (this.wanted.size === 0) return;
     const wanted = [...this.wanted.values()];
     this.wanted.clear();
+    const types = this.keyColumns.map((_, i) => this.options.keyTypes?.[i] ?? 'text');
     const found = this.keyColumns.length === 1
-      ? await client.query<R>(`SELECT * FROM ${this.table} WHERE ${this.keyColumns[0]} = ANY($1::text[])`, [wanted.map((w) => w[0])])
+      ? await client.query<R>(`SELECT * FROM ${this.table} WHERE ${this.keyColumns[0]} = ANY($1::${types[0]}[])`, [wanted.map((w) => w[0])])
       : await client.query<R>(
-        `SELECT t.* FROM ${this.table} t JOIN unnest(${this.keyColumns.map((_, i) => `$${i + 1}::text[]`).join(', ')}) AS k(${this.keyColumns.join(', ')})
+        `SELECT t.* FROM ${this.table} t JOIN unnest(${this.keyColumns.map((_, i) => `$${i + 1}::${types[i]}[]`).join(', ')}) AS k(${this.keyColumns.join(', ')})
           USING (${this.keyColumns.join(', ')})`,
         this.keyColumns.map((_, i) => wanted.map((w) => w[i])),
       );
@@ -73,29 +110,34 @@ export class TableRows<R extends Row> {
       const key = this.keyOf(parts);
       if (!this.rows.has(key)) this.rows.set(key, null);
     }
-    for (const row of found.rows) this.rows.set(this.keyOf(this.keyColumns.map((c) => row[c] as string)), row);
+    for (const row of found.rows) this.rows.set(this.keyOf(this.keyColumns.map((c) => row[c] as KeyPart)), row);
   }
 
   /** The row as it stands in this batch; undefined when it does not exist. */
-  get(...parts: string[]): R | undefined {
-    if (parts.some((p) => typeof p !== 'string')) return undefined; // a malformed event names no row (SQL: WHERE id = NULL)
+  get(...parts: KeyPart[]): R | undefined {
+    if (!parts.every(isKeyPart)) return undefined; // a malformed event names no row (SQL: WHERE id = NULL)
     const key = this.keyOf(parts);
     const row = this.rows.get(key);
-    if (row === undefined && !this.rows.has(key)) throw new Error(`${this.table}: row ${parts.join('/')} was not loaded`);
+    if (row === undefined && !this.rows.has(key) && !this.options.unloadedIsAbsent) throw new Error(`${this.table}: row ${parts.join('/')} was not loaded`);
     return row ?? undefined;
   }
 
-  /** Inserts a row that does not exist yet. */
-  insert(row: R): void {
-    const key = this.keyOf(this.keyColumns.map((c) => row[c] as string));
+  /** Inserts a row that does not exist yet (numbering its serial column). */
+  insert(row: R): R {
+    if (this.options.serial) {
+      if (!this.serial) throw new Error(`${this.table}: its numbers were not loaded`);
+      (row as Row)[this.options.serial] = ++this.serial.last;
+    }
+    const key = this.keyOf(this.keyColumns.map((c) => row[c] as KeyPart));
     this.rows.set(key, row);
     this.dirty.add(key);
+    return row;
   }
 
   /** Changes columns of an existing row. */
   update(row: R, changes: Partial<R>): void {
     Object.assign(row, changes);
-    this.dirty.add(this.keyOf(this.keyColumns.map((c) => row[c] as string)));
+    this.dirty.add(this.keyOf(this.keyColumns.map((c) => row[c] as KeyPart)));
   }
 
   /** Writes every changed row: INSERT … ON CONFLICT (key) DO UPDATE, from one JSON parameter. */
@@ -107,10 +149,36 @@ export class TableRows<R extends Row> {
     const others = this.columns.filter((c) => !this.keyColumns.includes(c));
     await client.query(
       `INSERT INTO ${this.table} SELECT * FROM json_populate_recordset(NULL::${this.table}, $1::json)
-       ON CONFLICT (${this.keyColumns.join(', ')}) DO UPDATE SET ${others.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
+       ON CONFLICT (${this.keyColumns.join(', ')}) DO ${others.length === 0 ? 'NOTHING' : `UPDATE SET ${others.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`}`,
       [JSON.stringify(rows)],
     );
     return rows.length;
+  }
+}
+
+/**
+ * The integer keys of units or volunteers (see sqlite/keys.ts): id -> number,
+ * a new number for an id the log mentions for the first time, in log order.
+ */
+export class KeyRows {
+  readonly rows: TableRows<Row>;
+
+  constructor(readonly table: string, private readonly numberColumn: string, private readonly idColumn: string) {
+    this.rows = new TableRows<Row>(table, [idColumn], [numberColumn, idColumn], { serial: numberColumn });
+  }
+
+  want(id: unknown): void {
+    if (typeof id === 'string') this.rows.want(id);
+  }
+
+  /** The key of an id, if it has one. */
+  find(id: unknown): number | undefined {
+    return typeof id === 'string' ? (this.rows.get(id)?.[this.numberColumn] as number | undefined) : undefined;
+  }
+
+  /** The key of an id, given now if the id is new. */
+  key(id: string): number {
+    return this.find(id) ?? (this.rows.insert({ [this.numberColumn]: null, [this.idColumn]: id })[this.numberColumn] as number);
   }
 }
 
@@ -137,16 +205,23 @@ export class InsertOnce<R extends Row> {
   }
 }
 
+/** An ancestor in the closure table: its depth above the unit, and its id (figure_changes is kept by unit id). */
+export interface Ancestor {
+  readonly depth: number;
+  readonly id: string;
+}
+
 /**
- * The org-unit closure table, by descendant: each unit's ancestors (itself
- * included) with their depth, as loaded plus what the batch added.
+ * The org-unit closure table (by integer keys), by descendant: each unit's
+ * ancestors (itself included) with their depth and id, as loaded plus what
+ * the batch added.
  */
 export class ClosureRows {
-  private ancestors = new Map<string, Map<string, number>>();
-  private readonly loaded = new Set<string>();
+  private ancestors = new Map<number, Map<number, Ancestor>>();
+  private readonly loaded = new Set<number>();
   private remembered = false;
-  private readonly wanted = new Set<string>();
-  private readonly added = new InsertOnce<{ ancestor_id: string; descendant_id: string; depth: number }>('org_unit_closure', ['ancestor_id', 'descendant_id']);
+  private readonly wanted = new Set<number>();
+  private readonly added = new InsertOnce<{ ancestor_n: number; descendant_n: number; depth: number }>('org_unit_closure', ['ancestor_n', 'descendant_n']);
 
   /** A rebuild keeps every closure row in memory (its tables start empty, and closure rows never change). */
   remember(memory: RebuildMemory): void {
@@ -154,44 +229,48 @@ export class ClosureRows {
     this.remembered = true;
   }
 
-  want(unitId: unknown): void {
-    if (typeof unitId !== 'string' || this.loaded.has(unitId)) return;
-    if (this.remembered) this.loaded.add(unitId);
-    else this.wanted.add(unitId);
+  want(unit: unknown): void {
+    if (typeof unit !== 'number' || this.loaded.has(unit)) return;
+    if (this.remembered) this.loaded.add(unit);
+    else this.wanted.add(unit);
   }
 
   async load(client: ClientBase): Promise<void> {
     if (this.wanted.size === 0) return;
     const units = [...this.wanted];
     this.wanted.clear();
-    const found = await client.query<{ ancestor_id: string; descendant_id: string; depth: number }>(
-      'SELECT ancestor_id, descendant_id, depth FROM org_unit_closure WHERE descendant_id = ANY($1::text[])', [units],
+    const found = await client.query<{ ancestor_n: number; descendant_n: number; depth: number; ancestor_id: string }>(
+      `SELECT c.ancestor_n, c.descendant_n, c.depth, k.org_unit_id AS ancestor_id FROM org_unit_closure c JOIN unit_keys k ON k.unit_n = c.ancestor_n
+        WHERE c.descendant_n = ANY($1::int[])`, [units],
     );
     for (const unit of units) this.loaded.add(unit);
     for (const row of found.rows) {
-      const map = this.mapOf(row.descendant_id);
-      if (!map.has(row.ancestor_id)) map.set(row.ancestor_id, row.depth);
+      const map = this.mapOf(row.descendant_n);
+      if (!map.has(row.ancestor_n)) map.set(row.ancestor_n, { depth: row.depth, id: row.ancestor_id });
     }
   }
 
-  private mapOf(unitId: string): Map<string, number> {
-    let map = this.ancestors.get(unitId);
-    if (!map) this.ancestors.set(unitId, (map = new Map()));
+  private mapOf(unit: number): Map<number, Ancestor> {
+    let map = this.ancestors.get(unit);
+    if (!map) this.ancestors.set(unit, (map = new Map()));
     return map;
   }
 
-  /** The unit's ancestors (itself at depth 0), as the table holds them in this batch. */
-  ancestorsOf(unitId: string): ReadonlyMap<string, number> {
-    if (!this.loaded.has(unitId)) throw new Error(`org_unit_closure: unit ${unitId} was not loaded`);
-    return this.ancestors.get(unitId) ?? new Map();
+  /**
+   * The unit's ancestors (itself at depth 0), as the table holds them in this
+   * batch; none for a unit without a key. A unit not asked for got its key in
+   * this batch, so the table held nothing for it before.
+   */
+  ancestorsOf(unit: number | undefined): ReadonlyMap<number, Ancestor> {
+    return (unit === undefined ? undefined : this.ancestors.get(unit)) ?? new Map();
   }
 
   /** INSERT OR IGNORE of one (ancestor, descendant, depth) row. */
-  insertIgnore(ancestorId: string, descendantId: string, depth: number): void {
-    const map = this.mapOf(descendantId);
-    if (map.has(ancestorId)) return;
-    map.set(ancestorId, depth);
-    this.added.insert({ ancestor_id: ancestorId, descendant_id: descendantId, depth });
+  insertIgnore(ancestor: number, ancestorId: string, descendant: number, depth: number): void {
+    const map = this.mapOf(descendant);
+    if (map.has(ancestor)) return;
+    map.set(ancestor, { depth, id: ancestorId });
+    this.added.insert({ ancestor_n: ancestor, descendant_n: descendant, depth });
   }
 
   flush(client: ClientBase): Promise<number> {
@@ -225,40 +304,48 @@ export class FigureChangeRows {
 
 /** Every read-model table a batch can touch. */
 export class ReadModelBatch {
-  readonly volunteers = new TableRows<Row>('volunteers', ['volunteer_id'],
-    ['volunteer_id', 'display_name', 'home_org_unit_id', 'party_member', 'senior', 'occupation', 'personal_data_erased', 'registered_at']);
+  readonly unitKeys = new KeyRows('unit_keys', 'unit_n', 'org_unit_id');
+  readonly volunteerKeys = new KeyRows('volunteer_keys', 'volunteer_n', 'volunteer_id');
+  readonly volunteers = new TableRows<Row>('volunteers', ['volunteer_n'],
+    ['volunteer_n', 'display_name', 'home_unit_n', 'party_member', 'senior', 'occupation', 'personal_data_erased', 'registered_at'], { keyTypes: ['int'], unloadedIsAbsent: true });
   readonly records = new TableRows<Row>('service_records', ['record_id'],
-    ['record_id', 'volunteer_id', 'org_unit_id', 'category', 'service_date', 'minutes', 'status', 'source', 'activity_id', 'activity_title', 'location', 'description', 'recorded_position']);
-  readonly history = new InsertOnce<Row>('record_history', ['position']);
-  readonly orgUnits = new TableRows<Row>('org_units', ['org_unit_id'],
-    ['org_unit_id', 'kind', 'name', 'parent_id', 'depth', 'registered_at', 'registered_position', 'name_position']);
+    ['record_n', 'record_id', 'volunteer_n', 'unit_n', 'category', 'service_date', 'minutes', 'status', 'source', 'activity_id', 'recorded_position'],
+    { serial: 'record_n' });
+  readonly orgUnits = new TableRows<Row>('org_units', ['unit_n'],
+    ['unit_n', 'kind', 'name', 'parent_n', 'depth', 'registered_at', 'registered_position', 'name_position'], { keyTypes: ['int'], unloadedIsAbsent: true });
   readonly closure = new ClosureRows();
   readonly activities = new TableRows<Row>('activities', ['activity_id'], [
-    'activity_id', 'org_unit_id', 'title', 'category', 'location', 'starts_at', 'ends_at', 'start_date', 'end_date', 'capacity', 'description',
-    'person_in_charge', 'status', 'cancel_reason', 'cancelled_at', 'completed_at', 'beneficiaries', 'planned_at', 'planned_position', 'window_position']);
-  readonly roster = new TableRows<Row>('activity_roster', ['activity_id', 'volunteer_id'], [
-    'activity_id', 'volunteer_id', 'enrolled', 'walk_in', 'enrolled_at', 'enrolled_position', 'withdrawn_at', 'withdrawal_reason',
-    'checked_in_at', 'checked_out_at', 'outcome', 'credited_minutes', 'last_position']);
+    'activity_n', 'activity_id', 'unit_n', 'title', 'category', 'location', 'starts_at', 'ends_at', 'start_date', 'end_date', 'capacity', 'description',
+    'person_in_charge', 'status', 'cancel_reason', 'cancelled_at', 'completed_at', 'beneficiaries', 'planned_at', 'planned_position', 'window_position'],
+  { serial: 'activity_n' });
+  readonly roster = new TableRows<Row>('activity_roster', ['activity_n', 'volunteer_n'], [
+    'activity_n', 'volunteer_n', 'enrolled', 'walk_in', 'enrolled_at', 'enrolled_position', 'withdrawn_at', 'withdrawal_reason',
+    'checked_in_at', 'checked_out_at', 'outcome', 'credited_minutes', 'last_position'], { keyTypes: ['int', 'int'], unloadedIsAbsent: true });
   readonly figures = new FigureChangeRows();
   readonly streamOwners = new TableRows<Row>('stream_owners', ['stream_id'], ['stream_id', 'org_unit_id', 'volunteer_id']);
   readonly audit = new InsertOnce<Row>('audit_log', ['position']);
 
   constructor(readonly client: ClientBase, memory?: RebuildMemory) {
     if (memory) {
-      for (const table of [this.volunteers, this.records, this.orgUnits, this.activities, this.roster, this.streamOwners]) table.remember(memory);
+      for (const table of [this.unitKeys.rows, this.volunteerKeys.rows, this.volunteers, this.records, this.orgUnits, this.activities, this.roster, this.streamOwners]) {
+        table.remember(memory);
+      }
       this.closure.remember(memory);
     }
   }
 
   /** Loads every row asked for so far. */
   async load(): Promise<void> {
-    for (const table of [this.volunteers, this.records, this.orgUnits, this.activities, this.roster, this.closure, this.streamOwners]) await table.load(this.client);
+    for (const table of [this.unitKeys.rows, this.volunteerKeys.rows, this.volunteers, this.records, this.orgUnits, this.activities, this.roster, this.closure, this.streamOwners]) {
+      await table.load(this.client);
+    }
   }
 
   /** Writes everything the batch changed; returns the number of rows written. */
   async flush(): Promise<number> {
     let rows = 0;
-    for (const table of [this.volunteers, this.records, this.history, this.orgUnits, this.closure, this.activities, this.roster, this.figures, this.streamOwners, this.audit]) {
+    for (const table of [this.unitKeys.rows, this.volunteerKeys.rows, this.volunteers, this.records, this.orgUnits, this.closure, this.activities, this.roster,
+      this.figures, this.streamOwners, this.audit]) {
       rows += await table.flush(this.client);
     }
     return rows;

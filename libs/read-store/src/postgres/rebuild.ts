@@ -49,7 +49,7 @@ export async function rebuildPostgresReadModels(options: PostgresConnection & {
     });
     // While the fresh tables fill: no WAL (unlogged) and no secondary indexes (built once at the end, by sorting).
     const indexes = (await admin.query<{ name: string; sql: string }>(
-      `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = $1 AND indexname NOT LIKE '%\_pkey'`, [fresh],
+      `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = $1 AND indexname NOT LIKE '%\_pkey' AND indexname NOT LIKE '%\_key'`, [fresh],
     )).rows;
     for (const { name } of indexes) await admin.query(`DROP INDEX ${fresh}.${name}`);
     for (const table of READ_STORE_TABLE_NAMES) await admin.query(`ALTER TABLE ${fresh}.${table} SET UNLOGGED`);

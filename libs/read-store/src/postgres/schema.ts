@@ -53,9 +53,63 @@ export const READ_STORE_TABLES = `
   CREATE TABLE figure_changes (unit_id ${T} NOT NULL, month ${T} NOT NULL, position bigint NOT NULL, PRIMARY KEY (unit_id, month));
 `;
 
+/**
+ * Schema v3: integer keys, as on SQLite (sqlite/keys.ts). Units, volunteers,
+ * activities and records get small numbers in log order, which the tables
+ * and indexes store instead of 36-character ids; a record's history and texts
+ * are no longer copied (they are its stream in the log). The same tables,
+ * columns (in the same order) and indexes as the SQLite projections of
+ * version 2, so the queries are the same SQL. The tables of the projections
+ * that changed are dropped and their checkpoints removed: the projector
+ * projects them again from the log.
+ */
+const KEYED_TABLES = `
+  CREATE TABLE unit_keys (unit_n integer PRIMARY KEY, org_unit_id ${T} NOT NULL UNIQUE);
+  CREATE TABLE volunteer_keys (volunteer_n integer PRIMARY KEY, volunteer_id ${T} NOT NULL UNIQUE);
+
+  CREATE TABLE volunteers (
+    volunteer_n integer PRIMARY KEY, display_name ${T} NOT NULL, home_unit_n integer NOT NULL,
+    party_member integer NOT NULL, senior integer NOT NULL, occupation ${T} NOT NULL,
+    personal_data_erased integer NOT NULL DEFAULT 0, registered_at ${T} NOT NULL);
+  CREATE INDEX volunteers_by_home ON volunteers (home_unit_n, registered_at);
+  CREATE TABLE service_records (
+    record_n integer PRIMARY KEY, record_id ${T} NOT NULL UNIQUE, volunteer_n integer NOT NULL, unit_n integer NOT NULL,
+    category ${T} NOT NULL, service_date ${T} NOT NULL, minutes integer NOT NULL, status ${T} NOT NULL, source ${T} NOT NULL,
+    activity_id ${T}, recorded_position bigint NOT NULL);
+  CREATE INDEX service_records_by_volunteer ON service_records (volunteer_n, status, service_date, category, minutes);
+  CREATE INDEX service_records_approved ON service_records (unit_n, service_date, volunteer_n, category, minutes) WHERE status = 'approved';
+  CREATE INDEX service_records_pending ON service_records (unit_n, service_date, category, minutes) WHERE status = 'pending';
+  CREATE INDEX service_records_by_unit ON service_records (unit_n, service_date);
+  CREATE INDEX service_records_by_activity ON service_records (activity_id, status, volunteer_n, minutes) WHERE activity_id IS NOT NULL;
+
+  CREATE TABLE org_units (
+    unit_n integer PRIMARY KEY, kind ${T} NOT NULL, name ${T} NOT NULL, parent_n integer,
+    depth integer NOT NULL, registered_at ${T} NOT NULL, registered_position bigint NOT NULL, name_position bigint NOT NULL);
+  CREATE INDEX org_units_by_parent ON org_units (parent_n, registered_position);
+  CREATE TABLE org_unit_closure (
+    ancestor_n integer NOT NULL, descendant_n integer NOT NULL, depth integer NOT NULL, PRIMARY KEY (ancestor_n, descendant_n));
+  CREATE INDEX org_unit_closure_by_descendant ON org_unit_closure (descendant_n, depth);
+
+  CREATE TABLE activities (
+    activity_n integer PRIMARY KEY, activity_id ${T} NOT NULL UNIQUE, unit_n integer NOT NULL, title ${T} NOT NULL, category ${T} NOT NULL,
+    location ${T} NOT NULL, starts_at ${T} NOT NULL, ends_at ${T} NOT NULL, start_date ${T} NOT NULL, end_date ${T} NOT NULL,
+    capacity integer, description ${T}, person_in_charge ${T},
+    status ${T} NOT NULL, cancel_reason ${T}, cancelled_at ${T}, completed_at ${T}, beneficiaries integer,
+    planned_at ${T} NOT NULL, planned_position bigint NOT NULL, window_position bigint NOT NULL);
+  CREATE INDEX activities_by_unit ON activities (unit_n, start_date);
+  CREATE INDEX activities_by_start ON activities (start_date);
+  CREATE TABLE activity_roster (
+    activity_n integer NOT NULL, volunteer_n integer NOT NULL,
+    enrolled integer NOT NULL, walk_in integer NOT NULL, enrolled_at ${T} NOT NULL, enrolled_position bigint NOT NULL,
+    withdrawn_at ${T}, withdrawal_reason ${T}, checked_in_at ${T}, checked_out_at ${T},
+    outcome ${T}, credited_minutes integer, last_position bigint NOT NULL,
+    PRIMARY KEY (activity_n, volunteer_n));
+`;
+
 /** The read-model tables, in the order a rebuild swaps them. */
 export const READ_STORE_TABLE_NAMES = [
-  'volunteers', 'service_records', 'record_history', 'org_units', 'org_unit_closure', 'activities', 'activity_roster', 'figure_changes', 'stream_owners', 'audit_log',
+  'unit_keys', 'volunteer_keys', 'volunteers', 'service_records', 'org_units', 'org_unit_closure', 'activities', 'activity_roster', 'figure_changes',
+  'stream_owners', 'audit_log',
 ] as const;
 
 export const READ_STORE_MIGRATIONS: readonly Migration[] = [
@@ -68,6 +122,16 @@ export const READ_STORE_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE audit_log (position bigint PRIMARY KEY, stream_id ${T} NOT NULL, type ${T} NOT NULL, actor_id ${T}, recorded_at ${T} NOT NULL);
       CREATE INDEX audit_by_stream ON audit_log (stream_id, position);
       CREATE INDEX audit_by_actor ON audit_log (actor_id, position);
+    `,
+  },
+  {
+    version: 3,
+    description: 'integer keys for units, volunteers, activities and records; record history and texts read from the log (projected again)',
+    sql: `
+      DROP TABLE volunteers, service_records, record_history, org_units, org_unit_closure, activities, activity_roster;
+      ${KEYED_TABLES}
+      DELETE FROM figure_changes;
+      DELETE FROM checkpoints WHERE projection IN ('records', 'org-units', 'activities', 'figure-changes');
     `,
   },
 ];

@@ -5,12 +5,14 @@ import {
   shanghaiDate, type VolunteerCheckedIn, type VolunteerCheckedOut, type VolunteerEnrolled,
 } from '@haitang/domain';
 import type { SqliteProjection } from '../sqlite/sqlite-projection';
+import { activityPlanned, findActivityKey, findVolunteerKey, KEYS_SCHEMA, unitKey, volunteerKey } from '../sqlite/keys';
 import { stmt } from '../sqlite/statements';
 
 type Data<E extends { data: unknown }> = E['data'];
 
 /**
- * Activities with their roster and attendance. `start_date` and `end_date`
+ * Activities with their roster and attendance (units and volunteers by their
+ * integer keys, sqlite/keys.ts). `start_date` and `end_date`
  * are the Asia/Shanghai days of the window, for period filters and the
  * "records due within 10 working days" rule. Minutes are not stored here: the
  * minutes an activity credited are its records' (records projection), so an
@@ -23,24 +25,26 @@ type Data<E extends { data: unknown }> = E['data'];
  */
 export const activitiesProjection: SqliteProjection = {
   name: 'activities',
-  version: 1,
-  schema: `
+  version: 2,
+  schema: `${KEYS_SCHEMA}
     CREATE TABLE IF NOT EXISTS activities (
-      activity_id TEXT PRIMARY KEY, org_unit_id TEXT NOT NULL, title TEXT NOT NULL, category TEXT NOT NULL,
+      activity_n INTEGER PRIMARY KEY, activity_id TEXT NOT NULL UNIQUE, unit_n INTEGER NOT NULL, title TEXT NOT NULL, category TEXT NOT NULL,
       location TEXT NOT NULL, starts_at TEXT NOT NULL, ends_at TEXT NOT NULL, start_date TEXT NOT NULL, end_date TEXT NOT NULL,
       capacity INTEGER, description TEXT, person_in_charge TEXT,
       status TEXT NOT NULL, cancel_reason TEXT, cancelled_at TEXT, completed_at TEXT, beneficiaries INTEGER,
       planned_at TEXT NOT NULL, planned_position INTEGER NOT NULL, window_position INTEGER NOT NULL
-    ) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS activities_by_unit ON activities (org_unit_id, start_date);
-    CREATE INDEX IF NOT EXISTS activities_by_start ON activities (start_date);
+    );
     CREATE TABLE IF NOT EXISTS activity_roster (
-      activity_id TEXT NOT NULL, volunteer_id TEXT NOT NULL,
+      activity_n INTEGER NOT NULL, volunteer_n INTEGER NOT NULL,
       enrolled INTEGER NOT NULL, walk_in INTEGER NOT NULL, enrolled_at TEXT NOT NULL, enrolled_position INTEGER NOT NULL,
       withdrawn_at TEXT, withdrawal_reason TEXT, checked_in_at TEXT, checked_out_at TEXT,
       outcome TEXT, credited_minutes INTEGER, last_position INTEGER NOT NULL,
-      PRIMARY KEY (activity_id, volunteer_id)
+      PRIMARY KEY (activity_n, volunteer_n)
     ) WITHOUT ROWID;
+  `,
+  indexes: `
+    CREATE INDEX IF NOT EXISTS activities_by_unit ON activities (unit_n, start_date);
+    CREATE INDEX IF NOT EXISTS activities_by_start ON activities (start_date);
   `,
   handles: new Set([
     'ActivityPlanned.v1', 'ActivityRescheduled.v1', 'ActivityCancelled.v1', 'VolunteerEnrolled.v1', 'EnrollmentWithdrawn.v1',
@@ -51,9 +55,10 @@ export const activitiesProjection: SqliteProjection = {
     switch (event.type) {
       case 'ActivityPlanned.v1': {
         const d = event.data as Data<ActivityPlanned>;
-        stmt(db, `INSERT OR IGNORE INTO activities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', NULL, NULL, NULL, NULL, ?, ?, ?)`)
-          .run(d.activityId, d.orgUnitId, d.title, d.category, d.location, d.startsAt, d.endsAt, shanghaiDate(d.startsAt), shanghaiDate(d.endsAt),
+        const inserted = stmt(db, `INSERT OR IGNORE INTO activities VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', NULL, NULL, NULL, NULL, ?, ?, ?)`)
+          .run(d.activityId, unitKey(db, d.orgUnitId), d.title, d.category, d.location, d.startsAt, d.endsAt, shanghaiDate(d.startsAt), shanghaiDate(d.endsAt),
             d.capacity, d.description, d.personInCharge, event.recordedAt, p, p);
+        if (inserted.changes > 0) activityPlanned(db, d.activityId, Number(inserted.lastInsertRowid));
         return;
       }
       case 'ActivityRescheduled.v1': {
@@ -73,40 +78,51 @@ export const activitiesProjection: SqliteProjection = {
         const d = event.data as Data<ActivityCompleted>;
         stmt(db, `UPDATE activities SET status = 'completed', completed_at = ?, beneficiaries = ? WHERE activity_id = ?`)
           .run(d.completedAt, d.beneficiaries, d.activityId);
-        const outcome = stmt(db, 'UPDATE activity_roster SET outcome = ?, credited_minutes = ? WHERE activity_id = ? AND volunteer_id = ?');
-        for (const c of d.credited) outcome.run('credited', c.minutes, d.activityId, c.volunteerId);
-        for (const n of d.notCredited) outcome.run(n.reason, null, d.activityId, n.volunteerId);
+        const outcome = (volunteerId: string, what: string, minutes: number | null) => {
+          const entry = rosterEntry(db, d.activityId, volunteerId);
+          if (entry) stmt(db, 'UPDATE activity_roster SET outcome = ?, credited_minutes = ? WHERE activity_n = ? AND volunteer_n = ?').run(what, minutes, ...entry);
+        };
+        for (const c of d.credited) outcome(c.volunteerId, 'credited', c.minutes);
+        for (const n of d.notCredited) outcome(n.volunteerId, n.reason, null);
         return;
       }
       case 'VolunteerEnrolled.v1': {
         const d = event.data as Data<VolunteerEnrolled>;
+        const activity = findActivityKey(db, d.activityId);
+        if (activity === undefined) return;
         // A volunteer who withdrew may enroll again: the later enrollment starts afresh.
-        stmt(db, `INSERT INTO activity_roster (activity_id, volunteer_id, enrolled, walk_in, enrolled_at, enrolled_position, last_position)
+        stmt(db, `INSERT INTO activity_roster (activity_n, volunteer_n, enrolled, walk_in, enrolled_at, enrolled_position, last_position)
           VALUES (?, ?, 1, ?, ?, ?, ?)
-          ON CONFLICT (activity_id, volunteer_id) DO UPDATE SET enrolled = 1, walk_in = excluded.walk_in, enrolled_at = excluded.enrolled_at,
+          ON CONFLICT (activity_n, volunteer_n) DO UPDATE SET enrolled = 1, walk_in = excluded.walk_in, enrolled_at = excluded.enrolled_at,
             enrolled_position = excluded.enrolled_position, withdrawn_at = NULL, withdrawal_reason = NULL, checked_in_at = NULL,
             checked_out_at = NULL, last_position = excluded.last_position
           WHERE activity_roster.last_position < excluded.last_position`)
-          .run(d.activityId, d.volunteerId, d.walkIn ? 1 : 0, event.recordedAt, p, p);
+          .run(activity, volunteerKey(db, d.volunteerId), d.walkIn ? 1 : 0, event.recordedAt, p, p);
         return;
       }
       case 'EnrollmentWithdrawn.v1': {
         const d = event.data as Data<EnrollmentWithdrawn>;
+        const entry = rosterEntry(db, d.activityId, d.volunteerId);
+        if (!entry) return;
         stmt(db, `UPDATE activity_roster SET enrolled = 0, withdrawn_at = ?, withdrawal_reason = ?, last_position = ?
-          WHERE activity_id = ? AND volunteer_id = ? AND last_position < ?`)
-          .run(event.recordedAt, d.reason, p, d.activityId, d.volunteerId, p);
+          WHERE activity_n = ? AND volunteer_n = ? AND last_position < ?`)
+          .run(event.recordedAt, d.reason, p, ...entry, p);
         return;
       }
       case 'VolunteerCheckedIn.v1': {
         const d = event.data as Data<VolunteerCheckedIn>;
-        stmt(db, 'UPDATE activity_roster SET checked_in_at = ?, last_position = ? WHERE activity_id = ? AND volunteer_id = ? AND last_position < ?')
-          .run(d.at, p, d.activityId, d.volunteerId, p);
+        const entry = rosterEntry(db, d.activityId, d.volunteerId);
+        if (!entry) return;
+        stmt(db, 'UPDATE activity_roster SET checked_in_at = ?, last_position = ? WHERE activity_n = ? AND volunteer_n = ? AND last_position < ?')
+          .run(d.at, p, ...entry, p);
         return;
       }
       case 'VolunteerCheckedOut.v1': {
         const d = event.data as Data<VolunteerCheckedOut>;
-        stmt(db, 'UPDATE activity_roster SET checked_out_at = ?, last_position = ? WHERE activity_id = ? AND volunteer_id = ? AND last_position < ?')
-          .run(d.at, p, d.activityId, d.volunteerId, p);
+        const entry = rosterEntry(db, d.activityId, d.volunteerId);
+        if (!entry) return;
+        stmt(db, 'UPDATE activity_roster SET checked_out_at = ?, last_position = ? WHERE activity_n = ? AND volunteer_n = ? AND last_position < ?')
+          .run(d.at, p, ...entry, p);
         return;
       }
       default:
@@ -114,3 +130,10 @@ export const activitiesProjection: SqliteProjection = {
     }
   },
 };
+
+/** The roster key (activity, volunteer), if both are known: there can be no roster entry otherwise. */
+function rosterEntry(db: Database.Database, activityId: string, volunteerId: string): [number, number] | undefined {
+  const activity = findActivityKey(db, activityId);
+  const volunteer = activity === undefined ? undefined : findVolunteerKey(db, volunteerId);
+  return volunteer === undefined ? undefined : [activity!, volunteer];
+}

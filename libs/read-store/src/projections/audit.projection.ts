@@ -20,6 +20,8 @@ export const auditProjection: SqliteProjection = {
     CREATE TABLE IF NOT EXISTS audit_log (
       position INTEGER PRIMARY KEY, stream_id TEXT NOT NULL, type TEXT NOT NULL, actor_id TEXT, recorded_at TEXT NOT NULL
     );
+  `,
+  indexes: `
     CREATE INDEX IF NOT EXISTS audit_by_stream ON audit_log (stream_id, position);
     CREATE INDEX IF NOT EXISTS audit_by_actor ON audit_log (actor_id, position);
   `,

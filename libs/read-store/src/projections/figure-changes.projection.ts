@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@haitang/event-store';
 import type { SqliteProjection } from '../sqlite/sqlite-projection';
 import { shanghaiDate } from '@haitang/domain';
+import { findUnitKey } from '../sqlite/keys';
 import { stmt } from '../sqlite/statements';
 
 /**
@@ -33,48 +34,88 @@ export const figureChangesProjection: SqliteProjection = {
     'ActivityPlanned.v1', 'ActivityRescheduled.v1', 'ActivityCancelled.v1', 'VolunteerRegistered.v1',
   ]),
   apply(db: Database.Database, event: RecordedEvent): void {
-    const bumpSubtreeOf = (unitId: string, date: string): void => void stmt(db, `INSERT INTO figure_changes (unit_id, month, position)
-        SELECT ancestor_id, ?, ? FROM org_unit_closure WHERE descendant_id = ?
-        ON CONFLICT (unit_id, month) DO UPDATE SET position = max(position, excluded.position)`)
-        .run(date.slice(0, 7), event.position, unitId);
-    const bumpEverything = (): void => void stmt(db, `INSERT INTO figure_changes VALUES ('*', '*', ?) ON CONFLICT (unit_id, month) DO UPDATE SET position = max(position, excluded.position)`)
-        .run(event.position);
-    const activityOf = () => stmt(db, 'SELECT org_unit_id, start_date FROM activities WHERE activity_id = ?')
-      .get((event.data as { activityId: string }).activityId) as { org_unit_id: string; start_date: string } | undefined;
+    applyFigureChanges(db, [event]);
+  },
+  applyBatch: (db, events) => applyFigureChanges(db, events),
+};
+
+/**
+ * One batch at once: the changes are gathered per (unit, month) first, so each
+ * unit's ancestors are looked up once and each (ancestor, month) written once,
+ * however many events of the batch touch it. The same rows as event by event:
+ * a position only ever replaces a smaller one.
+ */
+function applyFigureChanges(db: Database.Database, events: readonly RecordedEvent[]): void {
+  /** unit key -> month ('YYYY-MM', or 'any') -> the last position that changed it. */
+  const changes = new Map<number, Map<string, number>>();
+  let everything = 0;
+  const bump = (unit: number | undefined, month: string, position: number): void => {
+    if (unit === undefined) return;
+    let months = changes.get(unit);
+    if (!months) changes.set(unit, (months = new Map()));
+    if ((months.get(month) ?? 0) < position) months.set(month, position);
+  };
+  const unitOf = (orgUnitId: string) => findUnitKey(db, orgUnitId);
+  const activityOf = (activityId: string) => stmt(db, 'SELECT unit_n, start_date FROM activities WHERE activity_id = ?')
+    .get(activityId) as { unit_n: number; start_date: string } | undefined;
+  const recordOf = (recordId: string) => stmt(db, 'SELECT unit_n, service_date, activity_id FROM service_records WHERE record_id = ?')
+    .get(recordId) as { unit_n: number; service_date: string; activity_id: string | null } | undefined;
+  for (const event of events) {
+    const p = event.position;
     switch (event.type) {
       case 'ActivityCompleted.v1': {
-        const activity = activityOf();
+        const activity = activityOf((event.data as { activityId: string }).activityId);
         if (activity) {
-          bumpSubtreeOf(activity.org_unit_id, activity.start_date);
-          bumpSubtreeOf(activity.org_unit_id, 'any');
+          bump(activity.unit_n, activity.start_date.slice(0, 7), p);
+          bump(activity.unit_n, 'any', p);
         }
-        return;
+        break;
       }
       case 'ActivityPlanned.v1':
       case 'ActivityRescheduled.v1':
       case 'ActivityCancelled.v1': {
-        const activity = activityOf();
-        if (activity) bumpSubtreeOf(activity.org_unit_id, 'any');
-        return;
+        const activity = activityOf((event.data as { activityId: string }).activityId);
+        if (activity) bump(activity.unit_n, 'any', p);
+        break;
       }
-      case 'VolunteerRegistered.v1': {
-        const d = event.data as { homeOrgUnitId: string };
-        bumpSubtreeOf(d.homeOrgUnitId, shanghaiDate(event.recordedAt));
-        return;
-      }
+      case 'VolunteerRegistered.v1':
+        bump(unitOf((event.data as { homeOrgUnitId: string }).homeOrgUnitId), shanghaiDate(event.recordedAt).slice(0, 7), p);
+        break;
       case 'OrgUnitRegistered.v1':
       case 'OrgUnitRenamed.v1':
       case 'VolunteerProfileUpdated.v1':
-        bumpEverything();
-        return;
-      default: {
-        const record = stmt(db, 'SELECT org_unit_id, service_date, activity_id FROM service_records WHERE record_id = ?')
-          .get((event.data as { recordId: string }).recordId) as { org_unit_id: string; service_date: string; activity_id: string | null } | undefined;
-        if (!record) return;
-        bumpSubtreeOf(record.org_unit_id, record.service_date);
+        everything = Math.max(everything, p);
+        break;
+      case 'ServiceRecorded.v1': {
+        // A record's unit, day and activity never change after it is recorded: they are the event's own.
+        const d = event.data as { orgUnitId: string; serviceDate: string; activityId: string | null };
+        const unit = unitOf(d.orgUnitId);
+        bump(unit, d.serviceDate.slice(0, 7), p);
         // A record for an activity may take it off the dashboards' overdue list.
-        if (record.activity_id) bumpSubtreeOf(record.org_unit_id, 'any');
+        if (d.activityId) bump(unit, 'any', p);
+        break;
+      }
+      default: {
+        const record = recordOf((event.data as { recordId: string }).recordId);
+        if (!record) break;
+        bump(record.unit_n, record.service_date.slice(0, 7), p);
+        if (record.activity_id) bump(record.unit_n, 'any', p);
       }
     }
-  },
-};
+  }
+  const upsert = stmt(db, `INSERT INTO figure_changes (unit_id, month, position) VALUES (?, ?, ?)
+    ON CONFLICT (unit_id, month) DO UPDATE SET position = max(position, excluded.position)`);
+  if (everything > 0) upsert.run('*', '*', everything);
+  const ancestorsOf = stmt(db, `SELECT k.org_unit_id FROM org_unit_closure c JOIN unit_keys k ON k.unit_n = c.ancestor_n
+    WHERE c.descendant_n = ?`).pluck();
+  // Every ancestor gets the latest change of any unit under it, month by month.
+  const merged = new Map<string, Map<string, number>>();
+  for (const [unit, months] of changes) {
+    for (const ancestor of ancestorsOf.all(unit) as string[]) {
+      let into = merged.get(ancestor);
+      if (!into) merged.set(ancestor, (into = new Map()));
+      for (const [month, position] of months) if ((into.get(month) ?? 0) < position) into.set(month, position);
+    }
+  }
+  for (const [unitId, months] of merged) for (const [month, position] of months) upsert.run(unitId, month, position);
+}

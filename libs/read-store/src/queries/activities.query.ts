@@ -85,7 +85,7 @@ export interface ActivityFilter {
 }
 
 interface ActivityRow {
-  activity_id: string; org_unit_id: string; org_unit_name: string | null; title: string; category: string; location: string;
+  activity_n: number; activity_id: string; org_unit_id: string; org_unit_name: string | null; title: string; category: string; location: string;
   starts_at: string; ends_at: string; start_date: string; end_date: string; capacity: number | null; description: string | null;
   person_in_charge: string | null; status: ActivitySummary['status']; cancel_reason: string | null; cancelled_at: string | null;
   completed_at: string | null; beneficiaries: number | null; enrolled: number; credited_minutes: number; live_records: number;
@@ -95,8 +95,8 @@ const categoryName = (c: string) => SERVICE_CATEGORIES[c as ServiceCategory] ?? 
 
 /** Live records keep an activity off the overdue list: approved or pending (a rejected or revoked one credits nothing). */
 const LIVE_RECORDS = `(SELECT count(*) FROM service_records r WHERE r.activity_id = a.activity_id AND r.status IN ('approved', 'pending'))`;
-const SUMMARY_COLUMNS = `a.*, u.name AS org_unit_name,
-  (SELECT count(*) FROM activity_roster e WHERE e.activity_id = a.activity_id AND e.enrolled = 1) AS enrolled,
+const SUMMARY_COLUMNS = `a.*, (SELECT k.org_unit_id FROM unit_keys k WHERE k.unit_n = a.unit_n) AS org_unit_id, u.name AS org_unit_name,
+  (SELECT count(*) FROM activity_roster e WHERE e.activity_n = a.activity_n AND e.enrolled = 1) AS enrolled,
   (SELECT coalesce(sum(r.minutes), 0) FROM service_records r WHERE r.activity_id = a.activity_id AND r.status = 'approved') AS credited_minutes,
   ${LIVE_RECORDS} AS live_records`;
 
@@ -117,14 +117,15 @@ export function activityView(db: ReadModels, activityId: string, now: Date): Pro
 }
 
 async function activityViewOn(db: ReadModels, activityId: string, now: Date): Promise<ActivityView | null> {
-  const row = await db.get<ActivityRow>(`SELECT ${SUMMARY_COLUMNS} FROM activities a LEFT JOIN org_units u ON u.org_unit_id = a.org_unit_id WHERE a.activity_id = ?`, [activityId]);
+  const row = await db.get<ActivityRow>(`SELECT ${SUMMARY_COLUMNS} FROM activities a LEFT JOIN org_units u ON u.unit_n = a.unit_n WHERE a.activity_id = ?`, [activityId]);
   if (!row) return null;
   const summary = summaryOf(row, latestOverdueEndDate(shanghaiDate(now)));
   const over = row.status === 'completed' || (row.status === 'planned' && now.getTime() > Date.parse(row.ends_at));
 
   const records = (await db.all<{ record_id: string; volunteer_id: string; display_name: string | null; minutes: number; status: string; source: string; service_date: string }>(
-    `SELECT r.record_id, r.volunteer_id, v.display_name, r.minutes, r.status, r.source, r.service_date
-    FROM service_records r LEFT JOIN volunteers v ON v.volunteer_id = r.volunteer_id WHERE r.activity_id = ? ORDER BY r.recorded_position`, [activityId]))
+    `SELECT r.record_id, k.volunteer_id, v.display_name, r.minutes, r.status, r.source, r.service_date
+    FROM service_records r JOIN volunteer_keys k ON k.volunteer_n = r.volunteer_n LEFT JOIN volunteers v ON v.volunteer_n = r.volunteer_n
+    WHERE r.activity_id = ? ORDER BY r.recorded_position`, [activityId]))
     .map((r): ActivityRecordRef => ({
       recordId: r.record_id, volunteerId: r.volunteer_id, displayName: r.display_name, minutes: r.minutes, status: r.status, source: r.source, serviceDate: r.service_date,
     }));
@@ -134,8 +135,8 @@ async function activityViewOn(db: ReadModels, activityId: string, now: Date): Pr
   const rows = await db.all<{
     volunteer_id: string; display_name: string | null; enrolled: number; walk_in: number; enrolled_at: string; withdrawn_at: string | null;
     withdrawal_reason: string | null; checked_in_at: string | null; checked_out_at: string | null; outcome: string | null; credited_minutes: number | null;
-  }>(`SELECT e.*, v.display_name FROM activity_roster e LEFT JOIN volunteers v ON v.volunteer_id = e.volunteer_id
-    WHERE e.activity_id = ? ORDER BY e.enrolled_position`, [activityId]);
+  }>(`SELECT e.*, k.volunteer_id, v.display_name FROM activity_roster e JOIN volunteer_keys k ON k.volunteer_n = e.volunteer_n
+    LEFT JOIN volunteers v ON v.volunteer_n = e.volunteer_n WHERE e.activity_n = ? ORDER BY e.enrolled_position`, [row.activity_n]);
   const roster: RosterEntry[] = rows.filter((e) => e.enrolled === 1).map((e) => ({
     volunteerId: e.volunteer_id,
     displayName: e.display_name,
@@ -180,8 +181,8 @@ async function listActivitiesOn(db: ReadModels, filter: ActivityFilter, now: Dat
   const params: unknown[] = [];
   let from = 'activities a';
   if (filter.orgUnitId !== undefined) {
-    from = 'org_unit_closure c JOIN activities a ON a.org_unit_id = c.descendant_id';
-    where.push('c.ancestor_id = ?');
+    from = 'org_unit_closure c JOIN activities a ON a.unit_n = c.descendant_n';
+    where.push('c.ancestor_n = (SELECT unit_n FROM unit_keys WHERE org_unit_id = ?)');
     params.push(filter.orgUnitId);
   }
   if (filter.from !== undefined) {
@@ -201,7 +202,7 @@ async function listActivitiesOn(db: ReadModels, filter: ActivityFilter, now: Dat
   }
   const condition = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
   const total = (await db.get<{ n: number }>(`SELECT count(*) AS n FROM ${from} ${condition}`, params))!.n;
-  const rows = await db.all<ActivityRow>(`SELECT ${SUMMARY_COLUMNS} FROM ${from} LEFT JOIN org_units u ON u.org_unit_id = a.org_unit_id ${condition}
+  const rows = await db.all<ActivityRow>(`SELECT ${SUMMARY_COLUMNS} FROM ${from} LEFT JOIN org_units u ON u.unit_n = a.unit_n ${condition}
     ORDER BY a.starts_at DESC, a.activity_id LIMIT ? OFFSET ?`, [...params, filter.limit ?? 100, filter.offset ?? 0]);
   return { total, activities: rows.map((r) => summaryOf(r, overdueUpTo)) };
 }
@@ -221,14 +222,14 @@ export function overdueActivities(db: ReadModels, orgUnitId: string, today: stri
 
 async function overdueActivitiesOn(db: ReadModels, orgUnitId: string, today: string, limit = 50): Promise<{ total: number; activities: OverdueActivity[] }> {
   const upTo = latestOverdueEndDate(today);
-  const base = `FROM org_unit_closure c JOIN activities a ON a.org_unit_id = c.descendant_id
-    WHERE c.ancestor_id = ? AND a.status = 'planned' AND a.end_date <= ? AND ${LIVE_RECORDS} = 0`;
+  const base = `FROM org_unit_closure c JOIN activities a ON a.unit_n = c.descendant_n
+    WHERE c.ancestor_n = (SELECT unit_n FROM unit_keys WHERE org_unit_id = ?) AND a.status = 'planned' AND a.end_date <= ? AND ${LIVE_RECORDS} = 0`;
   const total = (await db.get<{ n: number }>(`SELECT count(*) AS n ${base}`, [orgUnitId, upTo]))!.n;
   const rows = await db.all<{
     activity_id: string; title: string; org_unit_id: string; org_unit_name: string | null; category: string; starts_at: string; ends_at: string; end_date: string; enrolled: number;
-  }>(`SELECT a.activity_id, a.title, a.org_unit_id, a.category, a.starts_at, a.ends_at, a.end_date,
-      (SELECT name FROM org_units u WHERE u.org_unit_id = a.org_unit_id) AS org_unit_name,
-      (SELECT count(*) FROM activity_roster e WHERE e.activity_id = a.activity_id AND e.enrolled = 1) AS enrolled
+  }>(`SELECT a.activity_id, a.title, (SELECT k.org_unit_id FROM unit_keys k WHERE k.unit_n = a.unit_n) AS org_unit_id,
+      a.category, a.starts_at, a.ends_at, a.end_date, (SELECT name FROM org_units u WHERE u.unit_n = a.unit_n) AS org_unit_name,
+      (SELECT count(*) FROM activity_roster e WHERE e.activity_n = a.activity_n AND e.enrolled = 1) AS enrolled
     ${base} ORDER BY a.ends_at, a.activity_id LIMIT ?`, [orgUnitId, upTo, limit]);
   return {
     total,

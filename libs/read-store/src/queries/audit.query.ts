@@ -26,8 +26,8 @@ export async function auditEntries(db: ReadModels, f: AuditFilter): Promise<Audi
   const where = ['a.position > @after'];
   let join = '';
   if (f.orgUnitId !== undefined) {
-    join = `JOIN stream_owners o ON o.stream_id = a.stream_id
-      JOIN org_unit_closure c ON c.descendant_id = o.org_unit_id AND c.ancestor_id = @orgUnitId`;
+    join = `JOIN stream_owners o ON o.stream_id = a.stream_id JOIN unit_keys d ON d.org_unit_id = o.org_unit_id
+      JOIN org_unit_closure c ON c.descendant_n = d.unit_n AND c.ancestor_n = (SELECT unit_n FROM unit_keys WHERE org_unit_id = @orgUnitId)`;
   }
   if (f.streamId !== undefined) where.push('a.stream_id = @streamId');
   if (f.actorId !== undefined) where.push('a.actor_id = @actorId');

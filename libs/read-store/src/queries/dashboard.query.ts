@@ -2,7 +2,7 @@ import type { ReadModels } from '../read-models.port';
 import { instantsOf, monthRange } from './calendar';
 import { hoursOf } from './hours';
 import { overdueActivities, type OverdueActivity } from './activities.query';
-import { orgUnitName } from './org-units.query';
+import { orgUnitName, registeredUnit } from './org-units.query';
 
 /** The volunteer groups of DESIGN §3 that dashboards count. They overlap: a senior party member is in both. */
 export const VOLUNTEER_GROUPS = ['partyMember', 'senior', 'courier', 'foodDelivery', 'rideHailing'] as const;
@@ -38,9 +38,9 @@ export interface OrgUnitDashboard {
   asOf: string;
 }
 
-/** The records of a unit's subtree in a day range: the common table of the aggregates below. */
-const SUBTREE_RECORDS = `org_unit_closure c JOIN service_records r ON r.org_unit_id = c.descendant_id
-  WHERE c.ancestor_id = ? AND r.service_date >= ? AND r.service_date <= ?`;
+/** The records of a unit's subtree (by its integer key) in a day range: the common table of the aggregates below. */
+const SUBTREE_RECORDS = `org_unit_closure c JOIN service_records r ON r.unit_n = c.descendant_n
+  WHERE c.ancestor_n = ? AND r.service_date >= ? AND r.service_date <= ?`;
 
 /**
  * A unit's month, a handful of SQL aggregates over the closure table: a
@@ -52,23 +52,20 @@ export function orgUnitDashboard(db: ReadModels, orgUnitId: string, period: stri
 
 async function orgUnitDashboardOn(db: ReadModels, orgUnitId: string, period: string, today: string): Promise<OrgUnitDashboard> {
   const { from, to } = monthRange(period);
-  const args = [orgUnitId, from, to];
+  const args = [(await registeredUnit(db, orgUnitId)) ?? -1, from, to];
 
-  const byStatusAndCategory = await db.all<{ status: string; category: string; minutes: number }>(`SELECT r.status, r.category, sum(r.minutes) AS minutes FROM ${SUBTREE_RECORDS}
-    AND r.status IN ('approved', 'pending') GROUP BY r.status, r.category`, args);
+  // Approved and pending records apart: each has its own partial index (service_records_approved, service_records_pending).
+  const approvedByCategory = await db.all<{ category: string; minutes: number }>(`SELECT r.category, sum(r.minutes) AS minutes FROM ${SUBTREE_RECORDS}
+    AND r.status = 'approved' GROUP BY r.category`, args);
   const byCategory: Record<string, number> = {};
   let serviceMinutes = 0;
-  let pendingMinutes = 0;
-  for (const row of byStatusAndCategory) {
-    if (row.status === 'pending') {
-      pendingMinutes += row.minutes;
-      continue;
-    }
+  for (const row of approvedByCategory) {
     byCategory[row.category] = row.minutes;
     serviceMinutes += row.minutes;
   }
+  const pendingMinutes = (await db.get<{ m: number }>(`SELECT coalesce(sum(r.minutes), 0) AS m FROM ${SUBTREE_RECORDS} AND r.status = 'pending'`, args))!.m;
 
-  const perVolunteer = `WITH pv AS (SELECT r.volunteer_id, sum(r.minutes) AS minutes FROM ${SUBTREE_RECORDS} AND r.status = 'approved' GROUP BY r.volunteer_id)`;
+  const perVolunteer = `WITH pv AS (SELECT r.volunteer_n, sum(r.minutes) AS minutes FROM ${SUBTREE_RECORDS} AND r.status = 'approved' GROUP BY r.volunteer_n)`;
   // Counted with CASE (not sum(boolean)): the same SQL for SQLite and PostgreSQL.
   const groups = (await db.get<Record<string, number>>(`${perVolunteer}
     SELECT count(*) AS active,
@@ -77,16 +74,17 @@ async function orgUnitDashboardOn(db: ReadModels, orgUnitId: string, period: str
       coalesce(sum(CASE WHEN v.occupation = 'courier' THEN 1 ELSE 0 END), 0) AS courier_v, coalesce(sum(CASE WHEN v.occupation = 'courier' THEN pv.minutes END), 0) AS courier_m,
       coalesce(sum(CASE WHEN v.occupation = 'food-delivery' THEN 1 ELSE 0 END), 0) AS food_v, coalesce(sum(CASE WHEN v.occupation = 'food-delivery' THEN pv.minutes END), 0) AS food_m,
       coalesce(sum(CASE WHEN v.occupation = 'ride-hailing' THEN 1 ELSE 0 END), 0) AS ride_v, coalesce(sum(CASE WHEN v.occupation = 'ride-hailing' THEN pv.minutes END), 0) AS ride_m
-    FROM pv LEFT JOIN volunteers v ON v.volunteer_id = pv.volunteer_id`, args))!;
+    FROM pv LEFT JOIN volunteers v ON v.volunteer_n = pv.volunteer_n`, args))!;
   const top = await db.all<{ volunteer_id: string; display_name: string | null; minutes: number }>(`${perVolunteer}
-    SELECT pv.volunteer_id, v.display_name, pv.minutes FROM pv LEFT JOIN volunteers v ON v.volunteer_id = pv.volunteer_id
-    ORDER BY pv.minutes DESC, pv.volunteer_id LIMIT 10`, args);
+    SELECT k.volunteer_id, v.display_name, pv.minutes FROM pv JOIN volunteer_keys k ON k.volunteer_n = pv.volunteer_n
+      LEFT JOIN volunteers v ON v.volunteer_n = pv.volunteer_n
+    ORDER BY pv.minutes DESC, k.volunteer_id LIMIT 10`, args);
 
-  const activities = (await db.get<{ n: number }>(`SELECT count(*) AS n FROM org_unit_closure c JOIN activities a ON a.org_unit_id = c.descendant_id
-    WHERE c.ancestor_id = ? AND a.start_date >= ? AND a.start_date <= ? AND a.status = 'completed'`, args))!.n;
+  const activities = (await db.get<{ n: number }>(`SELECT count(*) AS n FROM org_unit_closure c JOIN activities a ON a.unit_n = c.descendant_n
+    WHERE c.ancestor_n = ? AND a.start_date >= ? AND a.start_date <= ? AND a.status = 'completed'`, args))!.n;
   const { start, end } = instantsOf({ from, to });
-  const newVolunteers = (await db.get<{ n: number }>(`SELECT count(*) AS n FROM org_unit_closure c JOIN volunteers v ON v.home_org_unit_id = c.descendant_id
-    WHERE c.ancestor_id = ? AND v.registered_at >= ? AND v.registered_at < ?`, [orgUnitId, start, end]))!.n;
+  const newVolunteers = (await db.get<{ n: number }>(`SELECT count(*) AS n FROM org_unit_closure c JOIN volunteers v ON v.home_unit_n = c.descendant_n
+    WHERE c.ancestor_n = ? AND v.registered_at >= ? AND v.registered_at < ?`, [args[0], start, end]))!.n;
   const overdue = await overdueActivities(db, orgUnitId, today);
 
   return {

@@ -8,23 +8,25 @@ export async function streamOwner(db: ReadModels, streamId: string): Promise<{ o
 
 /** True when `unit` is `ancestor` or lies anywhere under it (org-unit closure table). */
 export async function isWithinOrgUnit(db: ReadModels, ancestor: string, unit: string): Promise<boolean> {
-  return (await db.get('SELECT 1 AS one FROM org_unit_closure WHERE ancestor_id = ? AND descendant_id = ?', [ancestor, unit])) !== undefined;
+  return (await db.get(`SELECT 1 AS one FROM unit_keys a JOIN unit_keys d ON d.org_unit_id = ?
+    JOIN org_unit_closure c ON c.ancestor_n = a.unit_n AND c.descendant_n = d.unit_n WHERE a.org_unit_id = ?`, [unit, ancestor])) !== undefined;
 }
 
 /** The units of a subtree (the unit itself first). */
 export async function subtreeOrgUnitIds(db: ReadModels, ancestor: string): Promise<string[]> {
-  return (await db.all<{ descendant_id: string }>('SELECT descendant_id FROM org_unit_closure WHERE ancestor_id = ? ORDER BY depth, descendant_id', [ancestor]))
-    .map((r) => r.descendant_id);
+  return (await db.all<{ descendant_id: string }>(`SELECT d.org_unit_id AS descendant_id FROM unit_keys a JOIN org_unit_closure c ON c.ancestor_n = a.unit_n
+    JOIN unit_keys d ON d.unit_n = c.descendant_n WHERE a.org_unit_id = ? ORDER BY c.depth, d.org_unit_id`, [ancestor])).map((r) => r.descendant_id);
 }
 
 /** The unit and every unit above it (the unit itself first). */
 export async function ancestorOrgUnitIds(db: ReadModels, unit: string): Promise<string[]> {
-  return (await db.all<{ ancestor_id: string }>('SELECT ancestor_id FROM org_unit_closure WHERE descendant_id = ? ORDER BY depth', [unit]))
-    .map((r) => r.ancestor_id);
+  return (await db.all<{ ancestor_id: string }>(`SELECT a.org_unit_id AS ancestor_id FROM unit_keys d JOIN org_unit_closure c ON c.descendant_n = d.unit_n
+    JOIN unit_keys a ON a.unit_n = c.ancestor_n WHERE d.org_unit_id = ? ORDER BY c.depth`, [unit])).map((r) => r.ancestor_id);
 }
 
 /** The volunteers whose home unit lies in a subtree. */
 export async function volunteerIdsUnder(db: ReadModels, ancestor: string): Promise<string[]> {
-  return (await db.all<{ volunteer_id: string }>(`SELECT o.volunteer_id FROM org_unit_closure c JOIN stream_owners o ON o.org_unit_id = c.descendant_id
-    WHERE c.ancestor_id = ? AND o.stream_id = 'volunteer-' || o.volunteer_id`, [ancestor])).map((r) => r.volunteer_id);
+  return (await db.all<{ volunteer_id: string }>(`SELECT o.volunteer_id FROM unit_keys a JOIN org_unit_closure c ON c.ancestor_n = a.unit_n
+    JOIN unit_keys d ON d.unit_n = c.descendant_n JOIN stream_owners o ON o.org_unit_id = d.org_unit_id
+    WHERE a.org_unit_id = ? AND o.stream_id = 'volunteer-' || o.volunteer_id`, [ancestor])).map((r) => r.volunteer_id);
 }

@@ -1,4 +1,5 @@
 import { type Actor, starStanding } from '@haitang/domain';
+import type { EventStore, RecordedEvent } from '@haitang/event-store';
 import type { ReadModels } from '../read-models.port';
 
 export interface VolunteerHours {
@@ -6,6 +7,8 @@ export interface VolunteerHours {
   displayName: string;
   /** The unit the volunteer belongs to (where a self-report goes by default). */
   homeOrgUnitId: string;
+  /** Its name (null when the unit is unknown). */
+  homeOrgUnitName: string | null;
   approvedMinutes: number;
   pendingMinutes: number;
   approvedHours: number;
@@ -21,10 +24,14 @@ export function volunteerHours(db: ReadModels, volunteerId: string, thresholdsHo
 }
 
 async function volunteerHoursOn(db: ReadModels, volunteerId: string, thresholdsHours: readonly number[]): Promise<VolunteerHours | null> {
-  const volunteer = await db.get<{ display_name: string; home_org_unit_id: string }>('SELECT display_name, home_org_unit_id FROM volunteers WHERE volunteer_id = ?', [volunteerId]);
+  const volunteer = await db.get<{ volunteer_n: number; display_name: string; home_org_unit_id: string; home_name: string | null }>(
+    `SELECT v.volunteer_n, v.display_name, h.org_unit_id AS home_org_unit_id, u.name AS home_name FROM volunteer_keys k
+    JOIN volunteers v ON v.volunteer_n = k.volunteer_n JOIN unit_keys h ON h.unit_n = v.home_unit_n LEFT JOIN org_units u ON u.unit_n = v.home_unit_n
+    WHERE k.volunteer_id = ?`, [volunteerId]);
   if (!volunteer) return null;
+  // An index range of service_records_by_volunteer, which holds every column asked for.
   const rows = await db.all<{ status: string; category: string; year: string; minutes: number }>(`SELECT status, category, substr(service_date, 1, 4) AS year, sum(minutes) AS minutes
-    FROM service_records WHERE volunteer_id = ? AND status IN ('approved', 'pending') GROUP BY status, category, year`, [volunteerId]);
+    FROM service_records WHERE volunteer_n = ? AND status IN ('approved', 'pending') GROUP BY status, category, year`, [volunteer.volunteer_n]);
   let approvedMinutes = 0;
   let pendingMinutes = 0;
   const byCategory: Record<string, number> = {};
@@ -39,7 +46,7 @@ async function volunteerHoursOn(db: ReadModels, volunteerId: string, thresholdsH
     byYear[r.year] = (byYear[r.year] ?? 0) + r.minutes;
   }
   return {
-    volunteerId, displayName: volunteer.display_name, homeOrgUnitId: volunteer.home_org_unit_id,
+    volunteerId, displayName: volunteer.display_name, homeOrgUnitId: volunteer.home_org_unit_id, homeOrgUnitName: volunteer.home_name,
     approvedMinutes, pendingMinutes,
     approvedHours: Math.round(approvedMinutes / 6) / 10,
     byCategory, byYear, ...starStanding(approvedMinutes, thresholdsHours),
@@ -53,19 +60,46 @@ export interface RecordView {
   history: { position: number; type: string; data: unknown; actor: Actor | null; recordedAt: string }[];
 }
 
-/** A volunteer's records, newest service first, each with its full history of corrections. */
-export function volunteerRecords(db: ReadModels, volunteerId: string): Promise<RecordView[]> {
-  return db.consistent((db) => volunteerRecordsOn(db, volunteerId));
+/** The log as the queries read it: a record's texts and history are its own stream (`record-<id>`). */
+export type RecordLog = Pick<EventStore, 'readStream'>;
+
+/** The texts a record was made with (they never change: its ServiceRecorded event's) and its history, as far as `counted`. */
+export async function recordStory(log: RecordLog, recordId: string, counted: number): Promise<{
+  activityTitle: string | null; location: string | null; description: string; history: RecordedEvent[];
+}> {
+  const stream = await log.readStream(`record-${recordId}`);
+  const made = (stream.find((e) => e.type === 'ServiceRecorded.v1')?.data ?? {}) as { activityTitle?: string | null; location?: string | null; description?: string };
+  return {
+    activityTitle: made.activityTitle ?? null, location: made.location ?? null, description: made.description ?? '',
+    history: stream.filter((e) => e.position <= counted),
+  };
 }
 
-async function volunteerRecordsOn(db: ReadModels, volunteerId: string): Promise<RecordView[]> {
-  const records = await db.all<Record<string, any>>(`SELECT * FROM service_records WHERE volunteer_id = ? ORDER BY service_date DESC, recorded_position DESC`, [volunteerId]);
-  return Promise.all(records.map(async (r) => ({
-    recordId: r.record_id, activityId: r.activity_id, activityTitle: r.activity_title, category: r.category, serviceDate: r.service_date,
-    minutes: r.minutes, status: r.status, source: r.source, orgUnitId: r.org_unit_id, location: r.location, description: r.description,
-    history: (await db.all<Record<string, any>>('SELECT * FROM record_history WHERE record_id = ? ORDER BY position', [r.record_id]))
-      .map((h) => ({ position: h.position, type: h.type, data: JSON.parse(h.data), actor: JSON.parse(h.actor), recordedAt: h.recorded_at })),
-  })));
+/** The position the records projection has counted (its checkpoint): a record's history is shown up to there. */
+export async function recordsCounted(db: ReadModels): Promise<number> {
+  return (await db.get<{ position: number }>(`SELECT position FROM checkpoints WHERE projection = 'records'`))?.position ?? 0;
+}
+
+/**
+ * A volunteer's records, newest service first, each with its texts and its
+ * full history of corrections: the record's own stream in the log, up to the
+ * position the records projection has counted (read in the same snapshot as
+ * the records, so the history always explains the status and minutes shown).
+ */
+export async function volunteerRecords(db: ReadModels, log: RecordLog, volunteerId: string): Promise<RecordView[]> {
+  const { records, counted } = await db.consistent(async (db) => ({
+    records: await db.all<Record<string, any>>(`SELECT r.*, u.org_unit_id FROM volunteer_keys k JOIN service_records r ON r.volunteer_n = k.volunteer_n
+      JOIN unit_keys u ON u.unit_n = r.unit_n WHERE k.volunteer_id = ? ORDER BY r.service_date DESC, r.recorded_position DESC`, [volunteerId]),
+    counted: await recordsCounted(db),
+  }));
+  return Promise.all(records.map(async (r) => {
+    const story = await recordStory(log, r.record_id, counted);
+    return {
+      recordId: r.record_id, activityId: r.activity_id, activityTitle: story.activityTitle, category: r.category, serviceDate: r.service_date,
+      minutes: r.minutes, status: r.status, source: r.source, orgUnitId: r.org_unit_id, location: story.location, description: story.description,
+      history: story.history.map((e) => ({ position: e.position, type: e.type, data: e.data, actor: (e.metadata.actor as Actor | undefined) ?? null, recordedAt: e.recordedAt })),
+    };
+  }));
 }
 
 export interface VolunteerProfileRow {
@@ -81,10 +115,11 @@ export interface VolunteerProfileRow {
 
 /** A volunteer's profile as the read models hold it (no personal data: that stays sealed in the log). Null if unknown. */
 export async function volunteerProfile(db: ReadModels, volunteerId: string): Promise<VolunteerProfileRow | null> {
-  const r = await db.get<Record<string, any>>('SELECT * FROM volunteers WHERE volunteer_id = ?', [volunteerId]);
+  const r = await db.get<Record<string, any>>(`SELECT v.*, h.org_unit_id AS home_org_unit_id FROM volunteer_keys k JOIN volunteers v ON v.volunteer_n = k.volunteer_n
+    JOIN unit_keys h ON h.unit_n = v.home_unit_n WHERE k.volunteer_id = ?`, [volunteerId]);
   if (!r) return null;
   return {
-    volunteerId: r.volunteer_id, displayName: r.display_name, homeOrgUnitId: r.home_org_unit_id, partyMember: r.party_member === 1,
+    volunteerId, displayName: r.display_name, homeOrgUnitId: r.home_org_unit_id, partyMember: r.party_member === 1,
     senior: r.senior === 1, occupation: r.occupation, personalDataErased: r.personal_data_erased === 1, registeredAt: r.registered_at,
   };
 }

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventStore, RecordedEvent } from '@haitang/event-store';
-import type { SqliteProjection } from './sqlite-projection';
+import { applyToProjection, createSchema, type SqliteProjection } from './sqlite-projection';
 import { PositionWaiters, type ProjectionProgress } from '../projection-progress';
 import { stmt } from './statements';
 import { movesOwnership } from '../projections/stream-owners.projection';
@@ -18,6 +18,16 @@ export function openReadModels(file: string): Database.Database {
   db.pragma('busy_timeout = 5000');
   db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID');
   return db;
+}
+
+/** Drops every read-model table and resets every checkpoint (the log is the truth: projecting it again rebuilds them). */
+export function dropReadModels(db: Database.Database): void {
+  db.transaction(() => {
+    const tables = db.prepare(`SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'checkpoints'`)
+      .pluck().all() as string[];
+    for (const table of tables) db.exec(`DROP TABLE main."${table}"`);
+    db.exec('DELETE FROM main.checkpoints');
+  })();
 }
 
 /**
@@ -36,6 +46,8 @@ export class SqliteProjectionRunner implements ProjectionProgress {
   /** Called when a batch could not be applied; the runner retries after `retryMs`. */
   onError: (error: unknown) => void = () => undefined;
   retryMs = 1000;
+  /** The projections whose tables had another version: every read model was dropped, to be projected again from the log. */
+  readonly outdated: readonly string[] = [];
 
   constructor(
     private readonly db: Database.Database,
@@ -47,13 +59,25 @@ export class SqliteProjectionRunner implements ProjectionProgress {
      * for a commit on the request thread.
      */
     private readonly pacingMs = 20,
+    /**
+     * A rebuild's bulk load into a fresh file: no query indexes (created once
+     * the rows are in), and batches applied inside the caller's one
+     * transaction rather than each in its own (a savepoint per batch would
+     * copy every page it touches).
+     */
+    private readonly bulk = false,
   ) {
-    for (const p of projections) {
+    // Tables of another shape (written by another version of Haitang): start the read models afresh from the log.
+    const outdated = projections.filter((p) => {
       const row = stmt(db, 'SELECT version FROM checkpoints WHERE projection = ?').get(p.name) as { version: number } | undefined;
-      if (row && row.version !== p.version) {
-        throw new Error(`Read model "${p.name}" has version ${row.version}, this Haitang expects ${p.version}: rebuild the read models (delete the read-model file).`);
-      }
-      db.exec(p.schema);
+      return row !== undefined && row.version !== p.version;
+    });
+    if (outdated.length > 0) {
+      dropReadModels(db);
+      this.outdated = outdated.map((p) => p.name);
+    }
+    for (const p of projections) {
+      createSchema(db, p, !bulk);
       stmt(db, 'INSERT OR IGNORE INTO checkpoints VALUES (?, ?, 0)').run(p.name, p.version);
     }
     this.progress.advance(this.checkpoint());
@@ -99,16 +123,18 @@ export class SqliteProjectionRunner implements ProjectionProgress {
     if (batch.length === 0) return true;
     const first = batch[0].position;
     const last = batch[batch.length - 1].position;
-    const applied = this.db.transaction(() => {
+    const apply = () => {
       for (const p of this.projections) {
         const from = (stmt(this.db, 'SELECT position FROM checkpoints WHERE projection = ?').get(p.name) as { position: number }).position;
         if (from < first - 1) throw new CheckpointGap();
-        for (const event of batch) if (event.position > from && p.handles.has(event.type)) p.apply(this.db, event);
+        applyToProjection(this.db, p, batch, from);
         stmt(this.db, 'UPDATE checkpoints SET position = max(position, ?) WHERE projection = ?').run(last, p.name);
       }
-    });
+    };
+    if (this.bulk && !this.db.inTransaction) throw new Error('A bulk load runs inside one transaction of its caller.');
     try {
-      applied();
+      if (this.bulk) apply();
+      else this.db.transaction(apply)();
     } catch (error) {
       if (error instanceof CheckpointGap) return false;
       throw error;

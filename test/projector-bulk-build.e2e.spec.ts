@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './support/built';
+import { dumpReadModels } from '../libs/read-store/test/dump';
+
+// The built modules, exactly what the server runs (the projector thread needs its compiled worker).
+const dist = (lib: string) => require(join(ROOT, 'dist', 'libs', lib, 'src'));
+
+const meta = { actor: { id: 'staff', role: 'staff', orgUnitId: 'c1' } };
+const event = (type: string, data: Record<string, unknown>) => ({ eventId: randomUUID(), type, data, metadata: meta });
+
+/**
+ * The projector thread on a long log with no read models (a new or deleted
+ * readmodels.sqlite, or tables of another version dropped at start) builds
+ * them by a bulk rebuild instead of following the log batch by batch, says so,
+ * and ends with exactly what a from-scratch projection gives, then follows new
+ * events as usual.
+ */
+describe('projector thread: empty read models over a long log', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'haitang-bulk-build-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('are built in bulk, equal to a from-scratch projection, and then kept up to date', async () => {
+    const { SqliteEventStore } = dist('event-store');
+    const { ALL_PROJECTIONS, openReadModels, ProjectorThread, SqliteProjectionRunner } = dist('read-store');
+    const eventsFile = join(dir, 'events.sqlite');
+    const store = new SqliteEventStore({ file: eventsFile, writerThread: false });
+    await store.append([{ streamId: 'orgunit-d1', expectedVersion: -1, events: [event('OrgUnitRegistered.v1', { orgUnitId: 'd1', kind: 'district', name: '姑苏区', parentId: null })] }]);
+    await store.append([{ streamId: 'orgunit-c1', expectedVersion: -1, events: [event('OrgUnitRegistered.v1', { orgUnitId: 'c1', kind: 'community', name: '桃花坞社区', parentId: 'd1' })] }]);
+    for (let v = 0; v < 1000; v += 100) {
+      await store.append(Array.from({ length: 100 }, (_, i) => ({
+        streamId: `volunteer-v${v + i}`, expectedVersion: -1, events: [event('VolunteerRegistered.v1', {
+          volunteerId: `v${v + i}`, displayName: `志愿者${v + i}`, homeOrgUnitId: 'c1', partyMember: (v + i) % 4 === 0, senior: false, occupation: 'other', personalData: null,
+        })],
+      })));
+    }
+    const record = (r: number, minutes: number) => ({
+      streamId: `record-r${r}`, expectedVersion: -1, events: [event('ServiceRecorded.v1', {
+        recordId: `r${r}`, volunteerId: `v${r % 1000}`, orgUnitId: r % 2 === 0 ? 'c1' : 'd1', category: 'environment',
+        serviceDate: `2026-${String(1 + (r % 9)).padStart(2, '0')}-08`, minutes, status: 'approved', source: 'staff',
+        activityId: null, activityTitle: null, location: null, personInCharge: null, description: '清理楼道',
+      })],
+    });
+    for (let r = 0; r < 10_000; r += 500) await store.append(Array.from({ length: 500 }, (_, i) => record(r + i, 30 + ((r + i) % 60))));
+    const head = await store.headPosition();
+    expect(head).toBeGreaterThanOrEqual(10_000);
+
+    const readModelsFile = join(dir, 'readmodels.sqlite');
+    const warnings: string[] = [];
+    const projector = new ProjectorThread({ eventLog: { kind: 'sqlite', file: eventsFile }, readModelsFile, startPosition: 0 }, (_level: string, message: string) => warnings.push(message));
+    try {
+      expect(await projector.waitFor(head, 60_000)).toBe(true);
+      expect(warnings.join('\n')).toMatch(/read models are empty .*building them from the \d+ events of the log/);
+      // And then it follows the log as usual.
+      await store.append([record(10_000, 45)]);
+      expect(await projector.waitFor(head + 1, 10_000)).toBe(true);
+    } finally {
+      await projector.stop();
+    }
+    expect(readdirSync(dir).filter((f) => f.includes('rebuild'))).toEqual([]);
+
+    const live = openReadModels(readModelsFile);
+    const scratch = openReadModels(join(dir, 'scratch.sqlite'));
+    new SqliteProjectionRunner(scratch, store, ALL_PROJECTIONS, 0).applyBatch(await store.readAll(0, 100_000));
+    expect(dumpReadModels(live)).toEqual(dumpReadModels(scratch));
+    live.close();
+    scratch.close();
+    await store.close();
+  }, 120_000);
+});
