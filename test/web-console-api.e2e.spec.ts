@@ -83,7 +83,9 @@ describe('web console routes: check-in codes, imports, unit lists (built app, re
         expect([r.status, r.body.code, r.body.errors?.[0]?.field]).toEqual([status, problem, 'code']);
       };
       const [payload, signature] = ids.code.split('.');
-      await refuse(ids.open, `${payload}.${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`, 422, 'check-in-code-invalid');
+      // One character in the middle changed: all six of its bits are signature (the last character's low bits are only padding).
+      const forged = `${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
+      await refuse(ids.open, `${payload}.${forged}`, 422, 'check-in-code-invalid');
       await refuse(ids.foreign, ids.code, 422, 'check-in-code-invalid');
       const early = (await staff.post(`/activities/${ids.later}/check-in-codes`, {})).body.code;
       await refuse(ids.later, early, 422, 'check-in-not-open');
