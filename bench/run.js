@@ -22,6 +22,8 @@ const eventStore = require('./event-store');
 const readSide = require('./read-side');
 const coldStart = require('./cold-start');
 const scaling = require('./scaling');
+const postgres = require('./postgres');
+const { findPostgresBinaries } = require('../test/support/postgres-cluster');
 
 const PROFILES = {
   short: { seconds: 5, warmupSeconds: 1, events: 20_000, ...pickLog(readSide.PROFILES.short) },
@@ -49,7 +51,7 @@ function profile() {
 
 const verdict = (ok) => (ok ? 'ok' : 'missed');
 
-function markdown(wp, es, rs, cs) {
+function markdown(wp, es, pg, rs, cs) {
   const rows = [
     '| Figure | Measured | Baseline | Measured / baseline | Target |',
     '|---|---:|---:|---:|---|',
@@ -66,6 +68,17 @@ function markdown(wp, es, rs, cs) {
   rows.push(`| event store: mean group-commit size (rows/transaction) | ${fmt(es.groupCommit.meanSize, 1)} | ${es.baseline.rowsPerTransaction} | | |`);
   rows.push(`| event store: append p50 / p99 (ms) | ${fmt(es.appendP50Ms, 1)} / ${fmt(es.appendP99Ms, 1)} | | | |`);
   rows.push(`| event store: CPU per append / per row (µs) | ${fmt(es.cpuMicrosPerAppend, 1)} | ${fmt(es.baseline.cpuMicrosPerRow, 1)} | | |`);
+  if (pg) {
+    const e = pg.eventStore;
+    rows.push(`| PostgreSQL event store: appends/s | ${fmt(e.appendsPerSecond)} | ${fmt(e.batched.rowsPerSecond)} rows/s (${e.batched.rowsPerTransaction}-row inserts) | ${fmt(e.ratioVsBatched, 2)} | ≥ ${e.targets.ratioVsBatched}: ${verdict(e.pass.ratioVsBatched)} |`);
+    rows.push(`| PostgreSQL event store: appends/s vs single-row inserts | ${fmt(e.appendsPerSecond)} | ${fmt(e.singleRow.rowsPerSecond)} rows/s | ${fmt(e.ratioVsSingleRow, 2)} | |`);
+    if (pg.rebuild) {
+      const b = pg.rebuild;
+      rows.push(`| PostgreSQL read models: rebuild events/s | ${fmt(b.rebuildEventsPerSecond)} | ${fmt(b.baseline.eventsPerSecond)} (raw read + upsert) | ${fmt(b.ratio, 2)} | ≥ ${b.targets.eventsPerSecond} events/s: ${verdict(b.pass.eventsPerSecond)} |`);
+    }
+  } else {
+    rows.push('| PostgreSQL | skipped | | | |');
+  }
   rows.push(...readSide.markdownRows(rs));
   rows.push(...coldStart.markdownRows(cs));
   return rows.join('\n');
@@ -111,6 +124,17 @@ async function main() {
   const es = await eventStore.run({ events: p.events });
   console.log(eventStore.print(es));
   console.log();
+  // PostgreSQL: on a throwaway cluster of the machine's server binaries (BENCH_POSTGRES=0 skips it).
+  let pg = null;
+  if (process.env.BENCH_POSTGRES === '0') {
+    console.log('PostgreSQL: skipped (BENCH_POSTGRES=0).\n');
+  } else if (!findPostgresBinaries()) {
+    console.log('PostgreSQL: skipped: no PostgreSQL server binaries (initdb, pg_ctl) on this machine (Debian: apt-get install postgresql).\n');
+  } else {
+    pg = await postgres.run({ profile: p.name, events: p.events, logEvents: p.logEvents, logVolunteers: p.logVolunteers });
+    console.log(postgres.print(pg));
+    console.log();
+  }
   const rs = await readSide.run({
     profile: p.name, seconds: p.seconds, warmupSeconds: p.warmupSeconds, logEvents: p.logEvents, logVolunteers: p.logVolunteers, handOver: true,
   });
@@ -135,7 +159,7 @@ async function main() {
     removeTempDir(rs.handOver.dataDir);
   }
   machine.loadAverage = stopLoad();
-  const table = markdown(wp, es, rs, cs);
+  const table = markdown(wp, es, pg, rs, cs);
   const scalingTable = scaling.table(sc);
   console.log(table);
   console.log();
@@ -148,6 +172,7 @@ async function main() {
     machine,
     writePath: wp,
     eventStore: es,
+    postgres: pg,
     readSide: rs,
     coldStart: cs,
     scaling: sc,
