@@ -182,7 +182,13 @@ async function main() {
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.error(`\nWrote ${join('bench', 'results', 'latest.json')}`);
+  writeFileSync(join(dir, 'latest.md'), [
+    `# Haitang benchmarks, profile "${p.name}", ${started.toISOString()}`, '',
+    `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; ` +
+      `load average during the run: mean ${machine.loadAverage.mean} (${machine.loadAverage.min}..${machine.loadAverage.max}).`, '',
+    table, '', scalingTable, '',
+  ].join('\n'));
+  console.error(`\nWrote ${join('bench', 'results', 'latest.json')} and latest.md`);
 }
 
 main()
