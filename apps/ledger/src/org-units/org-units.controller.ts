@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, body, orgUnit, param } from '@haitang/auth';
 import { randomUUID } from 'node:crypto';
@@ -30,9 +30,10 @@ export class OrgUnitsController {
   }
 
   @Post(':id/renaming')
+  @HttpCode(200)
   @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(param('id'))] })
   @ApiOperation({ summary: 'Rename an org unit' })
-  @ApiCommandAnswer(201)
+  @ApiCommandAnswer(200)
   async rename(@Param('id', ParseIdPipe) id: string, @Body() dto: RenameOrgUnitDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
     const outcome = await this.gateway.execute(new OrgUnitCommandMessage({ type: 'RenameOrgUnit', orgUnitId: id, name: dto.name }, this.gateway.contextOf(req)));
     return answer(reply, outcome);

@@ -2235,7 +2235,7 @@ export interface operations {
         };
         responses: {
             /** @description Recorded; the log position of its last event */
-            201: {
+            200: {
                 headers: {
                     /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
                     "Idempotent-Replayed"?: "true";
