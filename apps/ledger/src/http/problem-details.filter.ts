@@ -27,7 +27,10 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
   // The same condition raised by another SQLite file (the personal-data vault on a full disk, a busy read
   // model) or by a PostgreSQL read store that cannot be reached: 503, never 500. Whether part of the
   // request took effect is not known here, so this answer does not claim that nothing was recorded.
-  if (isStorageFailure(error) || databaseUnreachable(error)) {
+  if (databaseUnreachable(error)) {
+    return { problem: problem(503, 'store-unavailable', '暂时连接不上数据库，请稍后重试。(The ledger\'s database cannot be reached right now. Please retry shortly.)'), headers: { 'retry-after': '5' } };
+  }
+  if (isStorageFailure(error)) {
     return { problem: problem(503, 'store-unavailable', '存储暂时不可用（例如磁盘已满），请稍后重试。(The ledger\'s storage is unavailable right now, e.g. the disk is full. Please retry shortly.)'), headers: { 'retry-after': '5' } };
   }
   if (error instanceof HttpException) return { problem: fromHttpException(error), headers: {} };
