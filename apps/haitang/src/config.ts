@@ -24,6 +24,11 @@ export interface HaitangConfig {
   readonly eventStore: StoreChoice;
   /** Where the read models live. */
   readonly readStore: StoreChoice;
+  /**
+   * Who keeps the read models (HAITANG_PROJECTOR): 'inside' this process (default), or 'external': a
+   * separate projector process (apps/projector) over a PostgreSQL read store; this one only follows it.
+   */
+  readonly projector: 'inside' | 'external';
 }
 
 export type StoreChoice = { readonly kind: 'sqlite' } | { readonly kind: 'postgres'; readonly url: string };
@@ -32,7 +37,7 @@ export type StoreChoice = { readonly kind: 'sqlite' } | { readonly kind: 'postgr
  * HAITANG_EVENT_STORE / HAITANG_READ_STORE = sqlite (default) | postgres. A PostgreSQL store takes its
  * own URL (HAITANG_EVENT_STORE_URL / HAITANG_READ_STORE_URL), else DATABASE_URL.
  */
-function storeChoice(env: NodeJS.ProcessEnv, variable: 'HAITANG_EVENT_STORE' | 'HAITANG_READ_STORE'): StoreChoice {
+export function storeChoice(env: NodeJS.ProcessEnv, variable: 'HAITANG_EVENT_STORE' | 'HAITANG_READ_STORE'): StoreChoice {
   const kind = (env[variable] ?? 'sqlite').trim().toLowerCase();
   if (kind === 'sqlite' || kind === '') return { kind: 'sqlite' };
   if (kind !== 'postgres' && kind !== 'postgresql') throw new Error(`${variable} must be sqlite or postgres, got "${env[variable]}"`);
@@ -136,7 +141,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig 
     trustProxy: trustProxy(env.HAITANG_TRUST_PROXY),
     eventStore: storeChoice(env, 'HAITANG_EVENT_STORE'),
     readStore: storeChoice(env, 'HAITANG_READ_STORE'),
+    projector: projectorChoice(env),
   };
+}
+
+function projectorChoice(env: NodeJS.ProcessEnv): 'inside' | 'external' {
+  const value = (env.HAITANG_PROJECTOR ?? 'inside').trim().toLowerCase();
+  if (value === 'inside' || value === '') return 'inside';
+  if (value !== 'external') throw new Error(`HAITANG_PROJECTOR must be inside or external, got "${env.HAITANG_PROJECTOR}"`);
+  if ((env.HAITANG_READ_STORE ?? 'sqlite').trim().toLowerCase().startsWith('postgres')) return 'external';
+  throw new Error('HAITANG_PROJECTOR=external needs HAITANG_READ_STORE=postgres: a separate projector process (apps/projector) keeps read models in PostgreSQL; with SQLite the projector runs inside Haitang');
 }
 
 export const dataFile = (config: HaitangConfig, name: string) => join(config.dataDir, name);

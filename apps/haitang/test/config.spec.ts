@@ -20,5 +20,12 @@ describe('configuration: where the stores live', () => {
     expect(() => loadConfig({ HAITANG_READ_STORE: 'mysql' })).toThrow(/HAITANG_READ_STORE must be sqlite or postgres/);
     expect(() => loadConfig({ HAITANG_EVENT_STORE: 'postgres', DATABASE_URL: 'mysql://x@y/z' })).toThrow(/DATABASE_URL is not a postgres:\/\/ URL/);
     expect(() => loadConfig({ HAITANG_READ_STORE: 'postgres', HAITANG_READ_STORE_URL: 'not a url' })).toThrow(/HAITANG_READ_STORE_URL is not a postgres/);
+    expect(() => loadConfig({ HAITANG_PROJECTOR: 'external' })).toThrow(/HAITANG_PROJECTOR=external needs HAITANG_READ_STORE=postgres/);
+    expect(() => loadConfig({ HAITANG_PROJECTOR: 'elsewhere' })).toThrow(/HAITANG_PROJECTOR must be inside or external/);
+  });
+
+  it('keeps the read models inside unless told that a separate projector does', () => {
+    expect(loadConfig({}).projector).toBe('inside');
+    expect(loadConfig({ HAITANG_READ_STORE: 'postgres', DATABASE_URL: 'postgres://h@db/x', HAITANG_PROJECTOR: 'External' }).projector).toBe('external');
   });
 });

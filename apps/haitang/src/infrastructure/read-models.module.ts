@@ -30,7 +30,7 @@ export class ReadModelsModule implements OnApplicationShutdown {
     return {
       module: ReadModelsModule,
       providers: [
-        ...(config.readStore.kind === 'postgres' ? postgresProviders(config.readStore.url) : sqliteProviders(config)),
+        ...(config.readStore.kind === 'postgres' ? postgresProviders(config.readStore.url, config.projector) : sqliteProviders(config)),
         { provide: STAR_THRESHOLDS, useValue: config.starThresholdsHours },
       ],
       exports: [READ_MODELS, PROJECTION_PROGRESS, STAR_THRESHOLDS],
@@ -63,7 +63,7 @@ function sqliteProviders(config: HaitangConfig): Provider[] {
   ];
 }
 
-function postgresProviders(url: string): Provider[] {
+function postgresProviders(url: string, keeper: HaitangConfig['projector']): Provider[] {
   return [
     { provide: READ_MODELS, useFactory: () => PostgresReadModels.open({ url }) },
     {
@@ -71,7 +71,14 @@ function postgresProviders(url: string): Provider[] {
       inject: [EVENT_STORE, READ_MODELS],
       useFactory: async (store: EventStore) => {
         const logger = new Logger('projector');
-        const projector = await PostgresProjector.open(store, { url, log: (level, message) => logger[level === 'info' ? 'log' : level](message) });
+        const log = (level: 'info' | 'warn' | 'error', message: string) => logger[level === 'info' ? 'log' : level](message);
+        if (keeper === 'external') {
+          // apps/projector keeps the read models: this process only follows how far they are.
+          const follower = await PostgresProjector.open(store, { url, log, mode: 'follow' });
+          follower.start();
+          return follower;
+        }
+        const projector = await PostgresProjector.open(store, { url, log });
         // Read models ahead of the log (the log was restored from an older backup): they no longer
         // describe this log, so they are rebuilt from it before anything is served.
         const [checkpoint, head] = [await projector.checkpoint(), await store.headPosition()];

@@ -36,6 +36,12 @@ export interface PostgresProjectorOptions extends PostgresConnection {
   /** Wait after a failed batch before trying again (default 1000 ms). */
   readonly retryMs?: number;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /**
+   * 'apply' (default): apply the projections when no other projector does.
+   * 'follow': never apply, only follow how far the read models are (an API
+   * process whose read models a separate projector process keeps, see apps/projector).
+   */
+  readonly mode?: 'apply' | 'follow';
 }
 
 class CheckpointGap extends Error {}
@@ -221,9 +227,13 @@ export class PostgresProjector implements ProjectorStatus {
       try {
         const client = await this.connection();
         if (!this.holding) {
-          this.holding = await this.takeLocks(client);
+          this.holding = this.options.mode !== 'follow' && await this.takeLocks(client);
           if (!this.holding) {
-            if (this.role !== 'standby') log('info', 'Another projector is updating these read models; standing by to take over.');
+            if (this.role !== 'standby') {
+              log('info', this.options.mode === 'follow'
+                ? 'The read models are kept by a separate projector (HAITANG_PROJECTOR=external); following how far they are.'
+                : 'Another projector is updating these read models; standing by to take over.');
+            }
             this.role = 'standby';
             // What another projector applied meanwhile is not known here: owners read before may have moved.
             const checkpoint = await this.checkpoint();
