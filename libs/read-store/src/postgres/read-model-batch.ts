@@ -322,12 +322,16 @@ export class ReadModelBatch {
     'activity_n', 'volunteer_n', 'enrolled', 'walk_in', 'enrolled_at', 'enrolled_position', 'withdrawn_at', 'withdrawal_reason',
     'checked_in_at', 'checked_out_at', 'outcome', 'credited_minutes', 'last_position'], { keyTypes: ['int', 'int'], unloadedIsAbsent: true });
   readonly figures = new FigureChangeRows();
-  readonly streamOwners = new TableRows<Row>('stream_owners', ['stream_id'], ['stream_id', 'org_unit_id', 'volunteer_id']);
+  readonly streamKeys = new KeyRows('stream_keys', 'stream_n', 'stream_id');
+  readonly actorKeys = new KeyRows('actor_keys', 'actor_n', 'actor_id');
+  readonly eventTypes = new KeyRows('event_types', 'type_n', 'type');
+  readonly streamOwners = new TableRows<Row>('stream_owners', ['stream_key'], ['stream_key', 'unit_n', 'volunteer_n'], { keyTypes: ['int'], unloadedIsAbsent: true });
   readonly audit = new InsertOnce<Row>('audit_log', ['position']);
 
   constructor(readonly client: ClientBase, memory?: RebuildMemory) {
     if (memory) {
-      for (const table of [this.unitKeys.rows, this.volunteerKeys.rows, this.volunteers, this.records, this.orgUnits, this.activities, this.roster, this.streamOwners]) {
+      for (const table of [this.unitKeys.rows, this.volunteerKeys.rows, this.volunteers, this.records, this.orgUnits, this.activities, this.roster,
+        this.streamKeys.rows, this.actorKeys.rows, this.eventTypes.rows, this.streamOwners]) {
         table.remember(memory);
       }
       this.closure.remember(memory);
@@ -336,7 +340,8 @@ export class ReadModelBatch {
 
   /** Loads every row asked for so far. */
   async load(): Promise<void> {
-    for (const table of [this.unitKeys.rows, this.volunteerKeys.rows, this.volunteers, this.records, this.orgUnits, this.activities, this.roster, this.closure, this.streamOwners]) {
+    for (const table of [this.unitKeys.rows, this.volunteerKeys.rows, this.volunteers, this.records, this.orgUnits, this.activities, this.roster, this.closure,
+      this.streamKeys.rows, this.actorKeys.rows, this.eventTypes.rows, this.streamOwners]) {
       await table.load(this.client);
     }
   }
@@ -345,7 +350,7 @@ export class ReadModelBatch {
   async flush(): Promise<number> {
     let rows = 0;
     for (const table of [this.unitKeys.rows, this.volunteerKeys.rows, this.volunteers, this.records, this.orgUnits, this.closure, this.activities, this.roster,
-      this.figures, this.streamOwners, this.audit]) {
+      this.figures, this.streamKeys.rows, this.actorKeys.rows, this.eventTypes.rows, this.streamOwners, this.audit]) {
       rows += await table.flush(this.client);
     }
     return rows;
