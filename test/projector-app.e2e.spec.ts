@@ -92,7 +92,8 @@ describePostgres('the projector as its own process (apps/projector) with HAITANG
     let last = (await record(15)).position as number;
     expected += 15;
     expect(await hoursAt(last)).toBe(expected);
-    const roles = async () => Promise.all([first, second].map(async (p) => (await (await fetch(`${p.url}/health`)).json()).role));
+    const healthOf = async (p: ProjectorProcess) => (await (await fetch(`${p.url}/health`)).json()) as { status: string; role: string; behind: number; projectedPosition: number };
+    const roles = async () => Promise.all([first, second].map(async (p) => (await healthOf(p)).role));
     expect((await roles()).sort()).toEqual(['active', 'standby']);
 
     // The active one dies mid-stream (kill -9): the standby takes over from the checkpoints.
@@ -104,7 +105,7 @@ describePostgres('the projector as its own process (apps/projector) with HAITANG
       expected += minutes;
     }
     expect(await hoursAt(last)).toBe(expected);
-    const health = await (await fetch(`${standby.url}/health`)).json();
+    const health = await healthOf(standby);
     expect(health).toMatchObject({ status: 'ok', role: 'active', behind: 0 });
     expect(health.projectedPosition).toBeGreaterThanOrEqual(last);
     const metrics = await (await fetch(`${standby.url}/metrics`)).text();

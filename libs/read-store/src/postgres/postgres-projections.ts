@@ -6,7 +6,8 @@ import { keysProjection } from '../projections/keys.projection';
 import { orgUnitsProjection } from '../projections/org-units.projection';
 import { recordsProjection } from '../projections/records.projection';
 import { streamOwnersProjection } from '../projections/stream-owners.projection';
-import { auditProjection } from '../projections/audit.projection';
+import { actorIdOf, auditProjection } from '../projections/audit.projection';
+import { splitStreamId, STREAM_KINDS } from '../sqlite/keys';
 import type { ReadModelBatch, Row } from './read-model-batch';
 
 /**
@@ -62,6 +63,7 @@ export const keysPgProjection: PostgresProjection = {
         batch.unitKeys.key(d.orgUnitId);
         return;
       case 'ActivityPlanned.v1':
+      case 'TeamFormed.v1':
         batch.unitKeys.key(d.orgUnitId);
         return;
       case 'VolunteerEnrolled.v1':
@@ -412,31 +414,88 @@ function ownerOf(event: RecordedEvent): { streamId: string; orgUnitId: string; v
   }
 }
 
+/** Asks for the rows a stream's own key comes from (see sqlite/keys.ts, streamKey). */
+function wantOwnStreamKey(batch: ReadModelBatch, streamId: string): void {
+  const own = splitStreamId(streamId);
+  if (!own) return;
+  if (own.kind === 'orgunit') batch.unitKeys.want(own.id);
+  else if (own.kind === 'volunteer') batch.volunteerKeys.want(own.id);
+  else if (own.kind === 'activity') batch.activities.want(own.id);
+  else batch.records.want(own.id);
+}
+
+/** The stream's own key, if its unit, volunteer, activity or record has one. */
+function ownStreamKey(batch: ReadModelBatch, streamId: string): number | undefined {
+  const own = splitStreamId(streamId);
+  if (!own) return undefined;
+  const key = own.kind === 'orgunit' ? batch.unitKeys.find(own.id)
+    : own.kind === 'volunteer' ? batch.volunteerKeys.find(own.id)
+      : own.kind === 'activity' ? batch.activities.get(own.id)?.activity_n as number | undefined
+        : batch.records.get(own.id)?.record_n as number | undefined;
+  return key === undefined ? undefined : key * 8 + STREAM_KINDS[own.kind];
+}
+
+/** Loads what the keys of these streams depend on: first their own keys, then `stream_keys` for those without one. */
+async function loadStreamKeys(batch: ReadModelBatch, streamIds: readonly string[]): Promise<void> {
+  for (const id of streamIds) wantOwnStreamKey(batch, id);
+  await batch.load();
+  for (const id of streamIds) if (ownStreamKey(batch, id) === undefined) batch.streamKeys.want(id);
+  await batch.load();
+}
+
+/** As sqlite/keys.ts findStreamKey. */
+function findStreamKey(batch: ReadModelBatch, streamId: string): number | undefined {
+  const own = ownStreamKey(batch, streamId);
+  if (own !== undefined) return own;
+  const key = batch.streamKeys.find(streamId);
+  return key === undefined ? undefined : key * 8;
+}
+
+/** As sqlite/keys.ts streamKey: given now in `stream_keys` if the stream needs one there and has none. */
+const streamKeyOf = (batch: ReadModelBatch, streamId: string): number => findStreamKey(batch, streamId) ?? batch.streamKeys.key(streamId) * 8;
+
 export const streamOwnersPgProjection: PostgresProjection = {
   name: streamOwnersProjection.name,
   version: streamOwnersProjection.version,
   handles: streamOwnersProjection.handles,
   async load(batch, events) {
+    const streams: string[] = [];
     for (const e of events) {
       const owner = ownerOf(e);
-      if (owner) batch.streamOwners.want(owner.streamId);
-      else if (e.type === 'VolunteerProfileUpdated.v1') batch.streamOwners.want(volunteerStream((e.data as Data).volunteerId));
+      const d = e.data as Data;
+      if (owner) {
+        streams.push(owner.streamId);
+        batch.unitKeys.want(owner.orgUnitId);
+        batch.volunteerKeys.want(owner.volunteerId);
+      } else if (e.type === 'VolunteerProfileUpdated.v1') {
+        streams.push(volunteerStream(d.volunteerId));
+        batch.unitKeys.want(d.homeOrgUnitId);
+      }
+    }
+    await loadStreamKeys(batch, streams);
+    for (const id of streams) {
+      const key = findStreamKey(batch, id);
+      if (key !== undefined) batch.streamOwners.want(key);
     }
     await batch.load();
   },
   apply(batch, event) {
     const owner = ownerOf(event);
     if (owner) {
+      const key = streamKeyOf(batch, owner.streamId);
+      const unit = batch.unitKeys.key(owner.orgUnitId);
+      const volunteer = owner.volunteerId === null ? null : batch.volunteerKeys.key(owner.volunteerId);
       // INSERT OR IGNORE: the first event that made the stream decides.
-      if (!batch.streamOwners.get(owner.streamId)) {
-        batch.streamOwners.insert({ stream_id: owner.streamId, org_unit_id: owner.orgUnitId, volunteer_id: owner.volunteerId });
-      }
+      if (!batch.streamOwners.get(key)) batch.streamOwners.insert({ stream_key: key, unit_n: unit, volunteer_n: volunteer });
       return;
     }
     const d = event.data as Data;
     if (event.type === 'VolunteerProfileUpdated.v1' && d.homeOrgUnitId !== undefined) {
-      const row = batch.streamOwners.get(volunteerStream(d.volunteerId));
-      if (row) batch.streamOwners.update(row, { org_unit_id: d.homeOrgUnitId });
+      const key = findStreamKey(batch, volunteerStream(d.volunteerId));
+      if (key === undefined) return;
+      const unit = batch.unitKeys.key(d.homeOrgUnitId);
+      const row = batch.streamOwners.get(key);
+      if (row) batch.streamOwners.update(row, { unit_n: unit });
     }
   },
 };
@@ -445,21 +504,26 @@ export const auditPgProjection: PostgresProjection = {
   name: auditProjection.name,
   version: auditProjection.version,
   handles: auditProjection.handles,
-  async load() {
-    // Insert-only, keyed by position: nothing to read first.
+  async load(batch, events) {
+    for (const e of events) {
+      batch.eventTypes.want(e.type);
+      batch.actorKeys.want(actorIdOf(e));
+    }
+    await loadStreamKeys(batch, events.map((e) => e.streamId));
   },
   apply(batch, event) {
-    const actor = (event.metadata as { actor?: { id?: unknown } }).actor;
+    const actor = actorIdOf(event);
+    // As the SQLite projection's INSERT OR IGNORE: the keys are given first, the row only if its position is new.
     batch.audit.insert({
-      position: event.position, stream_id: event.streamId, type: event.type,
-      actor_id: typeof actor?.id === 'string' ? actor.id : null, recorded_at: event.recordedAt,
+      position: event.position, stream_key: streamKeyOf(batch, event.streamId), type_n: batch.eventTypes.key(event.type),
+      actor_n: actor === null ? null : batch.actorKeys.key(actor), recorded_at: event.recordedAt,
     });
   },
 };
 
 /** Every projection, in the order they are applied (as ALL_PROJECTIONS). */
 export const ALL_PG_PROJECTIONS: readonly PostgresProjection[] = [
-  keysPgProjection, recordsPgProjection, orgUnitsPgProjection, activitiesPgProjection, streamOwnersPgProjection, auditPgProjection, figureChangesPgProjection,
+  keysPgProjection, recordsPgProjection, orgUnitsPgProjection, activitiesPgProjection, auditPgProjection, streamOwnersPgProjection, figureChangesPgProjection,
 ];
 
 /** The PostgreSQL twins of the given SQLite projections, by name. */

@@ -1,4 +1,5 @@
 import type { ClientBase } from 'pg';
+import { copyRows } from './copy-in';
 
 /**
  * One batch of projection work against PostgreSQL, as a unit of work: every
@@ -16,15 +17,22 @@ export type Row = Record<string, unknown>;
 const joinKey = (parts: readonly unknown[]) => parts.join('\u0000');
 
 /**
- * What a rebuild remembers across its batches: the keys its fresh (initially
- * empty) tables hold, so that a row that cannot exist yet is not looked up, and
- * the closure rows (never changed once written).
+ * What a rebuild remembers across its batches: the whole state of its fresh
+ * (initially empty) tables, kept in memory for the length of the replay. No
+ * row is ever looked up in the database (what is not here does not exist),
+ * and none is written per batch: each table is written once, at the end, with
+ * one COPY of its final rows (`writeAll`), so a row that many events change is
+ * written once. Rows only ever inserted and never read back (the audit index,
+ * closure rows) are copied batch by batch instead, to keep memory bounded.
  */
 export class RebuildMemory {
-  readonly keys = new Map<string, Set<string>>();
   readonly closure = new Map<number, Map<number, Ancestor>>();
   /** The last number given in each table's serial column. */
   readonly serials = new Map<string, { last: number }>();
+  /** Every row of each table, by key (as TableRows holds them), with the table's columns. */
+  readonly tables = new Map<string, { columns: readonly string[]; rows: Map<string, Row | null> }>();
+  /** figure_changes, by (unit, month). */
+  readonly figures = new Map<string, { unit_id: string; month: string; position: number }>();
 
   serialOf(table: string): { last: number } {
     let serial = this.serials.get(table);
@@ -32,10 +40,22 @@ export class RebuildMemory {
     return serial;
   }
 
-  keysOf(table: string): Set<string> {
-    let keys = this.keys.get(table);
-    if (!keys) this.keys.set(table, (keys = new Set()));
-    return keys;
+  rowsOf(table: string, columns: readonly string[]): Map<string, Row | null> {
+    let entry = this.tables.get(table);
+    if (!entry) this.tables.set(table, (entry = { columns, rows: new Map() }));
+    return entry.rows;
+  }
+
+  /** Writes every remembered table (one COPY each) and figure_changes; returns the number of rows written. */
+  async writeAll(client: ClientBase): Promise<number> {
+    let written = 0;
+    for (const [table, { columns, rows }] of this.tables) {
+      written += await copyRows(client, table, columns, (function* () {
+        for (const row of rows.values()) if (row) yield row;
+      })());
+    }
+    written += await copyRows(client, 'figure_changes', ['unit_id', 'month', 'position'], this.figures.values());
+    return written;
   }
 }
 
@@ -59,11 +79,11 @@ export interface TableOptions {
 
 /** The rows of one table that a batch reads and writes, by its key (the primary key, or a unique one). */
 export class TableRows<R extends Row> {
-  private readonly rows = new Map<string, R | null>();
+  private rows = new Map<string, R | null>();
   private readonly wanted = new Map<string, readonly KeyPart[]>();
   private readonly dirty = new Set<string>();
-  /** With a rebuild's memory: the keys the table holds (anything else does not exist). */
-  private stored: Set<string> | null = null;
+  /** With a rebuild's memory: `rows` is every row of the table, kept there, written by RebuildMemory.writeAll. */
+  private remembered = false;
   /** The serial column's last number, once known in this batch (or kept by a rebuild's memory). */
   private serial: { last: number } | null = null;
 
@@ -73,7 +93,8 @@ export class TableRows<R extends Row> {
   ) {}
 
   remember(memory: RebuildMemory): void {
-    this.stored = memory.keysOf(this.table);
+    this.rows = memory.rowsOf(this.table, this.columns) as Map<string, R | null>;
+    this.remembered = true;
     if (this.options.serial) this.serial = memory.serialOf(this.table);
   }
 
@@ -83,11 +104,10 @@ export class TableRows<R extends Row> {
 
   /** Asks for a row to be loaded before the events are applied. */
   want(...parts: KeyPart[]): void {
-    if (!parts.every(isKeyPart)) return;
+    if (this.remembered || !parts.every(isKeyPart)) return;
     const key = this.keyOf(parts);
     if (this.rows.has(key)) return;
-    if (this.stored && !this.stored.has(key)) this.rows.set(key, null);
-    else this.wanted.set(key, parts);
+    this.wanted.set(key, parts);
   }
 
   async load(client: ClientBase): Promise<void> {
@@ -118,7 +138,7 @@ export class TableRows<R extends Row> {
     if (!parts.every(isKeyPart)) return undefined; // a malformed event names no row (SQL: WHERE id = NULL)
     const key = this.keyOf(parts);
     const row = this.rows.get(key);
-    if (row === undefined && !this.rows.has(key) && !this.options.unloadedIsAbsent) throw new Error(`${this.table}: row ${parts.join('/')} was not loaded`);
+    if (row === undefined && !this.remembered && !this.rows.has(key) && !this.options.unloadedIsAbsent) throw new Error(`${this.table}: row ${parts.join('/')} was not loaded`);
     return row ?? undefined;
   }
 
@@ -142,9 +162,9 @@ export class TableRows<R extends Row> {
 
   /** Writes every changed row: INSERT … ON CONFLICT (key) DO UPDATE, from one JSON parameter. */
   async flush(client: ClientBase): Promise<number> {
+    if (this.remembered) this.dirty.clear(); // written once, at the end of the replay
     if (this.dirty.size === 0) return 0;
     const rows = [...this.dirty].map((key) => this.rows.get(key)!);
-    if (this.stored) for (const key of this.dirty) this.stored.add(key);
     this.dirty.clear();
     const others = this.columns.filter((c) => !this.keyColumns.includes(c));
     await client.query(
@@ -185,6 +205,8 @@ export class KeyRows {
 /** Rows that are only ever inserted, once (INSERT … ON CONFLICT DO NOTHING). */
 export class InsertOnce<R extends Row> {
   private readonly rows = new Map<string, R>();
+  /** In a rebuild (empty tables, every row new): written with COPY, these columns. */
+  copyColumns: readonly string[] | null = null;
 
   constructor(readonly table: string, private readonly keyColumns: readonly string[]) {}
 
@@ -197,6 +219,7 @@ export class InsertOnce<R extends Row> {
     if (this.rows.size === 0) return 0;
     const rows = [...this.rows.values()];
     this.rows.clear();
+    if (this.copyColumns) return copyRows(client, this.table, this.copyColumns, rows);
     await client.query(
       `INSERT INTO ${this.table} SELECT * FROM json_populate_recordset(NULL::${this.table}, $1::json) ON CONFLICT (${this.keyColumns.join(', ')}) DO NOTHING`,
       [JSON.stringify(rows)],
@@ -227,6 +250,7 @@ export class ClosureRows {
   remember(memory: RebuildMemory): void {
     this.ancestors = memory.closure;
     this.remembered = true;
+    this.added.copyColumns = ['ancestor_n', 'descendant_n', 'depth'];
   }
 
   want(unit: unknown): void {
@@ -280,7 +304,14 @@ export class ClosureRows {
 
 /** figure_changes: per (unit, month) the highest position of the batch, merged with greatest(). */
 export class FigureChangeRows {
-  private readonly positions = new Map<string, { unit_id: string; month: string; position: number }>();
+  private positions = new Map<string, { unit_id: string; month: string; position: number }>();
+  private remembered = false;
+
+  /** A rebuild keeps them all and writes them once (RebuildMemory.writeAll). */
+  remember(memory: RebuildMemory): void {
+    this.positions = memory.figures;
+    this.remembered = true;
+  }
 
   bump(unitId: string, month: string, position: number): void {
     const key = joinKey([unitId, month]);
@@ -290,7 +321,7 @@ export class FigureChangeRows {
   }
 
   async flush(client: ClientBase): Promise<number> {
-    if (this.positions.size === 0) return 0;
+    if (this.remembered || this.positions.size === 0) return 0;
     const rows = [...this.positions.values()];
     this.positions.clear();
     await client.query(
@@ -322,21 +353,28 @@ export class ReadModelBatch {
     'activity_n', 'volunteer_n', 'enrolled', 'walk_in', 'enrolled_at', 'enrolled_position', 'withdrawn_at', 'withdrawal_reason',
     'checked_in_at', 'checked_out_at', 'outcome', 'credited_minutes', 'last_position'], { keyTypes: ['int', 'int'], unloadedIsAbsent: true });
   readonly figures = new FigureChangeRows();
-  readonly streamOwners = new TableRows<Row>('stream_owners', ['stream_id'], ['stream_id', 'org_unit_id', 'volunteer_id']);
+  readonly streamKeys = new KeyRows('stream_keys', 'stream_n', 'stream_id');
+  readonly actorKeys = new KeyRows('actor_keys', 'actor_n', 'actor_id');
+  readonly eventTypes = new KeyRows('event_types', 'type_n', 'type');
+  readonly streamOwners = new TableRows<Row>('stream_owners', ['stream_key'], ['stream_key', 'unit_n', 'volunteer_n'], { keyTypes: ['int'], unloadedIsAbsent: true });
   readonly audit = new InsertOnce<Row>('audit_log', ['position']);
 
   constructor(readonly client: ClientBase, memory?: RebuildMemory) {
     if (memory) {
-      for (const table of [this.unitKeys.rows, this.volunteerKeys.rows, this.volunteers, this.records, this.orgUnits, this.activities, this.roster, this.streamOwners]) {
+      for (const table of [this.unitKeys.rows, this.volunteerKeys.rows, this.volunteers, this.records, this.orgUnits, this.activities, this.roster,
+        this.streamKeys.rows, this.actorKeys.rows, this.eventTypes.rows, this.streamOwners]) {
         table.remember(memory);
       }
       this.closure.remember(memory);
+      this.figures.remember(memory);
+      this.audit.copyColumns = ['position', 'stream_key', 'type_n', 'actor_n', 'recorded_at'];
     }
   }
 
   /** Loads every row asked for so far. */
   async load(): Promise<void> {
-    for (const table of [this.unitKeys.rows, this.volunteerKeys.rows, this.volunteers, this.records, this.orgUnits, this.activities, this.roster, this.closure, this.streamOwners]) {
+    for (const table of [this.unitKeys.rows, this.volunteerKeys.rows, this.volunteers, this.records, this.orgUnits, this.activities, this.roster, this.closure,
+      this.streamKeys.rows, this.actorKeys.rows, this.eventTypes.rows, this.streamOwners]) {
       await table.load(this.client);
     }
   }
@@ -345,7 +383,7 @@ export class ReadModelBatch {
   async flush(): Promise<number> {
     let rows = 0;
     for (const table of [this.unitKeys.rows, this.volunteerKeys.rows, this.volunteers, this.records, this.orgUnits, this.closure, this.activities, this.roster,
-      this.figures, this.streamOwners, this.audit]) {
+      this.figures, this.streamKeys.rows, this.actorKeys.rows, this.eventTypes.rows, this.streamOwners, this.audit]) {
       rows += await table.flush(this.client);
     }
     return rows;

@@ -2,14 +2,14 @@ import { Client } from 'pg';
 import { clientConfig, type EventStore, type PostgresConnection, type RecordedEvent } from '@haitang/event-store';
 import type { RebuildProgress } from '../sqlite/rebuild';
 import { ALL_PG_PROJECTIONS, type PostgresProjection } from './postgres-projections';
-import { PostgresProjector } from './postgres-projector';
+import { applyProjections, PostgresProjector } from './postgres-projector';
 import { RebuildMemory } from './read-model-batch';
 import { migrateReadStore } from './postgres-read-models';
 import { READ_STORE_TABLE_NAMES } from './schema';
 
-/** The URL of the same database with `schema` first on the search path. */
 const batchSizeOf = (options: { batchSize?: number }) => options.batchSize ?? 20_000;
 
+/** The URL of the same database with `schema` first on the search path. */
 function inSchema(url: string, schema: string): string {
   const u = new URL(url);
   const own = u.searchParams.get('options');
@@ -44,36 +44,32 @@ export async function rebuildPostgresReadModels(options: PostgresConnection & {
   const fresh = `haitang_rebuild_${process.pid}_${started}`;
   try {
     await admin.query(`CREATE SCHEMA ${fresh}`);
-    const projector = await PostgresProjector.open(null, {
-      ...options, url: inSchema(options.url, fresh), projections, applicationName: 'haitang rebuild', rebuildMemory: new RebuildMemory(),
-    });
-    // While the fresh tables fill: no WAL (unlogged) and no secondary indexes (built once at the end, by sorting).
+    // The fresh tables and their checkpoint rows, as a projector creates them.
+    await (await PostgresProjector.open(null, { ...options, url: inSchema(options.url, fresh), projections, applicationName: 'haitang rebuild' })).stop();
+    // While the fresh tables fill: no WAL (unlogged), and no indexes at all, not even the keys' (every row
+    // is written once, by COPY, so nothing conflicts): built once at the end, by sorting.
     const indexes = (await admin.query<{ name: string; sql: string }>(
       `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = $1 AND indexname NOT LIKE '%\_pkey' AND indexname NOT LIKE '%\_key'`, [fresh],
     )).rows;
+    const keys = (await admin.query<{ table: string; name: string; def: string }>(
+      `SELECT c.relname AS table, k.conname AS name, pg_get_constraintdef(k.oid) AS def FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+        WHERE k.connamespace = $1::regnamespace AND k.contype IN ('p', 'u') AND c.relname <> 'checkpoints'`, [fresh],
+    )).rows;
     for (const { name } of indexes) await admin.query(`DROP INDEX ${fresh}.${name}`);
+    for (const { table, name } of keys) await admin.query(`ALTER TABLE ${fresh}.${table} DROP CONSTRAINT ${name}`);
     for (const table of READ_STORE_TABLE_NAMES) await admin.query(`ALTER TABLE ${fresh}.${table} SET UNLOGGED`);
     let position = 0;
     let events = 0;
-    try {
-      const target = await options.store.headPosition();
-      options.onProgress?.({ projected: 0, target });
-      const batchSize = options.batchSize ?? 20_000;
-      let next: Promise<RecordedEvent[]> = options.store.readAll(0, batchSize);
-      for (;;) {
-        const batch = await next;
-        if (batch.length === 0) break;
-        next = options.store.readAll(batch[batch.length - 1].position, batchSize);
-        await projector.applyBatch(batch);
-        position = batch[batch.length - 1].position;
-        events += batch.length;
-        options.onProgress?.({ projected: position, target: Math.max(target, position) });
-      }
-    } finally {
-      await projector.stop();
-    }
+    const target = await options.store.headPosition();
+    options.onProgress?.({ projected: 0, target });
+    position = await replayInMemory({ ...options, url: inSchema(options.url, fresh) }, options.store, projections, options.batchSize ?? 20_000, (p, n) => {
+      position = p;
+      events += n;
+      options.onProgress?.({ projected: p, target: Math.max(target, p) });
+    });
     const finishing = Date.now();
     for (const table of READ_STORE_TABLE_NAMES) await admin.query(`ALTER TABLE ${fresh}.${table} SET LOGGED`);
+    for (const { table, name, def } of keys) await admin.query(`ALTER TABLE ${fresh}.${table} ADD CONSTRAINT ${name} ${def}`);
     for (const { sql } of indexes) await admin.query(sql);
     const finishSeconds = (Date.now() - finishing) / 1000;
     const swapStarted = Date.now();
@@ -119,5 +115,45 @@ export async function rebuildPostgresReadModels(options: PostgresConnection & {
   } finally {
     await admin.query(`DROP SCHEMA IF EXISTS ${fresh} CASCADE`).catch(() => undefined);
     await admin.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The replay of a rebuild: the same projections (load, then apply event by
+ * event) over batches of the log, on a ReadModelBatch whose rows are the
+ * RebuildMemory (the whole state of the fresh tables, in memory), so no batch
+ * waits for a query, and the next batch is read while this one is applied.
+ * Every table is then written once with COPY, and the checkpoints with it, in
+ * ONE transaction. Returns the last position replayed.
+ */
+async function replayInMemory(
+  connection: PostgresConnection, store: EventStore, projections: readonly PostgresProjection[], batchSize: number,
+  onBatch: (position: number, events: number) => void,
+): Promise<number> {
+  const client = new Client(clientConfig({ ...connection, applicationName: 'haitang rebuild' }, { synchronous_commit: 'off' }));
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const memory = new RebuildMemory();
+    await client.query('BEGIN');
+    let position = 0;
+    let next: Promise<RecordedEvent[]> = store.readAll(0, batchSize);
+    for (;;) {
+      const batch = await next;
+      if (batch.length === 0) break;
+      position = batch[batch.length - 1].position;
+      next = store.readAll(position, batchSize);
+      await applyProjections(client, projections.map((p) => ({ projection: p, events: batch.filter((e) => p.handles.has(e.type)) })), memory);
+      onBatch(position, batch.length);
+    }
+    await memory.writeAll(client);
+    await client.query('UPDATE checkpoints SET position = $2 WHERE projection = ANY($1::text[])', [projections.map((p) => p.name), position]);
+    await client.query('COMMIT');
+    return position;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }

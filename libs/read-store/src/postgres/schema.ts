@@ -109,7 +109,7 @@ const KEYED_TABLES = `
 /** The read-model tables, in the order a rebuild swaps them. */
 export const READ_STORE_TABLE_NAMES = [
   'unit_keys', 'volunteer_keys', 'volunteers', 'service_records', 'org_units', 'org_unit_closure', 'activities', 'activity_roster', 'figure_changes',
-  'stream_owners', 'audit_log',
+  'stream_keys', 'actor_keys', 'event_types', 'stream_owners', 'audit_log',
 ] as const;
 
 export const READ_STORE_MIGRATIONS: readonly Migration[] = [
@@ -132,6 +132,21 @@ export const READ_STORE_MIGRATIONS: readonly Migration[] = [
       ${KEYED_TABLES}
       DELETE FROM figure_changes;
       DELETE FROM checkpoints WHERE projection IN ('records', 'org-units', 'activities', 'figure-changes');
+    `,
+  },
+  {
+    version: 4,
+    description: 'the audit index and stream owners on integer keys (streams, actors, event types; projected again)',
+    sql: `
+      DROP TABLE stream_owners, audit_log;
+      CREATE TABLE stream_keys (stream_n integer PRIMARY KEY, stream_id ${T} NOT NULL UNIQUE);
+      CREATE TABLE actor_keys (actor_n integer PRIMARY KEY, actor_id ${T} NOT NULL UNIQUE);
+      CREATE TABLE event_types (type_n integer PRIMARY KEY, type ${T} NOT NULL UNIQUE);
+      CREATE TABLE stream_owners (stream_key integer PRIMARY KEY, unit_n integer, volunteer_n integer);
+      CREATE TABLE audit_log (position bigint PRIMARY KEY, stream_key integer NOT NULL, type_n integer NOT NULL, actor_n integer, recorded_at ${T} NOT NULL);
+      CREATE INDEX audit_by_stream ON audit_log (stream_key, position);
+      CREATE INDEX audit_by_actor ON audit_log (actor_n, position);
+      DELETE FROM checkpoints WHERE projection IN ('stream-owners', 'audit');
     `,
   },
 ];

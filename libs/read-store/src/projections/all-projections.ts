@@ -11,7 +11,9 @@ import { auditProjection } from './audit.projection';
 export const ALL_PROJECTIONS: readonly SqliteProjection[] = [
   // First: gives units and volunteers their keys in log order (see sqlite/keys.ts).
   keysProjection,
-  recordsProjection, orgUnitsProjection, activitiesProjection, streamOwnersProjection, auditProjection,
+  recordsProjection, orgUnitsProjection, activitiesProjection,
+  // The audit numbers streams without keys of their own (sqlite/keys.ts, streamKey) in log order; stream-owners finds them.
+  auditProjection, streamOwnersProjection,
   // Last: it reads what the others wrote in the same transaction.
   figureChangesProjection,
 ];

@@ -18,6 +18,7 @@ export const keysProjection: SqliteProjection = {
   schema: KEYS_SCHEMA,
   handles: new Set([
     'OrgUnitRegistered.v1', 'VolunteerRegistered.v1', 'VolunteerProfileUpdated.v1', 'ServiceRecorded.v1', 'ActivityPlanned.v1', 'VolunteerEnrolled.v1',
+    'TeamFormed.v1',
   ]),
   apply(db: Database.Database, event: RecordedEvent): void {
     const d = event.data as { orgUnitId?: string; parentId?: string | null; volunteerId?: string; homeOrgUnitId?: string };
@@ -38,6 +39,7 @@ export const keysProjection: SqliteProjection = {
         unitKey(db, d.orgUnitId!);
         return;
       case 'ActivityPlanned.v1':
+      case 'TeamFormed.v1': // its unit: the stream owner (in a valid log, a unit registered before)
         unitKey(db, d.orgUnitId!);
         return;
       case 'VolunteerEnrolled.v1':

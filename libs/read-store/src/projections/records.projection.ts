@@ -5,7 +5,7 @@ import type {
   VolunteerProfileUpdated, VolunteerRegistered,
 } from '@haitang/domain';
 import type { SqliteProjection } from '../sqlite/sqlite-projection';
-import { findVolunteerKey, KEYS_SCHEMA, unitKey, volunteerKey } from '../sqlite/keys';
+import { findVolunteerKey, KEYS_SCHEMA, serviceRecorded, unitKey, volunteerKey } from '../sqlite/keys';
 import { stmt } from '../sqlite/statements';
 
 type Data<E extends { data: unknown }> = E['data'];
@@ -79,10 +79,11 @@ export const recordsProjection: SqliteProjection = {
       }
       case 'ServiceRecorded.v1': {
         const d = event.data as Data<ServiceRecorded>;
-        stmt(db, `INSERT OR IGNORE INTO service_records (record_id, volunteer_n, unit_n, category, service_date, minutes, status, source,
+        const inserted = stmt(db, `INSERT OR IGNORE INTO service_records (record_id, volunteer_n, unit_n, category, service_date, minutes, status, source,
           activity_id, recorded_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
           .run(d.recordId, volunteerKey(db, d.volunteerId), unitKey(db, d.orgUnitId), d.category, d.serviceDate, d.minutes, d.status, d.source,
             d.activityId, event.position);
+        if (inserted.changes > 0) serviceRecorded(db, d.recordId, Number(inserted.lastInsertRowid));
         return;
       }
       case 'ServiceApproved.v1':

@@ -5,6 +5,7 @@ import {
   type VolunteerProfileUpdated, type VolunteerRegistered, volunteerStream,
 } from '@haitang/domain';
 import type { SqliteProjection } from '../sqlite/sqlite-projection';
+import { AUDIT_KEYS_SCHEMA, findStreamKey, KEYS_SCHEMA, streamKey, unitKey, volunteerKey } from '../sqlite/keys';
 import { stmt } from '../sqlite/statements';
 
 type Data<E extends { data: unknown }> = E['data'];
@@ -14,7 +15,8 @@ type Data<E extends { data: unknown }> = E['data'];
  * belongs to (a unit itself, a team's or activity's unit, a volunteer's home
  * unit, a record's organising unit) and the volunteer it is about, if any.
  * Written by the event that creates the stream; a volunteer who moves home
- * moves with it.
+ * moves with it. Stored by integer keys: the stream's (sqlite/keys.ts,
+ * `streamKey`), its unit's and its volunteer's.
  */
 /**
  * True for an event that gives an existing stream another owner (a volunteer
@@ -27,18 +29,19 @@ export function movesOwnership(event: Pick<RecordedEvent, 'type' | 'data'>): boo
 
 export const streamOwnersProjection: SqliteProjection = {
   name: 'stream-owners',
-  version: 1,
-  schema: `
+  version: 2,
+  schema: `${KEYS_SCHEMA}${AUDIT_KEYS_SCHEMA}
     CREATE TABLE IF NOT EXISTS stream_owners (
-      stream_id TEXT PRIMARY KEY, org_unit_id TEXT, volunteer_id TEXT
-    ) WITHOUT ROWID;
+      stream_key INTEGER PRIMARY KEY, unit_n INTEGER, volunteer_n INTEGER
+    );
   `,
   handles: new Set([
     'OrgUnitRegistered.v1', 'TeamFormed.v1', 'VolunteerRegistered.v1', 'VolunteerProfileUpdated.v1', 'ActivityPlanned.v1', 'ServiceRecorded.v1',
   ]),
   apply(db: Database.Database, event: RecordedEvent): void {
     const own = (streamId: string, orgUnitId: string, volunteerId: string | null = null) =>
-      void stmt(db, 'INSERT OR IGNORE INTO stream_owners VALUES (?, ?, ?)').run(streamId, orgUnitId, volunteerId);
+      void stmt(db, 'INSERT OR IGNORE INTO stream_owners VALUES (?, ?, ?)')
+        .run(streamKey(db, streamId), unitKey(db, orgUnitId), volunteerId === null ? null : volunteerKey(db, volunteerId));
     switch (event.type) {
       case 'OrgUnitRegistered.v1': {
         const d = event.data as Data<OrgUnitRegistered>;
@@ -62,7 +65,8 @@ export const streamOwnersProjection: SqliteProjection = {
       }
       case 'VolunteerProfileUpdated.v1': {
         const d = event.data as Data<VolunteerProfileUpdated>;
-        if (d.homeOrgUnitId !== undefined) stmt(db, 'UPDATE stream_owners SET org_unit_id = ? WHERE stream_id = ?').run(d.homeOrgUnitId, volunteerStream(d.volunteerId));
+        const stream = d.homeOrgUnitId === undefined ? undefined : findStreamKey(db, volunteerStream(d.volunteerId));
+        if (stream !== undefined) stmt(db, 'UPDATE stream_owners SET unit_n = ? WHERE stream_key = ?').run(unitKey(db, d.homeOrgUnitId!), stream);
         return;
       }
       default:

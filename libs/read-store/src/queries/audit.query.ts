@@ -1,4 +1,5 @@
 import { named, type ReadModels } from '../read-models.port';
+import { streamIdOf, streamKeysIn } from './stream-keys';
 
 export interface AuditFilter {
   /** Only streams owned by this unit or a unit under it. */
@@ -25,18 +26,23 @@ export interface AuditEntry {
 export async function auditEntries(db: ReadModels, f: AuditFilter): Promise<AuditEntry[]> {
   const where = ['a.position > @after'];
   let join = '';
+  let params: Record<string, unknown> = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
   if (f.orgUnitId !== undefined) {
-    join = `JOIN stream_owners o ON o.stream_id = a.stream_id JOIN unit_keys d ON d.org_unit_id = o.org_unit_id
-      JOIN org_unit_closure c ON c.descendant_n = d.unit_n AND c.ancestor_n = (SELECT unit_n FROM unit_keys WHERE org_unit_id = @orgUnitId)`;
+    join = `JOIN stream_owners o ON o.stream_key = a.stream_key
+      JOIN org_unit_closure c ON c.descendant_n = o.unit_n AND c.ancestor_n = (SELECT unit_n FROM unit_keys WHERE org_unit_id = @orgUnitId)`;
   }
-  if (f.streamId !== undefined) where.push('a.stream_id = @streamId');
-  if (f.actorId !== undefined) where.push('a.actor_id = @actorId');
+  if (f.streamId !== undefined) {
+    const keys = streamKeysIn(f.streamId);
+    where.push(`a.stream_key ${keys.sql}`);
+    params = { ...params, ...keys.params };
+  }
+  if (f.actorId !== undefined) where.push('a.actor_n = (SELECT actor_n FROM actor_keys WHERE actor_id = @actorId)');
   if (f.from !== undefined) where.push('a.recorded_at >= @from');
   if (f.until !== undefined) where.push('a.recorded_at < @until');
   // Built from fixed fragments only; every value is a bound parameter.
-  const sql = `SELECT a.position, a.stream_id, a.type, a.actor_id, a.recorded_at FROM audit_log a ${join}
+  const sql = `SELECT a.position, ${streamIdOf('a.stream_key')} AS stream_id, t.type, k.actor_id, a.recorded_at
+    FROM audit_log a ${join} JOIN event_types t ON t.type_n = a.type_n LEFT JOIN actor_keys k ON k.actor_n = a.actor_n
     WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`;
-  const params = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
   return (await db.all<{ position: number; stream_id: string; type: string; actor_id: string | null; recorded_at: string }>(...named(sql, params)))
     .map((r) => ({ position: r.position, streamId: r.stream_id, type: r.type, actorId: r.actor_id, recordedAt: r.recorded_at }));
 }

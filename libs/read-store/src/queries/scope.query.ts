@@ -1,8 +1,12 @@
-import type { ReadModels } from '../read-models.port';
+import { named, type ReadModels } from '../read-models.port';
+import { streamKeysIn } from './stream-keys';
 
 /** The owner of a stream (see the stream-owners projection); null when the stream is unknown. */
 export async function streamOwner(db: ReadModels, streamId: string): Promise<{ orgUnitId: string | null; volunteerId: string | null } | null> {
-  const row = await db.get<{ org_unit_id: string | null; volunteer_id: string | null }>('SELECT org_unit_id, volunteer_id FROM stream_owners WHERE stream_id = ?', [streamId]);
+  const keys = streamKeysIn(streamId);
+  const row = await db.get<{ org_unit_id: string | null; volunteer_id: string | null }>(...named(`SELECT u.org_unit_id, v.volunteer_id FROM stream_owners o
+    LEFT JOIN unit_keys u ON u.unit_n = o.unit_n LEFT JOIN volunteer_keys v ON v.volunteer_n = o.volunteer_n
+    WHERE o.stream_key ${keys.sql} ORDER BY o.stream_key % 8 DESC LIMIT 1`, keys.params));
   return row ? { orgUnitId: row.org_unit_id, volunteerId: row.volunteer_id } : null;
 }
 
@@ -26,7 +30,8 @@ export async function ancestorOrgUnitIds(db: ReadModels, unit: string): Promise<
 
 /** The volunteers whose home unit lies in a subtree. */
 export async function volunteerIdsUnder(db: ReadModels, ancestor: string): Promise<string[]> {
-  return (await db.all<{ volunteer_id: string }>(`SELECT o.volunteer_id FROM unit_keys a JOIN org_unit_closure c ON c.ancestor_n = a.unit_n
-    JOIN unit_keys d ON d.unit_n = c.descendant_n JOIN stream_owners o ON o.org_unit_id = d.org_unit_id
-    WHERE a.org_unit_id = ? AND o.stream_id = 'volunteer-' || o.volunteer_id`, [ancestor])).map((r) => r.volunteer_id);
+  // A volunteer's own stream: its key is the volunteer's (sqlite/keys.ts, streamKey).
+  return (await db.all<{ volunteer_id: string }>(`SELECT v.volunteer_id FROM unit_keys a JOIN org_unit_closure c ON c.ancestor_n = a.unit_n
+    JOIN stream_owners o ON o.unit_n = c.descendant_n JOIN volunteer_keys v ON v.volunteer_n = o.volunteer_n
+    WHERE a.org_unit_id = ? AND o.stream_key = o.volunteer_n * 8 + 2`, [ancestor])).map((r) => r.volunteer_id);
 }

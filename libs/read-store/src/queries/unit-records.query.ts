@@ -46,9 +46,10 @@ async function unitRecordsOn(db: ReadModels, log: RecordLog, orgUnitId: string, 
   const where = `c.ancestor_n = @unit AND (CAST(@status AS TEXT) IS NULL OR r.status = @status)`;
   const params = { unit, status: filter.status ?? null };
   const total = (await db.get<{ n: number }>(...named(`SELECT count(*) AS n FROM org_unit_closure c JOIN service_records r ON r.unit_n = c.descendant_n WHERE ${where}`, params)))!.n;
-  // Corrections are counted in the audit index of the log (a record's stream); the texts are the record's first event.
+  // Corrections are counted in the audit index of the log (a record's stream, keyed by its record_n); the texts are the record's first event.
   const rows = await db.all<Record<string, any>>(...named(`SELECT r.*, vk.volunteer_id, v.display_name, uk.org_unit_id, u.name AS unit_name,
-      (SELECT count(*) FROM audit_log h WHERE h.stream_id = 'record-' || r.record_id AND h.type = 'ServiceAmended.v1') AS amendments
+      (SELECT count(*) FROM audit_log h WHERE h.stream_key = r.record_n * 8 + 4
+        AND h.type_n = (SELECT type_n FROM event_types WHERE type = 'ServiceAmended.v1')) AS amendments
     FROM org_unit_closure c JOIN service_records r ON r.unit_n = c.descendant_n
     JOIN volunteer_keys vk ON vk.volunteer_n = r.volunteer_n JOIN unit_keys uk ON uk.unit_n = r.unit_n
     LEFT JOIN volunteers v ON v.volunteer_n = r.volunteer_n LEFT JOIN org_units u ON u.unit_n = r.unit_n

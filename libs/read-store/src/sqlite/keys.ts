@@ -19,16 +19,36 @@ export const KEYS_SCHEMA = `
   CREATE TABLE IF NOT EXISTS volunteer_keys (volunteer_n INTEGER PRIMARY KEY, volunteer_id TEXT NOT NULL UNIQUE);
 `;
 
-type Kind = 'unit' | 'volunteer' | 'activity';
+/**
+ * The audit index (audit.projection.ts) numbers what it stores the same way:
+ * actors (`actor_keys`), event types (`event_types`) and the streams that have
+ * no number of their own (`stream_keys`: teams, and any stream whose creating
+ * event was not projected). See `streamKey` for how a stream is numbered.
+ */
+export const AUDIT_KEYS_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS stream_keys (stream_n INTEGER PRIMARY KEY, stream_id TEXT NOT NULL UNIQUE);
+  CREATE TABLE IF NOT EXISTS actor_keys (actor_n INTEGER PRIMARY KEY, actor_id TEXT NOT NULL UNIQUE);
+  CREATE TABLE IF NOT EXISTS event_types (type_n INTEGER PRIMARY KEY, type TEXT NOT NULL UNIQUE);
+`;
+
+type Kind = 'unit' | 'volunteer' | 'activity' | 'record' | 'stream' | 'actor' | 'type';
+type GivenKind = Exclude<Kind, 'activity' | 'record'>;
 
 const FIND: Record<Kind, string> = {
   unit: 'SELECT unit_n FROM unit_keys WHERE org_unit_id = ?',
   volunteer: 'SELECT volunteer_n FROM volunteer_keys WHERE volunteer_id = ?',
   activity: 'SELECT activity_n FROM activities WHERE activity_id = ?',
+  record: 'SELECT record_n FROM service_records WHERE record_id = ?',
+  stream: 'SELECT stream_n FROM stream_keys WHERE stream_id = ?',
+  actor: 'SELECT actor_n FROM actor_keys WHERE actor_id = ?',
+  type: 'SELECT type_n FROM event_types WHERE type = ?',
 };
-const INSERT: Record<Exclude<Kind, 'activity'>, string> = {
+const INSERT: Record<GivenKind, string> = {
   unit: 'INSERT INTO unit_keys (org_unit_id) VALUES (?)',
   volunteer: 'INSERT INTO volunteer_keys (volunteer_id) VALUES (?)',
+  stream: 'INSERT INTO stream_keys (stream_id) VALUES (?)',
+  actor: 'INSERT INTO actor_keys (actor_id) VALUES (?)',
+  type: 'INSERT INTO event_types (type) VALUES (?)',
 };
 
 /**
@@ -41,6 +61,10 @@ class KeyCache {
   readonly unit = new Map<string, number>();
   readonly volunteer = new Map<string, number>();
   readonly activity = new Map<string, number>();
+  readonly record = new Map<string, number>();
+  readonly stream = new Map<string, number>();
+  readonly actor = new Map<string, number>();
+  readonly type = new Map<string, number>();
 }
 const caches = new WeakMap<Database.Database, KeyCache>();
 /** The last connection asked about and its cache (a rebuild asks millions of times about the same one). */
@@ -67,7 +91,7 @@ function find(db: Database.Database, kind: Kind, id: string): number | undefined
   return stmt(db, FIND[kind]).pluck().get(id) as number | undefined;
 }
 
-function keyOf(db: Database.Database, kind: Exclude<Kind, 'activity'>, id: string): number {
+function keyOf(db: Database.Database, kind: GivenKind, id: string): number {
   const key = find(db, kind, id);
   if (key !== undefined) return key;
   const created = Number(stmt(db, INSERT[kind]).run(id).lastInsertRowid);
@@ -89,4 +113,60 @@ export const findActivityKey = (db: Database.Database, activityId: string): numb
 /** Records the key a new activity row got (for a connection whose keys are kept in memory). */
 export function activityPlanned(db: Database.Database, activityId: string, key: number): void {
   cacheOf(db)?.activity.set(activityId, key);
+}
+
+/** Records the key (`record_n`) a new service record row got (for a connection whose keys are kept in memory). */
+export function serviceRecorded(db: Database.Database, recordId: string, key: number): void {
+  cacheOf(db)?.record.set(recordId, key);
+}
+
+/** The key of an account (an event's actor), given now if it is new. */
+export const actorKey = (db: Database.Database, actorId: string): number => keyOf(db, 'actor', actorId);
+/** The key of an event type, given now if it is new. */
+export const eventTypeKey = (db: Database.Database, type: string): number => keyOf(db, 'type', type);
+
+/**
+ * Stream keys: one integer per stream, `n * 8 + kind`. A unit's, volunteer's,
+ * activity's or record's stream is numbered by the key that unit, volunteer,
+ * activity or record already has (kinds 1–4: `unit_n`, `volunteer_n`,
+ * `activity_n`, `record_n`), so those streams, nearly all of them, need no
+ * table of their own; any other stream (a team's) gets a number in
+ * `stream_keys` (kind 0), given in log order. Stream ids are `<kind>-<id>`
+ * (domain: orgUnitStream, volunteerStream, …).
+ *
+ * A stream is numbered by its own key once its creating event is projected,
+ * and in a valid log (the deciders' doing) that event is its first. An event
+ * of a unit, volunteer, activity or record stream that comes without one (a
+ * malformed log) is numbered in `stream_keys` instead; the queries look both up.
+ */
+export const STREAM_KINDS = { orgunit: 1, volunteer: 2, activity: 3, record: 4 } as const;
+export type StreamKind = keyof typeof STREAM_KINDS;
+const OWN_KEY: Record<StreamKind, Exclude<Kind, GivenKind> | 'unit' | 'volunteer'> = { orgunit: 'unit', volunteer: 'volunteer', activity: 'activity', record: 'record' };
+
+/** A stream id's kind (when it is one with keys of its own) and the id after the dash. */
+export function splitStreamId(streamId: string): { kind: StreamKind; id: string } | null {
+  const dash = streamId.indexOf('-');
+  const kind = streamId.slice(0, dash) as StreamKind;
+  return dash > 0 && Object.hasOwn(STREAM_KINDS, kind) ? { kind, id: streamId.slice(dash + 1) } : null;
+}
+
+/** The key of a stream (see STREAM_KINDS), given now in `stream_keys` if it needs one there and has none. */
+export function streamKey(db: Database.Database, streamId: string): number {
+  const own = splitStreamId(streamId);
+  if (own) {
+    const key = find(db, OWN_KEY[own.kind], own.id);
+    if (key !== undefined) return key * 8 + STREAM_KINDS[own.kind];
+  }
+  return keyOf(db, 'stream', streamId) * 8;
+}
+
+/** The key of a stream, if it has one (its own, or else one in `stream_keys`). */
+export function findStreamKey(db: Database.Database, streamId: string): number | undefined {
+  const own = splitStreamId(streamId);
+  if (own) {
+    const key = find(db, OWN_KEY[own.kind], own.id);
+    if (key !== undefined) return key * 8 + STREAM_KINDS[own.kind];
+  }
+  const key = find(db, 'stream', streamId);
+  return key === undefined ? undefined : key * 8;
 }
