@@ -10,6 +10,21 @@
  */
 const { readFileSync } = require('node:fs');
 
+const shortUrl = (url) => url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'nm:').replace(/^.*\/dist\//, 'dist:');
+/** A profile node as "function file:line". */
+const keyOf = (n) => `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+/** A profile node's package, project directory (three levels under dist/), node: module, or V8 pseudo-frame. */
+const groupOf = (n) => {
+  const url = n.callFrame.url;
+  if (!url) return n.callFrame.functionName.startsWith('(') ? n.callFrame.functionName : '(native/V8)';
+  const nm = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+  if (nm) return `pkg ${nm[1]}`;
+  const dist = url.match(/dist\/(.*)$/);
+  if (dist) return `dist ${dist[1].split('/').slice(0, 3).join('/')}`;
+  if (url.startsWith('node:')) return url;
+  return 'other';
+};
+
 function summarise(file, top = 25, filter = '', lastSeconds = 0) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -29,19 +44,6 @@ function summarise(file, top = 25, filter = '', lastSeconds = 0) {
     self.set(id, (self.get(id) ?? 0) + dt);
     total += dt;
   });
-
-  const shortUrl = (url) => url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'nm:').replace(/^.*\/dist\//, 'dist:');
-  const keyOf = (n) => `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
-  const groupOf = (n) => {
-    const url = n.callFrame.url;
-    if (!url) return n.callFrame.functionName.startsWith('(') ? n.callFrame.functionName : '(native/V8)';
-    const nm = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
-    if (nm) return `pkg ${nm[1]}`;
-    const dist = url.match(/dist\/(.*)$/);
-    if (dist) return `dist ${dist[1].split('/').slice(0, 3).join('/')}`;
-    if (url.startsWith('node:')) return url;
-    return 'other';
-  };
 
   const selfByFn = new Map();
   const selfByGroup = new Map();
@@ -92,11 +94,7 @@ function compare([fileA, usA, fileB, usB], byFunction = false, top = 30) {
       const n = nodes.get(id);
       if (n.callFrame.functionName === '(idle)') return;
       const dt = profile.timeDeltas[i] ?? 0;
-      const url = n.callFrame.url;
-      const nm = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
-      const dist = url.match(/dist\/(.*)$/);
-      const group = nm ? `pkg ${nm[1]}` : dist ? `dist ${dist[1].split('/').slice(0, 3).join('/')}` : url.startsWith('node:') ? url : (n.callFrame.functionName.startsWith('(') ? n.callFrame.functionName : '(native/V8)');
-      const key = byFunction ? `${n.callFrame.functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|dist)\//, '')}:${n.callFrame.lineNumber + 1}` : group;
+      const key = byFunction ? keyOf(n) : groupOf(n);
       byKey.set(key, (byKey.get(key) ?? 0) + dt);
       busy += dt;
     });

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parseStarThresholds } from '@haitang/domain';
 import type { OidcSettings } from '@haitang/auth';
+import { type StoreChoice, storeChoice } from '@haitang/event-store';
 
 /** Everything Haitang reads from the environment, in one place (see README, Configuration). */
 export interface HaitangConfig {
@@ -29,27 +30,6 @@ export interface HaitangConfig {
    * separate projector process (apps/projector) over a PostgreSQL read store; this one only follows it.
    */
   readonly projector: 'inside' | 'external';
-}
-
-export type StoreChoice = { readonly kind: 'sqlite' } | { readonly kind: 'postgres'; readonly url: string };
-
-/**
- * HAITANG_EVENT_STORE / HAITANG_READ_STORE = sqlite (default) | postgres. A PostgreSQL store takes its
- * own URL (HAITANG_EVENT_STORE_URL / HAITANG_READ_STORE_URL), else DATABASE_URL.
- */
-export function storeChoice(env: NodeJS.ProcessEnv, variable: 'HAITANG_EVENT_STORE' | 'HAITANG_READ_STORE'): StoreChoice {
-  const kind = (env[variable] ?? 'sqlite').trim().toLowerCase();
-  if (kind === 'sqlite' || kind === '') return { kind: 'sqlite' };
-  if (kind !== 'postgres' && kind !== 'postgresql') throw new Error(`${variable} must be sqlite or postgres, got "${env[variable]}"`);
-  const url = env[`${variable}_URL`] || env.DATABASE_URL;
-  if (!url) throw new Error(`${variable}=postgres needs a database: set ${variable}_URL or DATABASE_URL (postgres://user:password@host:5432/haitang)`);
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new Error('not a postgres:// URL');
-  } catch {
-    throw new Error(`${env[`${variable}_URL`] ? `${variable}_URL` : 'DATABASE_URL'} is not a postgres:// URL`);
-  }
-  return { kind: 'postgres', url };
 }
 
 /** Rate limits; 0 switches one off. */
@@ -109,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig 
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
   const issuer = text(env.OIDC_ISSUER);
+  const readStore = storeChoice(env, 'HAITANG_READ_STORE');
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -140,16 +121,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig 
     corsOrigins: corsOrigins(env.HAITANG_CORS_ORIGINS),
     trustProxy: trustProxy(env.HAITANG_TRUST_PROXY),
     eventStore: storeChoice(env, 'HAITANG_EVENT_STORE'),
-    readStore: storeChoice(env, 'HAITANG_READ_STORE'),
-    projector: projectorChoice(env),
+    readStore,
+    projector: projectorChoice(env, readStore),
   };
 }
 
-function projectorChoice(env: NodeJS.ProcessEnv): 'inside' | 'external' {
+function projectorChoice(env: NodeJS.ProcessEnv, readStore: StoreChoice): 'inside' | 'external' {
   const value = (env.HAITANG_PROJECTOR ?? 'inside').trim().toLowerCase();
   if (value === 'inside' || value === '') return 'inside';
   if (value !== 'external') throw new Error(`HAITANG_PROJECTOR must be inside or external, got "${env.HAITANG_PROJECTOR}"`);
-  if ((env.HAITANG_READ_STORE ?? 'sqlite').trim().toLowerCase().startsWith('postgres')) return 'external';
+  if (readStore.kind === 'postgres') return 'external';
   throw new Error('HAITANG_PROJECTOR=external needs HAITANG_READ_STORE=postgres: a separate projector process (apps/projector) keeps read models in PostgreSQL; with SQLite the projector runs inside Haitang');
 }
 

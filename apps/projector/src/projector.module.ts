@@ -2,8 +2,8 @@ import { Controller, type DynamicModule, Get, Header, HttpStatus, Inject, Logger
 import type { FastifyReply } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
 import { Gauge, collectDefaultMetrics, register } from 'prom-client';
-import { EVENT_STORE, type EventStore, PostgresEventStore, SqliteEventStore } from '@haitang/event-store';
-import { PostgresProjector, rebuildPostgresReadModels } from '@haitang/read-store';
+import { EVENT_STORE, type EventStore } from '@haitang/event-store';
+import { openProjectorLog, type PostgresProjector, startPostgresProjector } from '@haitang/read-store';
 import type { ProjectorConfig } from './config';
 
 const PROJECTOR = Symbol('PostgresProjector');
@@ -74,29 +74,14 @@ export class ProjectorModule implements OnApplicationShutdown {
       imports: [LoggerModule.forRoot({ pinoHttp: { level: config.logLevel, autoLogging: false } })],
       controllers: [ProjectorStatusController],
       providers: [
-        {
-          provide: EVENT_STORE,
-          useFactory: () => (config.eventStore.kind === 'postgres'
-            ? PostgresEventStore.open({ url: config.eventStore.url, applicationName: 'haitang projector', poolSize: 2 })
-            // Read only: the Haitang process writes the log; this one follows it.
-            : new SqliteEventStore({ file: config.eventStore.file, busyTimeoutMs: 30_000, writerThread: false })),
-        },
+        { provide: EVENT_STORE, useFactory: () => openProjectorLog(config.eventStore) },
         {
           provide: PROJECTOR,
           inject: [EVENT_STORE],
           useFactory: async (store: EventStore) => {
             const logger = new Logger('projector');
             const log = (level: 'info' | 'warn' | 'error', message: string) => logger[level === 'info' ? 'log' : level](message);
-            const url = config.readStoreUrl;
-            const projector = await PostgresProjector.open(store, { url, log, applicationName: 'haitang projector' });
-            // Read models ahead of the log (the log was restored from an older backup): rebuilt from it first.
-            const [checkpoint, head] = [await projector.checkpoint(), await store.headPosition()];
-            if (checkpoint > head) {
-              log('warn', `The read models were ahead of the event log (${checkpoint} > ${head}); rebuilding them from the log.`);
-              await rebuildPostgresReadModels({ url, store });
-            }
-            projector.start();
-            return projector;
+            return startPostgresProjector(store, { url: config.readStoreUrl, log, applicationName: 'haitang projector' });
           },
         },
       ],

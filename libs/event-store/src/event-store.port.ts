@@ -122,6 +122,15 @@ export interface EventStore {
   follow(after: number, options?: FollowOptions): AsyncIterable<RecordedEvent[]>;
   getReceipt(commandId: string): Promise<CommandReceipt | undefined>;
   close(): Promise<void>;
+  /** Adapters that commit appends in groups count them here (since start; for /metrics). */
+  readonly groupStats?: GroupCommitStats;
+}
+
+/** Group commit at work: transactions committed, the appends they carried, the largest group. */
+export interface GroupCommitStats {
+  readonly groups: number;
+  readonly appends: number;
+  readonly largest: number;
 }
 
 export const EVENT_STORE = Symbol('EventStore');

@@ -4,3 +4,4 @@ export * from './sqlite/sqlite-event-store';
 export * from './postgres/postgres-event-store';
 export * from './postgres/pg-connection';
 export * from './postgres/migrations';
+export * from './store-choice';

@@ -40,7 +40,8 @@ export class ReadModelScopes implements ScopeDirectory {
   async locate(kind: TargetKind, id: string): Promise<Location | null> {
     if (kind === 'account') return this.locateAccount(id);
     const streamId = kind === 'stream' ? id : STREAM_PREFIX[kind] + id;
-    const remembered = this.current().owners.get(streamId);
+    this.forgetIfMoved();
+    const remembered = this.owners.get(streamId);
     if (remembered) return remembered;
     let epoch = this.progress.ownershipEpoch;
     // Taken before the lookup: had the read models reached the head by then, the target does not exist.
@@ -53,33 +54,38 @@ export class ReadModelScopes implements ScopeDirectory {
       epoch = this.progress.ownershipEpoch;
       found = await streamOwner(this.db, streamId);
     }
-    if (found && epoch === this.current().epoch) this.remember(this.owners, streamId, found);
+    if (found && this.stillCurrent(epoch)) {
+      if (this.owners.size >= REMEMBERED) this.owners.clear();
+      this.owners.set(streamId, found);
+    }
     return found;
   }
 
   async isWithin(ancestor: string, unit: string): Promise<boolean> {
     const pair = `${ancestor} ${unit}`;
-    if (this.current().within.has(pair)) return true;
+    this.forgetIfMoved();
+    if (this.within.has(pair)) return true;
     const epoch = this.progress.ownershipEpoch;
     const within = await isWithinOrgUnit(this.db, ancestor, unit);
-    if (within && epoch === this.current().epoch) this.remember(this.within, pair);
+    if (within && this.stillCurrent(epoch)) {
+      if (this.within.size >= REMEMBERED) this.within.clear();
+      this.within.add(pair);
+    }
     return within;
   }
 
-  /** The memory of the current ownership epoch (emptied when the epoch moved on). */
-  private current(): this {
-    if (this.epoch !== this.progress.ownershipEpoch) {
-      this.epoch = this.progress.ownershipEpoch;
-      this.owners = new Map();
-      this.within = new Set();
-    }
-    return this;
+  /** Empties the memory when the projector has reported a move since it was filled. */
+  private forgetIfMoved(): void {
+    if (this.epoch === this.progress.ownershipEpoch) return;
+    this.epoch = this.progress.ownershipEpoch;
+    this.owners = new Map();
+    this.within = new Set();
   }
 
-  private remember(memory: Map<string, Location> | Set<string>, key: string, value?: Location): void {
-    if (memory.size >= REMEMBERED) memory.clear();
-    if (memory instanceof Map) memory.set(key, value!);
-    else memory.add(key);
+  /** True when nothing moved since `epoch`, when an answer was read: it may be remembered. */
+  private stillCurrent(epoch: number): boolean {
+    this.forgetIfMoved();
+    return epoch === this.epoch;
   }
 
   /** An account lies where it is bound: its unit, or its volunteer; an admin account lies in nobody's scope. */

@@ -2,7 +2,7 @@ import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationS
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import {
   ALL_PROJECTIONS, openReadModels, PostgresProjector, PostgresReadModels, PROJECTION_PROGRESS, ProjectorThread, type ProjectorStatus,
-  READ_MODELS, rebuildPostgresReadModels, SqliteProjectionRunner, SqliteReadModels,
+  READ_MODELS, SqliteProjectionRunner, startPostgresProjector, SqliteReadModels,
 } from '@haitang/read-store';
 import { STAR_THRESHOLDS } from '@haitang/reporting';
 import { dataFile, type HaitangConfig } from '../config';
@@ -78,16 +78,7 @@ function postgresProviders(url: string, keeper: HaitangConfig['projector']): Pro
           follower.start();
           return follower;
         }
-        const projector = await PostgresProjector.open(store, { url, log });
-        // Read models ahead of the log (the log was restored from an older backup): they no longer
-        // describe this log, so they are rebuilt from it before anything is served.
-        const [checkpoint, head] = [await projector.checkpoint(), await store.headPosition()];
-        if (checkpoint > head) {
-          logger.warn(`The read models were ahead of the event log (${checkpoint} > ${head}); rebuilding them from the log.`);
-          await rebuildPostgresReadModels({ url, store });
-        }
-        projector.start();
-        return projector;
+        return startPostgresProjector(store, { url, log });
       },
     },
   ];

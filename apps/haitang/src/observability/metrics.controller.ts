@@ -2,14 +2,14 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { collectDefaultMetrics, Counter, register } from 'prom-client';
 import { Public } from '@haitang/auth';
-import { EVENT_STORE, type EventStore } from '@haitang/event-store';
+import { EVENT_STORE, type EventStore, type GroupCommitStats } from '@haitang/event-store';
 import { ApiProblemAnswers } from '@haitang/ledger';
 
 collectDefaultMetrics({ prefix: 'haitang_' });
 
 /** Group commit at work: how many transactions the event store committed and how many appends they carried. */
-let groupStatsOf: () => { groups: number; appends: number } | undefined = () => undefined;
-const groupCounter = (name: string, help: string, pick: (s: { groups: number; appends: number }) => number) => new Counter({
+let groupStatsOf: () => GroupCommitStats | undefined = () => undefined;
+const groupCounter = (name: string, help: string, pick: (s: GroupCommitStats) => number) => new Counter({
   name, help,
   collect() {
     const stats = groupStatsOf();
@@ -27,7 +27,7 @@ groupCounter('haitang_event_store_appends_total', 'Appends the event store commi
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(EVENT_STORE) store: EventStore) {
-    groupStatsOf = () => (store as { groupStats?: { groups: number; appends: number } }).groupStats;
+    groupStatsOf = () => store.groupStats;
   }
 
   @Get()

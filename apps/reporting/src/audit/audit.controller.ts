@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, ACCOUNT_STORE, type AccountStore, normalizeUsername, orgUnit, query, record, stream } from '@haitang/auth';
-import { isCalendarDate } from '@haitang/domain';
+import { isCalendarDate, recordStream } from '@haitang/domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@haitang/event-store';
 import { ApiProblemAnswers, problem, ProblemException } from '@haitang/ledger';
 import { auditEntries, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels } from '@haitang/read-store';
@@ -53,7 +53,7 @@ export class AuditController {
       if (q[field] !== undefined && !isCalendarDate(q[field]!)) throw badQuery(field, `${field} 不是有效的日期。(${field} is not a valid date.)`);
     }
     if (q.from !== undefined && q.to !== undefined && q.from > q.to) throw badQuery('from', '开始日期不能晚于结束日期。(from must not be after to.)');
-    const streamId = q.recordId !== undefined ? `record-${q.recordId}` : q.streamId;
+    const streamId = q.recordId !== undefined ? recordStream(q.recordId) : q.streamId;
     if (q.recordId !== undefined && q.streamId !== undefined && q.streamId !== streamId) {
       throw badQuery('streamId', 'streamId 与 recordId 不一致。(streamId and recordId name different records.)');
     }
@@ -64,7 +64,10 @@ export class AuditController {
       orgUnitId: q.orgUnitId, streamId, actorId, after: q.after ?? 0, limit,
       from: q.from === undefined ? undefined : startOfDay(q.from), until: q.to === undefined ? undefined : nextDay(q.to),
     });
-    const events = await Promise.all(entries.map(async (e) => (await this.log.readAll(e.position - 1, 1))[0] as RecordedEvent | undefined));
+    // One record's trail (the usual question) is one stream read; a trail across streams reads each event by its position.
+    const inStream = streamId === undefined ? null : new Map((await this.log.readStream(streamId)).map((e) => [e.position, e]));
+    const events = await Promise.all(entries.map(async (e): Promise<RecordedEvent | undefined> =>
+      inStream?.get(e.position) ?? (await this.log.readAll(e.position - 1, 1))[0]));
     const who = new Map<string, { username: string; displayName: string } | null>();
     for (const id of new Set(entries.map((e) => e.actorId).filter((id): id is string => id !== null))) {
       const account = await this.accounts.findById(id);

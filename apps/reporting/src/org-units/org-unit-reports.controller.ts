@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, ge
 import { Access, orgUnit, param, type Principal, principalOf } from '@haitang/auth';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { shanghaiDate } from '@haitang/domain';
+import { shanghaiDate, volunteerStream } from '@haitang/domain';
 import {
   allOrgUnits, ancestorOrgUnitIds, checkDayRange, type OrgUnitSummary, streamOwner, subtreeOrgUnitIds, FigureCache, orgUnitDashboard, type OrgUnitDashboard, type OrgUnitReport, orgUnitExists, orgUnitReport, orgUnitView, PROJECTION_PROGRESS,
   type ProjectionProgress, READ_MODELS, type ReadModels, shanghaiPeriod,
@@ -63,7 +63,7 @@ export class OrgUnitReportsController {
     if (caller.role === 'admin') return units;
     let visible: string[] = [];
     if (caller.role === 'volunteer') {
-      const home = caller.volunteerId === null ? null : (await streamOwner(this.db, `volunteer-${caller.volunteerId}`))?.orgUnitId ?? null;
+      const home = caller.volunteerId === null ? null : (await streamOwner(this.db, volunteerStream(caller.volunteerId)))?.orgUnitId ?? null;
       if (home !== null) visible = await ancestorOrgUnitIds(this.db, home);
     } else if (caller.orgUnitId !== null) {
       visible = await subtreeOrgUnitIds(this.db, caller.orgUnitId);

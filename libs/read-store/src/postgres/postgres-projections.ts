@@ -1,11 +1,11 @@
 import type { RecordedEvent } from '@haitang/event-store';
-import { activityStream, orgUnitStream, recordStream, shanghaiDate, teamStream, volunteerStream } from '@haitang/domain';
+import { shanghaiDate, volunteerStream } from '@haitang/domain';
 import { activitiesProjection } from '../projections/activities.projection';
 import { figureChangesProjection } from '../projections/figure-changes.projection';
 import { keysProjection } from '../projections/keys.projection';
 import { orgUnitsProjection } from '../projections/org-units.projection';
 import { recordsProjection } from '../projections/records.projection';
-import { streamOwnersProjection } from '../projections/stream-owners.projection';
+import { ownerOf, streamOwnersProjection } from '../projections/stream-owners.projection';
 import { actorIdOf, auditProjection } from '../projections/audit.projection';
 import { splitStreamId, STREAM_KINDS } from '../sqlite/keys';
 import type { ReadModelBatch, Row } from './read-model-batch';
@@ -400,19 +400,6 @@ export const figureChangesPgProjection: PostgresProjection = {
     }
   },
 };
-
-/** The stream each creating event makes, with its unit and volunteer (see stream-owners.projection.ts). */
-function ownerOf(event: RecordedEvent): { streamId: string; orgUnitId: string; volunteerId: string | null } | null {
-  const d = event.data as Data;
-  switch (event.type) {
-    case 'OrgUnitRegistered.v1': return { streamId: orgUnitStream(d.orgUnitId), orgUnitId: d.orgUnitId, volunteerId: null };
-    case 'TeamFormed.v1': return { streamId: teamStream(d.teamId), orgUnitId: d.orgUnitId, volunteerId: null };
-    case 'ActivityPlanned.v1': return { streamId: activityStream(d.activityId), orgUnitId: d.orgUnitId, volunteerId: null };
-    case 'VolunteerRegistered.v1': return { streamId: volunteerStream(d.volunteerId), orgUnitId: d.homeOrgUnitId, volunteerId: d.volunteerId };
-    case 'ServiceRecorded.v1': return { streamId: recordStream(d.recordId), orgUnitId: d.orgUnitId, volunteerId: d.volunteerId };
-    default: return null;
-  }
-}
 
 /** Asks for the rows a stream's own key comes from (see sqlite/keys.ts, streamKey). */
 function wantOwnStreamKey(batch: ReadModelBatch, streamId: string): void {

@@ -27,8 +27,6 @@ export interface PostgresProjectorOptions extends PostgresConnection {
   readonly projections?: readonly PostgresProjection[];
   /** Events per batch (default 1000). */
   readonly batchSize?: number;
-  /** Only for a rebuild into empty tables (see RebuildMemory). */
-  readonly rebuildMemory?: RebuildMemory;
   /** After a small batch, wait this long so that events arriving meanwhile share a transaction (default 20 ms). */
   readonly pacingMs?: number;
   /** How often a standby tries to take over and reads how far the read models are (default 500 ms). */
@@ -197,7 +195,7 @@ export class PostgresProjector implements ProjectorStatus {
         if (from < first - 1) throw new CheckpointGap();
         return { projection: p, events: batch.filter((e) => e.position > from && p.handles.has(e.type)) };
       });
-      await applyProjections(client, work, this.options.rebuildMemory);
+      await applyProjections(client, work);
       await client.query('UPDATE checkpoints SET position = greatest(position, $2) WHERE projection = ANY($1::text[])', [this.names, last]);
       await client.query('SELECT pg_notify($1, $2)', [PROJECTED_CHANNEL, moved ? `${last} moved` : String(last)]);
       await client.query('COMMIT');

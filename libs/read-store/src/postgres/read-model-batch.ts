@@ -111,11 +111,12 @@ export class TableRows<R extends Row> {
   }
 
   async load(client: ClientBase): Promise<void> {
+    // Nothing asked for, nothing can be inserted (a row is always asked for first): no need for the numbers either.
+    if (this.wanted.size === 0) return;
     if (this.options.serial && !this.serial) {
       const last = (await client.query<{ n: number | null }>(`SELECT max(${this.options.serial}) AS n FROM ${this.table}`)).rows[0].n;
       this.serial = { last: Number(last ?? 0) };
     }
-    if (this.wanted.size === 0) return;
     const wanted = [...this.wanted.values()];
     this.wanted.clear();
     const types = this.keyColumns.map((_, i) => this.options.keyTypes?.[i] ?? 'text');

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { clientConfig, type EventStore, type PostgresConnection, type RecordedEvent } from '@haitang/event-store';
 import type { RebuildProgress } from '../sqlite/rebuild';
 import { ALL_PG_PROJECTIONS, type PostgresProjection } from './postgres-projections';
-import { applyProjections, PostgresProjector } from './postgres-projector';
+import { applyProjections, PostgresProjector, type PostgresProjectorOptions } from './postgres-projector';
 import { RebuildMemory } from './read-model-batch';
 import { migrateReadStore } from './postgres-read-models';
 import { READ_STORE_TABLE_NAMES } from './schema';
@@ -58,12 +58,10 @@ export async function rebuildPostgresReadModels(options: PostgresConnection & {
     for (const { name } of indexes) await admin.query(`DROP INDEX ${fresh}.${name}`);
     for (const { table, name } of keys) await admin.query(`ALTER TABLE ${fresh}.${table} DROP CONSTRAINT ${name}`);
     for (const table of READ_STORE_TABLE_NAMES) await admin.query(`ALTER TABLE ${fresh}.${table} SET UNLOGGED`);
-    let position = 0;
     let events = 0;
     const target = await options.store.headPosition();
     options.onProgress?.({ projected: 0, target });
-    position = await replayInMemory({ ...options, url: inSchema(options.url, fresh) }, options.store, projections, options.batchSize ?? 20_000, (p, n) => {
-      position = p;
+    let position = await replayInMemory({ ...options, url: inSchema(options.url, fresh) }, options.store, projections, batchSizeOf(options), (p, n) => {
       events += n;
       options.onProgress?.({ projected: p, target: Math.max(target, p) });
     });
@@ -156,4 +154,21 @@ async function replayInMemory(
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * Opens the PostgreSQL projector over `store` and starts it. Read models found
+ * ahead of the log (the log was restored from an older backup) no longer
+ * describe it: they are rebuilt from the log first. Used by the Haitang
+ * process and by the projector process alike.
+ */
+export async function startPostgresProjector(store: EventStore, options: PostgresProjectorOptions & { url: string }): Promise<PostgresProjector> {
+  const projector = await PostgresProjector.open(store, options);
+  const [checkpoint, head] = [await projector.checkpoint(), await store.headPosition()];
+  if (checkpoint > head) {
+    options.log?.('warn', `The read models were ahead of the event log (${checkpoint} > ${head}); rebuilding them from the log.`);
+    await rebuildPostgresReadModels({ url: options.url, store });
+  }
+  projector.start();
+  return projector;
 }

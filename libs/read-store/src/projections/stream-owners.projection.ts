@@ -27,6 +27,34 @@ export function movesOwnership(event: Pick<RecordedEvent, 'type' | 'data'>): boo
   return event.type === 'VolunteerProfileUpdated.v1' && (event.data as Data<VolunteerProfileUpdated>).homeOrgUnitId !== undefined;
 }
 
+/** The stream a creating event makes, with its unit and the volunteer it is about (both adapters apply this). */
+export function ownerOf(event: Pick<RecordedEvent, 'type' | 'data'>): { streamId: string; orgUnitId: string; volunteerId: string | null } | null {
+  switch (event.type) {
+    case 'OrgUnitRegistered.v1': {
+      const d = event.data as Data<OrgUnitRegistered>;
+      return { streamId: orgUnitStream(d.orgUnitId), orgUnitId: d.orgUnitId, volunteerId: null };
+    }
+    case 'TeamFormed.v1': {
+      const d = event.data as Data<TeamFormed>;
+      return { streamId: teamStream(d.teamId), orgUnitId: d.orgUnitId, volunteerId: null };
+    }
+    case 'ActivityPlanned.v1': {
+      const d = event.data as Data<ActivityPlanned>;
+      return { streamId: activityStream(d.activityId), orgUnitId: d.orgUnitId, volunteerId: null };
+    }
+    case 'VolunteerRegistered.v1': {
+      const d = event.data as Data<VolunteerRegistered>;
+      return { streamId: volunteerStream(d.volunteerId), orgUnitId: d.homeOrgUnitId, volunteerId: d.volunteerId };
+    }
+    case 'ServiceRecorded.v1': {
+      const d = event.data as Data<ServiceRecorded>;
+      return { streamId: recordStream(d.recordId), orgUnitId: d.orgUnitId, volunteerId: d.volunteerId };
+    }
+    default:
+      return null;
+  }
+}
+
 export const streamOwnersProjection: SqliteProjection = {
   name: 'stream-owners',
   version: 2,
@@ -42,27 +70,9 @@ export const streamOwnersProjection: SqliteProjection = {
     const own = (streamId: string, orgUnitId: string, volunteerId: string | null = null) =>
       void stmt(db, 'INSERT OR IGNORE INTO stream_owners VALUES (?, ?, ?)')
         .run(streamKey(db, streamId), unitKey(db, orgUnitId), volunteerId === null ? null : volunteerKey(db, volunteerId));
+    const owner = ownerOf(event);
+    if (owner) return own(owner.streamId, owner.orgUnitId, owner.volunteerId);
     switch (event.type) {
-      case 'OrgUnitRegistered.v1': {
-        const d = event.data as Data<OrgUnitRegistered>;
-        return own(orgUnitStream(d.orgUnitId), d.orgUnitId);
-      }
-      case 'TeamFormed.v1': {
-        const d = event.data as Data<TeamFormed>;
-        return own(teamStream(d.teamId), d.orgUnitId);
-      }
-      case 'ActivityPlanned.v1': {
-        const d = event.data as Data<ActivityPlanned>;
-        return own(activityStream(d.activityId), d.orgUnitId);
-      }
-      case 'VolunteerRegistered.v1': {
-        const d = event.data as Data<VolunteerRegistered>;
-        return own(volunteerStream(d.volunteerId), d.homeOrgUnitId, d.volunteerId);
-      }
-      case 'ServiceRecorded.v1': {
-        const d = event.data as Data<ServiceRecorded>;
-        return own(recordStream(d.recordId), d.orgUnitId, d.volunteerId);
-      }
       case 'VolunteerProfileUpdated.v1': {
         const d = event.data as Data<VolunteerProfileUpdated>;
         const stream = d.homeOrgUnitId === undefined ? undefined : findStreamKey(db, volunteerStream(d.volunteerId));

@@ -1,4 +1,4 @@
-import { type Actor, starStanding } from '@haitang/domain';
+import { type Actor, recordStream, starStanding } from '@haitang/domain';
 import type { EventStore, RecordedEvent } from '@haitang/event-store';
 import type { ReadModels } from '../read-models.port';
 
@@ -67,7 +67,7 @@ export type RecordLog = Pick<EventStore, 'readStream'>;
 export async function recordStory(log: RecordLog, recordId: string, counted: number): Promise<{
   activityTitle: string | null; location: string | null; description: string; history: RecordedEvent[];
 }> {
-  const stream = await log.readStream(`record-${recordId}`);
+  const stream = await log.readStream(recordStream(recordId));
   const made = (stream.find((e) => e.type === 'ServiceRecorded.v1')?.data ?? {}) as { activityTitle?: string | null; location?: string | null; description?: string };
   return {
     activityTitle: made.activityTitle ?? null, location: made.location ?? null, description: made.description ?? '',

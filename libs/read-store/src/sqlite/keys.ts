@@ -152,12 +152,7 @@ export function splitStreamId(streamId: string): { kind: StreamKind; id: string 
 
 /** The key of a stream (see STREAM_KINDS), given now in `stream_keys` if it needs one there and has none. */
 export function streamKey(db: Database.Database, streamId: string): number {
-  const own = splitStreamId(streamId);
-  if (own) {
-    const key = find(db, OWN_KEY[own.kind], own.id);
-    if (key !== undefined) return key * 8 + STREAM_KINDS[own.kind];
-  }
-  return keyOf(db, 'stream', streamId) * 8;
+  return findStreamKey(db, streamId) ?? keyOf(db, 'stream', streamId) * 8;
 }
 
 /** The key of a stream, if it has one (its own, or else one in `stream_keys`). */

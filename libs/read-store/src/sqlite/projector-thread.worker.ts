@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { type EventStore, PostgresEventStore, SqliteEventStore } from '@haitang/event-store';
+import type { EventStore } from '@haitang/event-store';
 import { ALL_PROJECTIONS } from '../projections/all-projections';
-import type { EventLogLocation } from './projector-thread';
+import { type EventLogLocation, openProjectorLog } from './projector-thread';
 import { rebuildReadModels } from './rebuild';
 import { openReadModels, SqliteProjectionRunner } from './sqlite-projection-runner';
 
@@ -14,13 +14,8 @@ let runner: SqliteProjectionRunner | null = null;
 /** From this many events on, empty read models are built by a bulk rebuild rather than by following the log batch by batch. */
 const BULK_BUILD_FROM = 10_000;
 
-async function openLog(): Promise<EventStore> {
-  if (eventLog.kind === 'postgres') return PostgresEventStore.open({ url: eventLog.url, applicationName: 'haitang projector', poolSize: 2 });
-  return new SqliteEventStore({ file: eventLog.file, busyTimeoutMs: 30_000, writerThread: false });
-}
-
 async function start(): Promise<void> {
-  store = await openLog();
+  store = await openProjectorLog(eventLog);
   runner = new SqliteProjectionRunner(db, store, ALL_PROJECTIONS);
   const head = await store.headPosition();
   const checkpoint = runner.checkpoint();

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import type { EventStore } from '@haitang/event-store';
 import { cacheKeys } from './keys';
 import { createSchema, type SqliteProjection } from './sqlite-projection';
-import { openReadModels, SqliteProjectionRunner } from './sqlite-projection-runner';
+import { dropReadModels, openReadModels, SqliteProjectionRunner } from './sqlite-projection-runner';
 
 export interface RebuildProgress {
   readonly projected: number;
@@ -80,14 +80,9 @@ function swapIn(liveFile: string, freshFile: string, projections: readonly Sqlit
       .map((t) => t.name);
     live.transaction(() => {
       // Every old table goes, also those an older version of Haitang had and this one no longer has.
-      const old = live.prepare(`SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'checkpoints'`)
-        .pluck().all() as string[];
-      for (const table of old) live.exec(`DROP TABLE main."${table}"`);
+      dropReadModels(live);
       for (const p of projections) createSchema(live, p, false);
-      for (const table of tables) {
-        if (table === 'checkpoints') live.exec('DELETE FROM main.checkpoints');
-        live.exec(`INSERT INTO main."${table}" SELECT * FROM fresh."${table}"`);
-      }
+      for (const table of tables) live.exec(`INSERT INTO main."${table}" SELECT * FROM fresh."${table}"`);
       for (const p of projections) createSchema(live, p, true);
       // A new generation of read models: reports cached from the old ones are computed again (see FigureCache).
       live.pragma(`user_version = ${(live.pragma('user_version', { simple: true }) as number) + 1}`);
