@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
-import { correlationIdOf, LedgerModule } from '@haitang/ledger';
+import { LedgerModule } from '@haitang/ledger';
 import type { HaitangConfig } from './config';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { ReadModelsModule } from './infrastructure/read-models.module';
@@ -24,12 +24,13 @@ export class HaitangModule {
           // writing each command's line on the HTTP thread cost it more than making the line.
           pinoHttp: [{
             level: config.logLevel,
-            genReqId: (req) => correlationIdOf(req),
-            autoLogging: config.logRequests ? { ignore: (req) => req.url === '/health' || req.url === '/metrics' } : false,
-            customProps: (req) => ({ correlationId: correlationIdOf(req) }),
             redact: ['req.headers.authorization', 'req.headers.cookie'],
-            serializers: { req: (req) => ({ method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
           }, pino.transport({ target: 'pino/file', options: { destination: 1 } })],
+          // No per-request middleware: pino-http made two child loggers for every request and
+          // nestjs-pino ran the rest of it in an AsyncLocalStorage (promise hooks on every await),
+          // about a tenth of a command's CPU. Lines written during a request name its correlationId
+          // themselves, and the access line comes from one onResponse hook (observability/access-log.ts).
+          forRoutes: [],
         }),
         InfrastructureModule.forRoot(config),
         TerminusModule,

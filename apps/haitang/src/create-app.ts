@@ -14,6 +14,7 @@ import type { HaitangConfig } from './config';
 import { RouteTable } from './access/route-table';
 import { installRateLimits } from './access/rate-limits';
 import { installSecurityHeaders } from './http/security-headers';
+import { installAccessLog } from './observability/access-log';
 import { API_PREFIX, UNPREFIXED_ROUTES } from './http-prefix';
 
 /** Builds the standalone Haitang application (not yet listening). */
@@ -51,6 +52,7 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
     for (const method of ([] as string[]).concat(route.method)) routes.push({ method, url: route.url });
   });
   app.get(RouteTable).recordFastifyRoutes(routes);
+  await installAccessLog(app, config.logRequests);
   await installSecurityHeaders(app, config.corsOrigins);
   await installRateLimits(app, config.limits);
   // Commands take JSON only (Fastify's own parser): anything else is answered 415, not half-parsed.

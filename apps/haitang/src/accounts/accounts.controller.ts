@@ -5,7 +5,7 @@ import {
   Access, account, ACCOUNT_STORE, AccountExistsError, AccountRequestInvalid, type AccountStore, accountView, body, generatePassword,
   hashPassword, newAccount, normalizeUsername, orgUnit, param, passwordProblem, principalOf, query, SCOPE_DIRECTORY, type ScopeDirectory, volunteer,
 } from '@haitang/auth';
-import { ApiProblemAnswers, problem, ProblemException } from '@haitang/ledger';
+import { ApiProblemAnswers, correlationIdOf, problem, ProblemException } from '@haitang/ledger';
 import { READ_MODELS, type ReadModels, subtreeOrgUnitIds, volunteerIdsUnder } from '@haitang/read-store';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { roleNotPermitted } from '../access/refusals';
@@ -52,7 +52,7 @@ export class AccountsController {
       const made = await newAccount(dto, caller.id);
       await this.accounts.create(made.account);
       // Ids only: a username may be personal data (a phone number), and logs are not erased.
-      this.logger.info({ actor: caller.id, account: made.account.id, role: made.account.role }, 'account created');
+      this.logger.info({ correlationId: correlationIdOf(req.raw), actor: caller.id, account: made.account.id, role: made.account.role }, 'account created');
       void reply.status(201).header('location', `/api/v1/accounts/${made.account.username}`);
       return { account: accountView(made.account), ...(made.generatedPassword ? { password: made.generatedPassword } : {}) };
     } catch (error) {
@@ -90,7 +90,7 @@ export class AccountsController {
       throw invalid('currentPassword', '当前密码不正确。(The current password is wrong.)');
     }
     await this.accounts.setPasswordHash(caller.username, await hashPassword(dto.newPassword));
-    this.logger.info({ actor: caller.id }, 'password changed');
+    this.logger.info({ correlationId: correlationIdOf(req.raw), actor: caller.id }, 'password changed');
     return { username: caller.username, changed: true };
   }
 
@@ -105,7 +105,7 @@ export class AccountsController {
     if (!target) throw new ProblemException(problem(404, 'account-not-found', '找不到该账号。(No such account.)'));
     const password = generatePassword();
     await this.accounts.setPasswordHash(target.username, await hashPassword(password));
-    this.logger.info({ actor: caller.id, account: target.id }, 'password reset');
+    this.logger.info({ correlationId: correlationIdOf(req.raw), actor: caller.id, account: target.id }, 'password reset');
     return { username: target.username, password };
   }
 }

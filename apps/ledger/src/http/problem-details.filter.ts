@@ -5,6 +5,7 @@ import {
   DuplicateCommandError, EventIdConflictError, isConnectionFailure, isStorageFailure, StoreUnavailableError, WrongExpectedVersionError,
 } from '@haitang/event-store';
 import { type Problem, problem, ProblemException } from './problem';
+import { correlationIdOf } from './correlation';
 
 const DOMAIN_STATUS: Record<DomainError['kind'], number> = { 'not-found': 404, conflict: 409, invalid: 422 };
 
@@ -97,7 +98,7 @@ export function rawProblemResponse(body: Problem): string {
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest | undefined, error: unknown, logger: Logger): void {
   const { problem: body, headers } = toProblem(error);
-  if (body.status >= 500) logger.error({ err: error, url: request?.url }, 'request failed');
+  if (body.status >= 500) logger.error({ err: error, correlationId: request && correlationIdOf(request.raw), method: request?.method, url: request?.url }, 'request failed');
   void reply
     .status(body.status)
     .headers(headers)

@@ -8,7 +8,7 @@ import {
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { volunteerStream } from '@haitang/domain';
 import { PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels, volunteerProfile } from '@haitang/read-store';
-import { ApiProblemAnswers, ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
+import { ApiProblemAnswers, correlationIdOf, ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
 import { VolunteerProfileAnswer } from './volunteer-answers';
 
@@ -45,7 +45,7 @@ export class VolunteerProfileController {
     const caller = principalOf(req.raw)!;
     const full = caller.role === 'staff' || caller.role === 'volunteer';
     const data = profile.personalDataErased ? null : await this.personalData(id);
-    if (data && full) this.logger.info({ actor: caller.id, volunteerId: id }, 'personal data shown in full');
+    if (data && full) this.logger.info({ correlationId: correlationIdOf(req.raw), actor: caller.id, volunteerId: id }, 'personal data shown in full');
     return {
       ...profile,
       personalData: data === null ? null : full ? data : maskPersonalData(data),
