@@ -22,6 +22,8 @@ describe('logs', () => {
     } finally {
       await app.stop();
     }
+    // Fastify's deprecation warnings go to stderr as plain text: a start should print none.
+    expect(app.output()).not.toMatch(/FST(DEP|WRN)\d+/);
     return app.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
   }
 

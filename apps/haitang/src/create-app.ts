@@ -22,7 +22,7 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
   const logger = new NestLogger('http');
   const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     // Errors Fastify answers before routing (a badly percent-encoded URL, an over-long id) get problem+json too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, request, error, logger),
     // So does HTTP that Node's parser refuses (malformed request line or headers, headers over 16 KB).
@@ -82,8 +82,8 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
     const body = problem(417, 'expectation-failed', '不支持该 Expect 请求头。(Only "Expect: 100-continue" is supported.)');
     response.writeHead(417, { 'content-type': 'application/problem+json; charset=utf-8', connection: 'close' }).end(JSON.stringify(body));
   });
-  // Errors raised by Fastify itself (bad JSON, wrong content type, body too large) get problem+json too.
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, error, logger));
+  // Errors raised by Fastify itself (bad JSON, wrong content type, body too large) reach Nest's error handler,
+  // which it installs at init, and so the ProblemDetailsFilter: problem+json like every other refusal.
   fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-correlation-id', correlationIdOf(request.raw));
     done(null, payload);
