@@ -64,6 +64,7 @@ function markdown(wp, es, pg, rs, cs) {
     rows.push(`| ${s.scenario}: non-2xx answers | ${s.non2xx} | ${s.baseline.non2xx} | | 0 |`);
     rows.push(`| ${s.scenario}: server CPU (% of one core) | ${fmt(s.serverCpuPct)} | ${fmt(s.baseline.serverCpuPct)} | | |`);
   }
+  if (wp.disk) rows.push(`| disk under the data dir: fdatasync (16 KB) p50 / p99 (ms) | ${fmt(wp.disk.p50Ms, 2)} / ${fmt(wp.disk.p99Ms, 2)} | | | |`);
   rows.push(`| event store: appends/s | ${fmt(es.appendsPerSecond)} | ${fmt(es.baseline.rowsPerSecond)} rows/s | ${fmt(es.ratio, 2)} | ≥ ${es.targets.ratio}: ${verdict(es.pass.ratio)} |`);
   rows.push(`| event store: mean group-commit size (rows/transaction) | ${fmt(es.groupCommit.meanSize, 1)} | ${es.baseline.rowsPerTransaction} | | |`);
   rows.push(`| event store: append p50 / p99 (ms) | ${fmt(es.appendP50Ms, 1)} / ${fmt(es.appendP99Ms, 1)} | | | |`);

@@ -27,7 +27,7 @@
  *      node bench/support/sqlite-timing.js <file>). Totals cover the last measured run.
  */
 const { randomUUID } = require('node:crypto');
-const { writeFileSync } = require('node:fs');
+const { closeSync, fdatasyncSync, openSync, rmSync, writeFileSync, writeSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const autocannon = require('autocannon');
 const {
@@ -338,6 +338,7 @@ async function run(overrides = {}) {
   const measured = {};
   let setupSeconds;
   let counters;
+  let disk;
   try {
     process.stderr.write('write path: starting BASELINE (bench/support/validate-only-app.js) and MEASURED (dist/apps/haitang/src/main.js)\n');
     const baseServer = await startServer({
@@ -375,6 +376,7 @@ async function run(overrides = {}) {
       measured[name] = await warmAndMeasure(app, ids, opts, name, tag);
     }
     counters = await commandCounters(app.baseUrl);
+    disk = diskSyncLatency(dataDir);
   } finally {
     for (const server of servers.reverse()) await server.stop();
     removeTempDir(dataDir);
@@ -423,8 +425,35 @@ async function run(overrides = {}) {
     options: { seconds: opts.seconds, warmupSeconds: opts.warmupSeconds, connections: opts.connections, volunteers: opts.volunteers, activities: opts.activities, logLevel: opts.logLevel },
     setupSeconds: round(setupSeconds, 1),
     serverCommandCounters: counters,
+    disk,
     scenarios,
   };
+}
+
+/**
+ * The disk's floor under a durable command: every commit waits for one fdatasync of the -wal file, and
+ * a command arriving while a commit is under way waits for that one and its own. Timed right after the
+ * scenarios, in the same data directory (same filesystem and device), 16 KB written before each sync
+ * (about one group commit of WAL frames).
+ */
+function diskSyncLatency(dir, syncs = 300) {
+  const file = join(dir, 'fsync-probe');
+  const fd = openSync(file, 'w');
+  const block = Buffer.alloc(16 * 1024, 1);
+  const ms = [];
+  try {
+    for (let i = 0; i < syncs; i++) {
+      writeSync(fd, block, 0, block.length, (i % 64) * block.length);
+      const t = process.hrtime.bigint();
+      fdatasyncSync(fd);
+      ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+  ms.sort((a, b) => a - b);
+  return { syncs, p50Ms: round(percentile(ms, 50), 2), p99Ms: round(percentile(ms, 99), 2), maxMs: round(ms[ms.length - 1], 2) };
 }
 
 function print(result) {
@@ -445,6 +474,10 @@ function print(result) {
     lines.push(`    main-thread CPU per request: measured ${fmt(s.mainThreadUsPerCommand)} µs, baseline ${fmt(s.baseline.mainThreadUsPerRequest)} µs, ` +
       `bare Fastify ${fmt(s.bareFastify.mainThreadUsPerRequest)} µs (the event loop caps throughput)`);
     lines.push(`    ratio measured/baseline: ${fmt(s.ratio, 2)} (target >= ${s.targets.ratio}: ${mark(s.pass.ratio)}); measured/bare Fastify: ${fmt(s.ratioToBareFastify, 2)}`);
+  }
+  if (result.disk) {
+    lines.push(`  disk under the data dir: fdatasync of 16 KB p50 ${fmt(result.disk.p50Ms, 2)} ms, p99 ${fmt(result.disk.p99Ms, 2)} ms, max ${fmt(result.disk.maxMs, 1)} ms ` +
+      `(${result.disk.syncs} syncs right after the scenarios; a command waits for one or two of these)`);
   }
   return lines.join('\n');
 }
