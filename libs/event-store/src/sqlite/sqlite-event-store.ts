@@ -115,28 +115,40 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  /** Sends the queue to the writer when it is free; what arrives meanwhile waits for the next group. */
+  /**
+   * Sends the queue to the writer when it is free; what arrives meanwhile waits for the next group.
+   * From idle, the send waits for setImmediate, so that appends made in the same turn of the event
+   * loop travel together.
+   */
   private schedule(): void {
     if (this.inFlight || this.scheduled || this.queue.length === 0) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (this.inFlight || this.queue.length === 0) return;
-      const group = (this.inFlight = this.queue);
-      this.queue = [];
-      this.groupStats.groups += 1;
-      this.groupStats.appends += group.length;
-      this.groupStats.largest = Math.max(this.groupStats.largest, group.length);
-      const payload: Wire = [];
-      for (const pending of group) for (const field of pending.wire) payload.push(field);
-      if (this.worker) this.worker.postMessage({ id: this.nextId++, group: payload });
-      else this.settle(this.inlineWriter!.write(unpackAppends(payload)));
+      if (!this.inFlight && this.queue.length > 0) this.send();
     });
+  }
+
+  /** The queue becomes the group in flight: to the writer thread, or written here without one. */
+  private send(): void {
+    const group = (this.inFlight = this.queue);
+    this.queue = [];
+    this.groupStats.groups += 1;
+    this.groupStats.appends += group.length;
+    this.groupStats.largest = Math.max(this.groupStats.largest, group.length);
+    const payload: Wire = [];
+    for (const pending of group) for (const field of pending.wire) payload.push(field);
+    if (this.worker) this.worker.postMessage({ id: this.nextId++, group: payload });
+    else this.settle(this.inlineWriter!.write(unpackAppends(payload)));
   }
 
   private settle(outcomes: AppendOutcome[] | null, failure?: unknown): void {
     const group = this.inFlight ?? [];
     this.inFlight = null;
+    // What queued up during that commit goes to the writer thread now, before the appends of this group
+    // are answered: the writer commits it while this thread answers them (waiting for setImmediate, it
+    // sat idle behind every one of those answers).
+    if (outcomes && this.worker && this.queue.length > 0) this.send();
     group.forEach((pending, i) => {
       const outcome = outcomes?.[i];
       if (!outcome) pending.reject(new StoreUnavailableError('The event store writer stopped; nothing was recorded.', failure));
@@ -144,6 +156,7 @@ export class SqliteEventStore implements EventStore {
       else pending.reject(deserializeError(outcome.error));
     });
     this.appended.notify();
+    if (this.inFlight) return;
     if (this.queue.length > 0) this.schedule();
     else this.idle?.();
   }
