@@ -26,7 +26,7 @@
  */
 require('reflect-metadata');
 const { join } = require('node:path');
-const { Body, Controller, Get, HttpCode, Logger: NestLogger, Module, Param, Post, Query } = require('@nestjs/common');
+const { Body, Controller, Get, HttpCode, Module, Param, Post, Query } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { FastifyAdapter } = require('@nestjs/platform-fastify');
 const { Logger, LoggerModule } = require('nestjs-pino');
@@ -37,7 +37,7 @@ const { RecordServiceDto } = require(join(DIST, 'apps/ledger/src/records/service
 const { validationPipe } = require(join(DIST, 'apps/ledger/src/http/validation.js'));
 const { ParseIdPipe } = require(join(DIST, 'apps/ledger/src/http/ids.js'));
 const { correlationIdOf } = require(join(DIST, 'apps/ledger/src/http/correlation.js'));
-const { ProblemDetailsFilter, sendProblem } = require(join(DIST, 'apps/ledger/src/http/problem-details.filter.js'));
+const { ProblemDetailsFilter } = require(join(DIST, 'apps/ledger/src/http/problem-details.filter.js'));
 const { ConsistencyQuery } = require(join(DIST, 'apps/reporting/src/read-your-writes.js'));
 const { problem, ProblemException } = require(join(DIST, 'apps/ledger/src/http/problem.js'));
 const { bearerToken, LocalTokens, setPrincipal, TokenVerifier } = require(join(DIST, 'libs/auth/src'));
@@ -124,23 +124,21 @@ class HealthController {
 class ValidateOnlyModule {}
 Module({
   imports: [
-    // The same pino-http options as apps/haitang/src/app.module.ts with HAITANG_LOG_REQUESTS=false.
+    // The same logger set-up as apps/haitang/src/app.module.ts with HAITANG_LOG_REQUESTS=false:
+    // no per-request middleware (no child logger, no AsyncLocalStorage).
     LoggerModule.forRoot({
       pinoHttp: {
         level: process.env.LOG_LEVEL ?? 'info',
-        genReqId: (req) => correlationIdOf(req),
-        autoLogging: false,
-        customProps: (req) => ({ correlationId: correlationIdOf(req) }),
         redact: ['req.headers.authorization', 'req.headers.cookie'],
-        serializers: { req: (req) => ({ method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
       },
+      forRoutes: [],
     }),
   ],
   controllers: [ValidateOnlyController, QueryOnlyController, HealthController],
 })(ValidateOnlyModule);
 
 async function main() {
-  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, maxParamLength: 200 });
+  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, routerOptions: { maxParamLength: 200 } });
   const app = await NestFactory.create(ValidateOnlyModule, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
@@ -150,10 +148,10 @@ async function main() {
   app.useGlobalFilters(new ProblemDetailsFilter());
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
-  const logger = new NestLogger('http');
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, error, logger));
-  fastify.addHook('onSend', async (request, reply) => {
+  // As in create-app.ts: Fastify's own errors reach Nest's error handler (installed at init) and so the filter.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-correlation-id', correlationIdOf(request.raw));
+    done(null, payload);
   });
   await app.listen({ port: Number(process.env.PORT ?? 0), host: process.env.HOST ?? '127.0.0.1' });
 }
