@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type EventStore, readToHead } from '@haitang/event-store';
-import { cacheKeys } from './keys';
+import { cacheKeys, writeCachedKeys } from './keys';
 import { createSchema, type SqliteProjection } from './sqlite-projection';
 import { openReadModels, SqliteProjectionRunner } from './sqlite-projection-runner';
 
@@ -61,6 +61,7 @@ export async function rebuildReadModels(options: {
       events += batch.length;
       options.onProgress?.({ projected: position, target: Math.max(target, position) });
     }
+    writeCachedKeys(fresh);
     for (const p of options.projections) createSchema(fresh, p, true);
     fresh.exec('COMMIT');
     await swapIn(live, fresh, options.readModelsFile);
@@ -87,7 +88,11 @@ const SWAP_ATTEMPTS = 100;
  * also tells whether the copy happened: a backup that finds the live file
  * locked by another writer (the projector of a running Haitang, for the
  * moment of one batch) as it starts gives up without copying anything, and
- * is tried again.
+ * is tried again. The copy holds the live file's write lock from its first
+ * step to its commit, one turn of the event loop apart: a projector of the
+ * live file on this same thread would wait out its busy timeout in between
+ * (the projector thread rebuilds before it follows; another thread or process
+ * only waits for the copy).
  */
 async function swapIn(live: Database.Database, fresh: Database.Database, liveFile: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
