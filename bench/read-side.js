@@ -35,7 +35,8 @@
  *      BENCH_LOG_EVENTS (1000000 / 200000), BENCH_LOG_VOLUNTEERS (100000 / 20000), BENCH_LOG_SEED (20261125),
  *      BENCH_LOG_CACHE (unset): a directory where the generated log is kept and reused by later runs
  *      with the same size and seed, BENCH_KEEP_DATA=1: keep the data dir (events + read models) and
- *      print its path, BENCH_MISSES (20 / 10): computed reports per grouping, LOG_LEVEL (info).
+ *      print its path, BENCH_MISSES (20 / 10): computed reports per grouping, LOG_LEVEL (info),
+ *      BENCH_READ_ONLY_REBUILD=1: stop after the rebuild and its baseline (no app started; alone only).
  */
 const { readFileSync } = require('node:fs');
 const { randomUUID } = require('node:crypto');
@@ -73,6 +74,7 @@ function options(overrides = {}) {
     logCache: process.env.BENCH_LOG_CACHE || null,
     misses: num('BENCH_MISSES', base.misses),
     keepData: process.env.BENCH_KEEP_DATA === '1',
+    onlyRebuild: process.env.BENCH_READ_ONLY_REBUILD === '1',
     logLevel: process.env.LOG_LEVEL ?? 'info',
   };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) opts[k] = v;
@@ -460,6 +462,11 @@ async function run(overrides = {}) {
       targets: { ratio: TARGETS.rebuildRatio, eventsPerSecond: TARGETS.rebuildEventsPerSecond },
       pass: { ratio: ratio >= TARGETS.rebuildRatio, eventsPerSecond: rebuild.eventsPerSecond >= TARGETS.rebuildEventsPerSecond },
     };
+    if (opts.onlyRebuild && !opts.handOver) {
+      log('read side: BENCH_READ_ONLY_REBUILD=1, no app started');
+      out.targets = TARGETS;
+      return out;
+    }
 
     log(`read side: starting the app (dist/apps/haitang/src/main.js) on the ${summary.events}-event data dir...`);
     server = await startServer({
@@ -548,6 +555,7 @@ function print(r) {
     `upserts ${fmt(rb.baseline.upsertSeconds, 1)} s into ${rb.baseline.distinctIds} ids; CPU ${fmt(rb.baseline.cpuSeconds, 1)} s = ${fmt(rb.baseline.eventsPerCpuSecond)} events per CPU second; ` +
     `mean of ${rb.baseline.runs.map((b) => `${fmt(b.seconds, 1)} s`).join(' and ')}, before and after the rebuild)`);
   lines.push(`  ratio rebuild/baseline: ${fmt(rb.ratio, 2)} by wall time, ${fmt(rb.cpuRatio, 2)} by CPU time (target >= ${TARGETS.rebuildRatio}: ${mark(rb.pass.ratio)})`);
+  if (!r.queries) return lines.join('\n'); // BENCH_READ_ONLY_REBUILD=1
   lines.push(`  cold start (spawn -> /health 200): ${fmt(r.coldStartMs)} ms${r.answersCheck.ok ? '' : ` — ANSWERS DIFFER: ${r.answersCheck.problems.join('; ')}`}`);
   for (const m of r.misses) {
     lines.push(`  GET ${m.route} computed (cache miss, 1 connection, ${m.requests} requests): p50 ${fmt(m.p50Ms, 1)} ms, p99 ${fmt(m.p99Ms, 1)} ms, ` +
@@ -581,6 +589,7 @@ function markdownRows(r) {
   const rb = r.rebuild;
   rows.push(`| read side: rebuild events/s (${r.log.events} events) | ${fmt(rb.eventsPerSecond)} | ${fmt(rb.baseline.eventsPerSecond)} raw read + upserts/s | ${fmt(rb.ratio, 2)} | ≥ ${TARGETS.rebuildRatio}: ${verdict(rb.pass.ratio)}; ≥ ${fmt(TARGETS.rebuildEventsPerSecond)}/s: ${verdict(rb.pass.eventsPerSecond)} |`);
   rows.push(`| read side: rebuild events per CPU second | ${fmt(rb.eventsPerCpuSecond)} | ${fmt(rb.baseline.eventsPerCpuSecond)} | ${fmt(rb.cpuRatio, 2)} | |`);
+  if (!r.queries) return rows; // BENCH_READ_ONLY_REBUILD=1
   rows.push(`| read side: cold start, spawn → /health 200 (ms) | ${fmt(r.coldStartMs)} | | | |`);
   for (const m of r.misses) rows.push(`| read side: GET ${m.route} computed (cache miss), p50 / p99 (ms), 1 connection | ${fmt(m.p50Ms, 1)} / ${fmt(m.p99Ms, 1)} | | | |`);
   for (const q of r.queries) {

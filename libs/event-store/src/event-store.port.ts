@@ -120,6 +120,15 @@ export interface EventStore {
   headPosition(): Promise<number>;
   /** Follows the log from `after`, yielding batches as they are committed, never missing or repeating one. */
   follow(after: number, options?: FollowOptions): AsyncIterable<RecordedEvent[]>;
+  /**
+   * Optional, for a consumer that replays the whole log (a rebuild): the
+   * batches of up to `batchSize` events after `after`, in order, until a read
+   * finds nothing more (the head at that moment), as `readAll` in a loop
+   * would give them. An adapter may read and decode them on another thread,
+   * ahead of the consumer (SqliteEventStore does). Callers use the function
+   * `readToHead` below, which loops over `readAll` for adapters without it.
+   */
+  readToHead?(after: number, batchSize: number): AsyncIterable<RecordedEvent[]>;
   getReceipt(commandId: string): Promise<CommandReceipt | undefined>;
   close(): Promise<void>;
   /** Adapters that commit appends in groups count them here (since start; for /metrics). */
@@ -134,3 +143,18 @@ export interface GroupCommitStats {
 }
 
 export const EVENT_STORE = Symbol('EventStore');
+
+/** The log from `after` to its head in batches (see EventStore.readToHead): the store's own way if it has one, else readAllInBatches. */
+export function readToHead(store: EventStore, after: number, batchSize: number): AsyncIterable<RecordedEvent[]> {
+  return store.readToHead ? store.readToHead(after, batchSize) : readAllInBatches(store, after, batchSize);
+}
+
+/** readAll in a loop, from `after` until a read finds nothing more. */
+export async function* readAllInBatches(store: Pick<EventStore, 'readAll'>, after: number, batchSize: number): AsyncGenerator<RecordedEvent[]> {
+  for (let position = after; ;) {
+    const batch = await store.readAll(position, batchSize);
+    if (batch.length === 0) return;
+    yield batch;
+    position = batch[batch.length - 1].position;
+  }
+}

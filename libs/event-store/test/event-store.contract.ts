@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type EventStore, type EventToAppend, NO_STREAM, type RecordedEvent } from '../src';
+import { type EventStore, type EventToAppend, NO_STREAM, readToHead, type RecordedEvent } from '../src';
 
 // Errors are matched by name, not class, so the suite also runs against adapters loaded from the build.
 
@@ -164,6 +164,22 @@ export function eventStoreContract(adapter: string, makeFixture: () => Promise<E
       expect((await store.readStream('s-1')).map((e) => e.streamVersion)).toEqual([0, 1, 2, 3, 4, 5]);
       expect((await store.readStream('s-1', 4)).map((e) => e.streamVersion)).toEqual([4, 5]);
       expect(await store.readStream('s-1', 6)).toEqual([]);
+    });
+
+    it('reads the log to its head in batches for a replay, as readAll in a loop does, and stops when its reader does', async () => {
+      for (let i = 0; i < 25; i++) {
+        await store.append([{ streamId: `s-${i % 4}`, expectedVersion: 'any', events: [anEvent('N.v1', { i, text: '清理楼道' })] }]);
+      }
+      const batches: RecordedEvent[][] = [];
+      for await (const batch of readToHead(store, 3, 7)) batches.push(batch);
+      expect(batches.map((b) => b.length)).toEqual([7, 7, 7, 1]);
+      expect(batches.flat()).toEqual(await store.readAll(3, 1000));
+      const first: number[][] = [];
+      for await (const batch of readToHead(store, 0, 5)) {
+        first.push(batch.map((e) => e.position));
+        break;
+      }
+      expect(first).toEqual([[1, 2, 3, 4, 5]]);
     });
 
     it('keeps everything after the storage is closed and reopened', async () => {

@@ -5,7 +5,7 @@ import {
   shanghaiDate, type VolunteerCheckedIn, type VolunteerCheckedOut, type VolunteerEnrolled,
 } from '@haitang/domain';
 import type { SqliteProjection } from '../sqlite/sqlite-projection';
-import { activityPlanned, findActivityKey, findVolunteerKey, KEYS_SCHEMA, unitKey, volunteerKey } from '../sqlite/keys';
+import { activityPlanned, cachedRowKey, findActivityKey, findVolunteerKey, KEYS_SCHEMA, unitKey, volunteerKey } from '../sqlite/keys';
 import { stmt } from '../sqlite/statements';
 
 type Data<E extends { data: unknown }> = E['data'];
@@ -63,21 +63,17 @@ export const activitiesProjection: SqliteProjection = {
       }
       case 'ActivityRescheduled.v1': {
         const d = event.data as Data<ActivityRescheduled>;
-        stmt(db, `UPDATE activities SET starts_at = ?, ends_at = ?, start_date = ?, end_date = ?, window_position = ?
-          WHERE activity_id = ? AND window_position < ?`)
-          .run(d.startsAt, d.endsAt, shanghaiDate(d.startsAt), shanghaiDate(d.endsAt), p, d.activityId, p);
+        changeActivity(db, d.activityId, RESCHEDULE, [d.startsAt, d.endsAt, shanghaiDate(d.startsAt), shanghaiDate(d.endsAt), p], [p]);
         return;
       }
       case 'ActivityCancelled.v1': {
         const d = event.data as Data<ActivityCancelled>;
-        stmt(db, `UPDATE activities SET status = 'cancelled', cancel_reason = ?, cancelled_at = ? WHERE activity_id = ?`)
-          .run(d.reason, event.recordedAt, d.activityId);
+        changeActivity(db, d.activityId, CANCEL, [d.reason, event.recordedAt]);
         return;
       }
       case 'ActivityCompleted.v1': {
         const d = event.data as Data<ActivityCompleted>;
-        stmt(db, `UPDATE activities SET status = 'completed', completed_at = ?, beneficiaries = ? WHERE activity_id = ?`)
-          .run(d.completedAt, d.beneficiaries, d.activityId);
+        changeActivity(db, d.activityId, COMPLETE, [d.completedAt, d.beneficiaries]);
         const outcome = (volunteerId: string, what: string, minutes: number | null) => {
           const entry = rosterEntry(db, d.activityId, volunteerId);
           if (entry) stmt(db, 'UPDATE activity_roster SET outcome = ?, credited_minutes = ? WHERE activity_n = ? AND volunteer_n = ?').run(what, minutes, ...entry);
@@ -130,6 +126,26 @@ export const activitiesProjection: SqliteProjection = {
     }
   },
 };
+
+/** An UPDATE of one activity, by its id and by its integer key (see changeActivity); `and`: a further condition. */
+const activityUpdate = (set: string, and = '') => ({
+  byId: `UPDATE activities SET ${set} WHERE activity_id = ?${and}`,
+  byKey: `UPDATE activities SET ${set} WHERE activity_n = ?${and}`,
+});
+const RESCHEDULE = activityUpdate('starts_at = ?, ends_at = ?, start_date = ?, end_date = ?, window_position = ?', ' AND window_position < ?');
+const CANCEL = activityUpdate(`status = 'cancelled', cancel_reason = ?, cancelled_at = ?`);
+const COMPLETE = activityUpdate(`status = 'completed', completed_at = ?, beneficiaries = ?`);
+
+/**
+ * Changes one activity: by its integer key where the keys are in memory (a
+ * rebuild, sqlite/keys.ts: cachedRowKey), else by its id. `values` go to SET,
+ * `more` to the further condition.
+ */
+function changeActivity(db: Database.Database, activityId: string, update: { byId: string; byKey: string }, values: unknown[], more: unknown[] = []): void {
+  const key = cachedRowKey(db, 'activity', activityId);
+  if (key === undefined) stmt(db, update.byId).run(...values, activityId, ...more);
+  else if (key !== null) stmt(db, update.byKey).run(...values, key, ...more);
+}
 
 /** The roster key (activity, volunteer), if both are known: there can be no roster entry otherwise. */
 function rosterEntry(db: Database.Database, activityId: string, volunteerId: string): [number, number] | undefined {

@@ -41,8 +41,26 @@ export const auditProjection: SqliteProjection = {
   `,
   handles: EVERY_TYPE,
   apply(db: Database.Database, event: RecordedEvent): void {
-    const actor = actorIdOf(event);
-    stmt(db, 'INSERT OR IGNORE INTO audit_log VALUES (?, ?, ?, ?, ?)')
-      .run(event.position, streamKey(db, event.streamId), eventTypeKey(db, event.type), actor === null ? null : actorKey(db, actor), event.recordedAt);
+    stmt(db, INSERT_ONE).run(...auditRow(db, event));
+  },
+  // A batch is inserted ROWS_PER_INSERT rows per statement: one statement per event would cost more than the row itself.
+  applyBatch(db: Database.Database, events: readonly RecordedEvent[]): void {
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= events.length; i += ROWS_PER_INSERT) {
+      const values: unknown[] = [];
+      for (let j = i; j < i + ROWS_PER_INSERT; j++) values.push(...auditRow(db, events[j]));
+      stmt(db, INSERT_MANY).run(values);
+    }
+    for (; i < events.length; i++) stmt(db, INSERT_ONE).run(...auditRow(db, events[i]));
   },
 };
+
+const INSERT_ONE = 'INSERT OR IGNORE INTO audit_log VALUES (?, ?, ?, ?, ?)';
+const ROWS_PER_INSERT = 100;
+const INSERT_MANY = `INSERT OR IGNORE INTO audit_log VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ')}`;
+
+/** An event's row of `audit_log`; its keys are given in this order (stream, type, actor), event by event. */
+function auditRow(db: Database.Database, event: RecordedEvent): [number, number, number, number | null, string] {
+  const actor = actorIdOf(event);
+  return [event.position, streamKey(db, event.streamId), eventTypeKey(db, event.type), actor === null ? null : actorKey(db, actor), event.recordedAt];
+}

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@haitang/event-store';
 import type { SqliteProjection } from '../sqlite/sqlite-projection';
 import { shanghaiDate } from '@haitang/domain';
-import { findUnitKey } from '../sqlite/keys';
+import { cachedRowKey, findUnitKey, keysCached } from '../sqlite/keys';
 import { stmt } from '../sqlite/statements';
 
 /**
@@ -56,10 +56,20 @@ function applyFigureChanges(db: Database.Database, events: readonly RecordedEven
     if ((months.get(month) ?? 0) < position) months.set(month, position);
   };
   const unitOf = (orgUnitId: string) => findUnitKey(db, orgUnitId);
-  const activityOf = (activityId: string) => stmt(db, 'SELECT unit_n, start_date FROM activities WHERE activity_id = ?')
-    .get(activityId) as { unit_n: number; start_date: string } | undefined;
-  const recordOf = (recordId: string) => stmt(db, 'SELECT unit_n, service_date, activity_id FROM service_records WHERE record_id = ?')
-    .get(recordId) as { unit_n: number; service_date: string; activity_id: string | null } | undefined;
+  // By the row's integer key where the keys are in memory (a rebuild: sqlite/keys.ts, cachedRowKey), else by its id.
+  const activityOf = (activityId: string) => {
+    const key = cachedRowKey(db, 'activity', activityId);
+    if (key === null) return undefined;
+    return (key === undefined ? stmt(db, 'SELECT unit_n, start_date FROM activities WHERE activity_id = ?').get(activityId)
+      : stmt(db, 'SELECT unit_n, start_date FROM activities WHERE activity_n = ?').get(key)) as { unit_n: number; start_date: string } | undefined;
+  };
+  const recordOf = (recordId: string) => {
+    const key = cachedRowKey(db, 'record', recordId);
+    if (key === null) return undefined;
+    return (key === undefined ? stmt(db, 'SELECT unit_n, service_date, activity_id FROM service_records WHERE record_id = ?').get(recordId)
+      : stmt(db, 'SELECT unit_n, service_date, activity_id FROM service_records WHERE record_n = ?').get(key)) as
+      { unit_n: number; service_date: string; activity_id: string | null } | undefined;
+  };
   for (const event of events) {
     const p = event.position;
     switch (event.type) {
@@ -106,12 +116,10 @@ function applyFigureChanges(db: Database.Database, events: readonly RecordedEven
   const upsert = stmt(db, `INSERT INTO figure_changes (unit_id, month, position) VALUES (?, ?, ?)
     ON CONFLICT (unit_id, month) DO UPDATE SET position = max(position, excluded.position)`);
   if (everything > 0) upsert.run('*', '*', everything);
-  const ancestorsOf = stmt(db, `SELECT k.org_unit_id FROM org_unit_closure c JOIN unit_keys k ON k.unit_n = c.ancestor_n
-    WHERE c.descendant_n = ?`).pluck();
   // Every ancestor gets the latest change of any unit under it, month by month.
   const merged = new Map<string, Map<string, number>>();
   for (const [unit, months] of changes) {
-    for (const ancestor of ancestorsOf.all(unit) as string[]) {
+    for (const ancestor of ancestorsOf(db, unit)) {
       let into = merged.get(ancestor);
       if (!into) merged.set(ancestor, (into = new Map()));
       for (const [month, position] of months) if ((into.get(month) ?? 0) < position) into.set(month, position);
@@ -119,3 +127,22 @@ function applyFigureChanges(db: Database.Database, events: readonly RecordedEven
   }
   for (const [unitId, months] of merged) for (const [month, position] of months) upsert.run(unitId, month, position);
 }
+
+/**
+ * The ids of a unit's ancestors, itself included. A unit's closure rows are
+ * all written when it is registered (units never move), so where nobody else
+ * writes to the file (a rebuild, sqlite/keys.ts: keysCached) they are looked
+ * up once per registered unit and kept.
+ */
+function ancestorsOf(db: Database.Database, unit: number): string[] {
+  let kept = keptAncestors.get(db);
+  if (!kept && keysCached(db)) keptAncestors.set(db, (kept = new Map()));
+  const known = kept?.get(unit);
+  if (known) return known;
+  const ancestors = stmt(db, `SELECT k.org_unit_id FROM org_unit_closure c JOIN unit_keys k ON k.unit_n = c.ancestor_n
+    WHERE c.descendant_n = ?`).pluck().all(unit) as string[];
+  // None yet: a unit given a key before it is registered (a malformed log). Asked again next time.
+  if (kept && ancestors.length > 0) kept.set(unit, ancestors);
+  return ancestors;
+}
+const keptAncestors = new WeakMap<Database.Database, Map<number, string[]>>();

@@ -5,7 +5,7 @@ import type {
   VolunteerProfileUpdated, VolunteerRegistered,
 } from '@haitang/domain';
 import type { SqliteProjection } from '../sqlite/sqlite-projection';
-import { findVolunteerKey, KEYS_SCHEMA, serviceRecorded, unitKey, volunteerKey } from '../sqlite/keys';
+import { cachedRowKey, findVolunteerKey, KEYS_SCHEMA, serviceRecorded, unitKey, volunteerKey } from '../sqlite/keys';
 import { stmt } from '../sqlite/statements';
 
 type Data<E extends { data: unknown }> = E['data'];
@@ -87,21 +87,38 @@ export const recordsProjection: SqliteProjection = {
         return;
       }
       case 'ServiceApproved.v1':
-        stmt(db, `UPDATE service_records SET status = 'approved' WHERE record_id = ?`).run((event.data as Data<ServiceApproved>).recordId);
+        changeRecord(db, (event.data as Data<ServiceApproved>).recordId, SET_APPROVED);
         return;
       case 'ServiceRejected.v1':
-        stmt(db, `UPDATE service_records SET status = 'rejected' WHERE record_id = ?`).run((event.data as Data<ServiceRejected>).recordId);
+        changeRecord(db, (event.data as Data<ServiceRejected>).recordId, SET_REJECTED);
         return;
       case 'ServiceAmended.v1': {
         const d = event.data as Data<ServiceAmended>;
-        stmt(db, 'UPDATE service_records SET minutes = ? WHERE record_id = ?').run(d.minutes, d.recordId);
+        changeRecord(db, d.recordId, SET_MINUTES, d.minutes);
         return;
       }
       case 'ServiceRevoked.v1':
-        stmt(db, `UPDATE service_records SET status = 'revoked' WHERE record_id = ?`).run((event.data as Data<ServiceRevoked>).recordId);
+        changeRecord(db, (event.data as Data<ServiceRevoked>).recordId, SET_REVOKED);
         return;
       default:
         return;
     }
   },
 };
+
+/** An UPDATE of one service record, by its id and by its integer key (see changeRecord). */
+const recordUpdate = (set: string) => ({
+  byId: `UPDATE service_records SET ${set} WHERE record_id = ?`,
+  byKey: `UPDATE service_records SET ${set} WHERE record_n = ?`,
+});
+const SET_APPROVED = recordUpdate(`status = 'approved'`);
+const SET_REJECTED = recordUpdate(`status = 'rejected'`);
+const SET_REVOKED = recordUpdate(`status = 'revoked'`);
+const SET_MINUTES = recordUpdate('minutes = ?');
+
+/** Changes one service record: by its integer key where the keys are in memory (a rebuild, sqlite/keys.ts: cachedRowKey), else by its id. */
+function changeRecord(db: Database.Database, recordId: string, update: { byId: string; byKey: string }, ...values: unknown[]): void {
+  const key = cachedRowKey(db, 'record', recordId);
+  if (key === undefined) stmt(db, update.byId).run(...values, recordId);
+  else if (key !== null) stmt(db, update.byKey).run(...values, key);
+}

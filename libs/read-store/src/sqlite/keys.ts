@@ -79,7 +79,11 @@ function cacheOf(db: Database.Database): KeyCache | undefined {
   return lastCache;
 }
 
-/** Keeps every key of this connection in memory from now on: only for a new, empty file that no one else writes to. */
+/**
+ * Keeps every key of this connection in memory from now on: only for a new,
+ * empty file that no one else writes to. Some are written only at the end, by
+ * writeCachedKeys.
+ */
 export function cacheKeys(db: Database.Database): void {
   caches.set(db, new KeyCache());
   lastDb = null;
@@ -91,12 +95,48 @@ function find(db: Database.Database, kind: Kind, id: string): number | undefined
   return stmt(db, FIND[kind]).pluck().get(id) as number | undefined;
 }
 
+/**
+ * Kinds whose rows a connection with cached keys writes only once, at the end
+ * (writeCachedKeys): no statement reads these tables during a rebuild, and
+ * 100,000 ids inserted in the order of their ids extend their unique index at
+ * its end, where inserted as they come they land all over it. Unit keys are
+ * joined by statements (figure-changes), event types are few: both are
+ * written at once.
+ */
+const WRITTEN_AT_END: ReadonlySet<GivenKind> = new Set(['volunteer', 'stream', 'actor']);
+
 function keyOf(db: Database.Database, kind: GivenKind, id: string): number {
   const key = find(db, kind, id);
   if (key !== undefined) return key;
-  const created = Number(stmt(db, INSERT[kind]).run(id).lastInsertRowid);
-  cacheOf(db)?.[kind].set(id, created);
+  const cache = cacheOf(db);
+  // A new, empty file (cacheKeys): SQLite would give the next number, the count of those given so far plus one.
+  const created = cache && WRITTEN_AT_END.has(kind) ? cache[kind].size + 1 : Number(stmt(db, INSERT[kind]).run(id).lastInsertRowid);
+  cache?.[kind].set(id, created);
   return created;
+}
+
+const INSERT_KEY: Record<GivenKind, string> = {
+  unit: 'INSERT INTO unit_keys (unit_n, org_unit_id) VALUES (?, ?)',
+  volunteer: 'INSERT INTO volunteer_keys (volunteer_n, volunteer_id) VALUES (?, ?)',
+  stream: 'INSERT INTO stream_keys (stream_n, stream_id) VALUES (?, ?)',
+  actor: 'INSERT INTO actor_keys (actor_n, actor_id) VALUES (?, ?)',
+  type: 'INSERT INTO event_types (type_n, type) VALUES (?, ?)',
+};
+
+/**
+ * Writes the keys a connection with cached keys has given but not written yet
+ * (see WRITTEN_AT_END), in the order of their ids; a rebuild calls it once,
+ * after the replay, in the same transaction. Each table exists by then: the
+ * schema of every projection that gives its keys was created.
+ */
+export function writeCachedKeys(db: Database.Database): void {
+  const cache = cacheOf(db);
+  if (!cache) return;
+  for (const kind of WRITTEN_AT_END) {
+    const keys = [...cache[kind]].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const insert = stmt(db, INSERT_KEY[kind]);
+    for (const [id, key] of keys) insert.run(key, id);
+  }
 }
 
 /** The key of an org unit, given now if the unit is new. */
@@ -109,6 +149,22 @@ export const volunteerKey = (db: Database.Database, volunteerId: string): number
 export const findVolunteerKey = (db: Database.Database, volunteerId: string): number | undefined => find(db, 'volunteer', volunteerId);
 /** The key of a planned activity (its row in `activities`), if there is one. */
 export const findActivityKey = (db: Database.Database, activityId: string): number | undefined => find(db, 'activity', activityId);
+
+/**
+ * The key (`record_n`, `activity_n`) of a service record or activity on a
+ * connection that keeps its keys in memory (a rebuild's fresh file), `null`
+ * if it has no row there. `undefined` on any other connection: there, one
+ * statement by the id is cheaper than finding the key first. A rebuild
+ * changes rows by their integer key (a rowid lookup) rather than by their
+ * 36-character id (a search of the id's index, a few times slower).
+ */
+export function cachedRowKey(db: Database.Database, kind: 'record' | 'activity', id: string): number | null | undefined {
+  const cache = cacheOf(db);
+  return cache ? (cache[kind].get(id) ?? null) : undefined;
+}
+
+/** Whether this connection keeps its keys in memory (see cacheKeys): nobody else writes to it. */
+export const keysCached = (db: Database.Database): boolean => cacheOf(db) !== undefined;
 
 /** Records the key a new activity row got (for a connection whose keys are kept in memory). */
 export function activityPlanned(db: Database.Database, activityId: string, key: number): void {

@@ -1,8 +1,10 @@
+import type Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
-import type { EventStore } from '@haitang/event-store';
-import { cacheKeys } from './keys';
+import { availableParallelism } from 'node:os';
+import { type EventStore, readToHead } from '@haitang/event-store';
+import { cacheKeys, writeCachedKeys } from './keys';
 import { createSchema, type SqliteProjection } from './sqlite-projection';
-import { dropReadModels, openReadModels, SqliteProjectionRunner } from './sqlite-projection-runner';
+import { openReadModels, SqliteProjectionRunner } from './sqlite-projection-runner';
 
 export interface RebuildProgress {
   readonly projected: number;
@@ -11,7 +13,7 @@ export interface RebuildProgress {
 
 /**
  * Rebuilds every read model from the log: replays it from position zero into a
- * fresh file, then swaps the fresh tables into the live file in one
+ * fresh file, then swaps the fresh file's content into the live file in one
  * transaction. Readers keep seeing the old figures until that commit (WAL
  * snapshots) and the new ones after; a running projector notices that the
  * checkpoints moved and carries on from them.
@@ -19,8 +21,10 @@ export interface RebuildProgress {
  * The fresh file is a throwaway until the swap, so it is written as a bulk
  * load: no journal, no fsync, one transaction for the whole replay (batches
  * of 1000, small enough for their events to die young), and only the indexes
- * the projections look rows up by. The query indexes are built
- * once, in the live file, after the rows are copied in.
+ * the projections look rows up by; the log is read and decoded on a reader
+ * thread meanwhile (EventStore.readToHead). The query indexes are built once,
+ * after every row is in (a sort each, on the spare cores), still in the fresh
+ * file, which is then copied into the live one page by page.
  */
 export async function rebuildReadModels(options: {
   store: EventStore;
@@ -31,13 +35,18 @@ export async function rebuildReadModels(options: {
 }): Promise<{ events: number; position: number; seconds: number }> {
   const started = Date.now();
   const freshFile = `${options.readModelsFile}.rebuild-${process.pid}-${started}`;
-  const fresh = openReadModels(freshFile);
+  // The live file first: the fresh one takes its page size, as a copy page by page needs (see swapIn).
+  const live = openReadModels(options.readModelsFile);
+  let fresh: Database.Database | null = null;
   try {
+    fresh = openReadModels(freshFile, { pageSize: live.pragma('page_size', { simple: true }) as number });
     fresh.pragma('journal_mode = OFF');
     fresh.pragma('synchronous = OFF');
     fresh.pragma('locking_mode = EXCLUSIVE');
     fresh.pragma('cache_size = -262144');
     fresh.pragma('temp_store = MEMORY');
+    // Sorts for the query indexes may use the other cores.
+    fresh.pragma(`threads = ${Math.max(0, availableParallelism() - 1)}`);
     // Nobody else writes to the fresh file: integer keys can be remembered in memory.
     cacheKeys(fresh);
     const runner = new SqliteProjectionRunner(fresh, options.store, options.projections, 0, true);
@@ -46,49 +55,53 @@ export async function rebuildReadModels(options: {
     let events = 0;
     options.onProgress?.({ projected: 0, target });
     fresh.exec('BEGIN');
-    for (;;) {
-      const batch = await options.store.readAll(position, options.batchSize ?? 1000);
-      if (batch.length === 0) break;
+    for await (const batch of readToHead(options.store, 0, options.batchSize ?? 1000)) {
       runner.applyBatch(batch);
       position = batch[batch.length - 1].position;
       events += batch.length;
       options.onProgress?.({ projected: position, target: Math.max(target, position) });
     }
+    writeCachedKeys(fresh);
+    for (const p of options.projections) createSchema(fresh, p, true);
     fresh.exec('COMMIT');
-    fresh.close();
-    swapIn(options.readModelsFile, freshFile, options.projections);
+    await swapIn(live, fresh, options.readModelsFile);
     return { events, position, seconds: (Date.now() - started) / 1000 };
   } finally {
-    if (fresh.open) fresh.close();
+    if (fresh?.open) fresh.close();
+    live.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(freshFile + suffix, { force: true });
   }
 }
 
+/** How often a swap that found the live file locked by another writer is tried again (see swapIn). */
+const SWAP_ATTEMPTS = 100;
+
 /**
- * Replaces the live tables by the fresh ones in one transaction: the tables are
- * created without their query indexes, filled (a straight copy, as both sides
- * have the same shape), and only then indexed.
+ * Replaces the live file's content by the fresh file's in one transaction:
+ * SQLite's online backup copies the fresh file page by page into the live one
+ * (through its WAL: readers keep their snapshot until the commit), every old
+ * table going, also those an older version of Haitang had and this one no
+ * longer has. Far cheaper than copying the rows and indexing them again.
+ *
+ * The fresh file carries the next generation number (user_version): reports
+ * cached from the old read models are computed again (see FigureCache). It
+ * also tells whether the copy happened: a backup that finds the live file
+ * locked by another writer (the projector of a running Haitang, for the
+ * moment of one batch) as it starts gives up without copying anything, and
+ * is tried again. The copy holds the live file's write lock from its first
+ * step to its commit, one turn of the event loop apart: a projector of the
+ * live file on this same thread would wait out its busy timeout in between
+ * (the projector thread rebuilds before it follows; another thread or process
+ * only waits for the copy).
  */
-function swapIn(liveFile: string, freshFile: string, projections: readonly SqliteProjection[]): void {
-  const live = openReadModels(liveFile);
-  try {
-    // This connection only swaps: a large page cache and in-memory sorts for building the indexes.
-    live.pragma('cache_size = -262144');
-    live.pragma('temp_store = MEMORY');
-    live.prepare('ATTACH DATABASE ? AS fresh').run(freshFile);
-    const tables = (live.prepare(`SELECT name FROM fresh.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[])
-      .map((t) => t.name);
-    live.transaction(() => {
-      // Every old table goes, also those an older version of Haitang had and this one no longer has.
-      dropReadModels(live);
-      for (const p of projections) createSchema(live, p, false);
-      for (const table of tables) live.exec(`INSERT INTO main."${table}" SELECT * FROM fresh."${table}"`);
-      for (const p of projections) createSchema(live, p, true);
-      // A new generation of read models: reports cached from the old ones are computed again (see FigureCache).
-      live.pragma(`user_version = ${(live.pragma('user_version', { simple: true }) as number) + 1}`);
-    })();
-    live.exec('DETACH DATABASE fresh');
-  } finally {
-    live.close();
+async function swapIn(live: Database.Database, fresh: Database.Database, liveFile: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const generation = (live.pragma('user_version', { simple: true }) as number) + 1;
+    fresh.pragma(`user_version = ${generation}`);
+    // All pages in one step once the backup has started (a step of 0 pages opens it).
+    await fresh.backup(liveFile, { progress: () => 0x7fffffff });
+    if (live.pragma('user_version', { simple: true }) === generation) return;
+    if (attempt === SWAP_ATTEMPTS) throw new Error(`The read models could not be swapped in: ${liveFile} stayed locked by another writer.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
