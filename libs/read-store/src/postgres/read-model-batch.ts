@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import { copyRows } from './copy-in';
+import { copyRows, type CopyStream } from './copy-in';
 
 /**
  * One batch of projection work against PostgreSQL, as a unit of work: every
@@ -22,17 +22,21 @@ const joinKey = (parts: readonly unknown[]) => parts.join('\u0000');
  * row is ever looked up in the database (what is not here does not exist),
  * and none is written per batch: each table is written once, at the end, with
  * one COPY of its final rows (`writeAll`), so a row that many events change is
- * written once. Rows only ever inserted and never read back (the audit index,
- * closure rows) are copied batch by batch instead, to keep memory bounded.
+ * written once. The audit index, only ever inserted and never read back, goes
+ * straight into a COPY that stays open for the whole replay (`audit`), so the
+ * server takes it in while the replay goes on and memory stays bounded.
  */
 export class RebuildMemory {
+  /** Every closure row: by descendant, its ancestors with their depth and id. */
   readonly closure = new Map<number, Map<number, Ancestor>>();
   /** The last number given in each table's serial column. */
   readonly serials = new Map<string, { last: number }>();
   /** Every row of each table, by key (as TableRows holds them), with the table's columns. */
-  readonly tables = new Map<string, { columns: readonly string[]; rows: Map<string, Row | null> }>();
+  readonly tables = new Map<string, { columns: readonly string[]; rows: Map<RowKey, Row | null> }>();
   /** figure_changes, by (unit, month). */
   readonly figures = new Map<string, { unit_id: string; month: string; position: number }>();
+
+  constructor(readonly audit: CopyStream) {}
 
   serialOf(table: string): { last: number } {
     let serial = this.serials.get(table);
@@ -40,26 +44,45 @@ export class RebuildMemory {
     return serial;
   }
 
-  rowsOf(table: string, columns: readonly string[]): Map<string, Row | null> {
+  rowsOf(table: string, columns: readonly string[]): Map<RowKey, Row | null> {
     let entry = this.tables.get(table);
     if (!entry) this.tables.set(table, (entry = { columns, rows: new Map() }));
     return entry.rows;
   }
 
-  /** Writes every remembered table (one COPY each) and figure_changes; returns the number of rows written. */
-  async writeAll(client: ClientBase): Promise<number> {
-    let written = 0;
-    for (const [table, { columns, rows }] of this.tables) {
-      written += await copyRows(client, table, columns, (function* () {
+  /**
+   * Writes every remembered table, the closure rows and figure_changes with
+   * one COPY each, one after the other on `client`, the largest first. Each
+   * is formatted and handed to the connection before the next is formatted, so
+   * the server takes in one while the next is being written. Returns, by
+   * table, when its rows are in (to build its indexes meanwhile).
+   */
+  async writeAll(client: ClientBase): Promise<Map<string, Promise<number>>> {
+    const closure = this.closure;
+    const writes: { table: string; columns: readonly string[]; size: number; rows: Iterable<Row> }[] = [
+      ...[...this.tables].map(([table, { columns, rows }]) => ({ table, columns, size: rows.size, rows: (function* () {
         for (const row of rows.values()) if (row) yield row;
-      })());
+      })() })),
+      { table: 'org_unit_closure', columns: ['ancestor_n', 'descendant_n', 'depth'], size: closure.size, rows: (function* () {
+        for (const [descendant, ancestors] of closure) for (const [ancestor, { depth }] of ancestors) yield { ancestor_n: ancestor, descendant_n: descendant, depth };
+      })() },
+      { table: 'figure_changes', columns: ['unit_id', 'month', 'position'], size: this.figures.size, rows: this.figures.values() },
+    ];
+    const done = new Map<string, Promise<number>>();
+    let previous: Promise<number> | undefined;
+    for (const { table, columns, rows } of writes.sort((a, b) => b.size - a.size)) {
+      const written = copyRows(client, table, columns, rows, previous);
+      written.catch(() => undefined); // awaited by the caller
+      done.set(table, (previous = written));
+      await new Promise(setImmediate); // lets the connection send what is ready
     }
-    written += await copyRows(client, 'figure_changes', ['unit_id', 'month', 'position'], this.figures.values());
-    return written;
+    return done;
   }
 }
 
 type KeyPart = string | number;
+/** How TableRows keeps a row: see TableRows.keyOf. */
+type RowKey = string | number;
 const isKeyPart = (p: unknown): p is KeyPart => typeof p === 'string' || typeof p === 'number';
 
 export interface TableOptions {
@@ -79,9 +102,11 @@ export interface TableOptions {
 
 /** The rows of one table that a batch reads and writes, by its key (the primary key, or a unique one). */
 export class TableRows<R extends Row> {
-  private rows = new Map<string, R | null>();
-  private readonly wanted = new Map<string, readonly KeyPart[]>();
-  private readonly dirty = new Set<string>();
+  private rows = new Map<RowKey, R | null>();
+  private readonly wanted = new Map<RowKey, readonly KeyPart[]>();
+  private readonly dirty = new Set<RowKey>();
+  /** One integer column as the key: rows are kept by the number. */
+  private readonly integerKey: boolean;
   /** With a rebuild's memory: `rows` is every row of the table, kept there, written by RebuildMemory.writeAll. */
   private remembered = false;
   /** The serial column's last number, once known in this batch (or kept by a rebuild's memory). */
@@ -90,16 +115,28 @@ export class TableRows<R extends Row> {
   constructor(
     readonly table: string, private readonly keyColumns: readonly string[], private readonly columns: readonly string[],
     private readonly options: TableOptions = {},
-  ) {}
+  ) {
+    this.integerKey = keyColumns.length === 1 && options.keyTypes?.[0] === 'int';
+  }
 
   remember(memory: RebuildMemory): void {
-    this.rows = memory.rowsOf(this.table, this.columns) as Map<string, R | null>;
+    this.rows = memory.rowsOf(this.table, this.columns) as Map<RowKey, R | null>;
     this.remembered = true;
     if (this.options.serial) this.serial = memory.serialOf(this.table);
   }
 
-  private keyOf(parts: readonly KeyPart[]): string {
-    return parts.length === 1 ? String(parts[0]) : joinKey(parts);
+  /**
+   * A row's key in `rows`: for a one-column integer key the number itself (no string to make and hash at
+   * each lookup: most lookups of a replay are by such keys), else text.
+   */
+  private keyOf(parts: readonly KeyPart[]): RowKey {
+    if (parts.length !== 1) return joinKey(parts);
+    return this.integerKey ? Number(parts[0]) : String(parts[0]);
+  }
+
+  /** The key of a row, from its key columns. */
+  private keyOfRow(row: Row): RowKey {
+    return this.keyColumns.length === 1 ? this.keyOf([row[this.keyColumns[0]] as KeyPart]) : this.keyOf(this.keyColumns.map((c) => row[c] as KeyPart));
   }
 
   /** Asks for a row to be loaded before the events are applied. */
@@ -131,12 +168,12 @@ export class TableRows<R extends Row> {
       const key = this.keyOf(parts);
       if (!this.rows.has(key)) this.rows.set(key, null);
     }
-    for (const row of found.rows) this.rows.set(this.keyOf(this.keyColumns.map((c) => row[c] as KeyPart)), row);
+    for (const row of found.rows) this.rows.set(this.keyOfRow(row), row);
   }
 
   /** The row as it stands in this batch; undefined when it does not exist. */
   get(...parts: KeyPart[]): R | undefined {
-    if (!parts.every(isKeyPart)) return undefined; // a malformed event names no row (SQL: WHERE id = NULL)
+    for (const part of parts) if (!isKeyPart(part)) return undefined; // a malformed event names no row (SQL: WHERE id = NULL)
     const key = this.keyOf(parts);
     const row = this.rows.get(key);
     if (row === undefined && !this.remembered && !this.rows.has(key) && !this.options.unloadedIsAbsent) throw new Error(`${this.table}: row ${parts.join('/')} was not loaded`);
@@ -149,22 +186,21 @@ export class TableRows<R extends Row> {
       if (!this.serial) throw new Error(`${this.table}: its numbers were not loaded`);
       (row as Row)[this.options.serial] = ++this.serial.last;
     }
-    const key = this.keyOf(this.keyColumns.map((c) => row[c] as KeyPart));
+    const key = this.keyOfRow(row);
     this.rows.set(key, row);
-    this.dirty.add(key);
+    if (!this.remembered) this.dirty.add(key);
     return row;
   }
 
   /** Changes columns of an existing row. */
   update(row: R, changes: Partial<R>): void {
     Object.assign(row, changes);
-    this.dirty.add(this.keyOf(this.keyColumns.map((c) => row[c] as KeyPart)));
+    if (!this.remembered) this.dirty.add(this.keyOfRow(row));
   }
 
   /** Writes every changed row: INSERT … ON CONFLICT (key) DO UPDATE, from one JSON parameter. */
   async flush(client: ClientBase): Promise<number> {
-    if (this.remembered) this.dirty.clear(); // written once, at the end of the replay
-    if (this.dirty.size === 0) return 0;
+    if (this.dirty.size === 0) return 0; // always so with a rebuild's memory: written once, at the end of the replay
     const rows = [...this.dirty].map((key) => this.rows.get(key)!);
     this.dirty.clear();
     const others = this.columns.filter((c) => !this.keyColumns.includes(c));
@@ -206,12 +242,21 @@ export class KeyRows {
 /** Rows that are only ever inserted, once (INSERT … ON CONFLICT DO NOTHING). */
 export class InsertOnce<R extends Row> {
   private readonly rows = new Map<string, R>();
-  /** In a rebuild (empty tables, every row new): written with COPY, these columns. */
-  copyColumns: readonly string[] | null = null;
+  /** In a rebuild: the COPY every row goes into at once (an empty table, and every row new). */
+  private copy: CopyStream | null = null;
 
   constructor(readonly table: string, private readonly keyColumns: readonly string[]) {}
 
+  /** A rebuild's rows go into `copy` as they come (its keys are log positions, each met once: nothing to merge). */
+  streamInto(copy: CopyStream): void {
+    this.copy = copy;
+  }
+
   insert(row: R): void {
+    if (this.copy) {
+      this.copy.writeRow(row);
+      return;
+    }
     const key = joinKey(this.keyColumns.map((c) => row[c]));
     if (!this.rows.has(key)) this.rows.set(key, row);
   }
@@ -220,7 +265,6 @@ export class InsertOnce<R extends Row> {
     if (this.rows.size === 0) return 0;
     const rows = [...this.rows.values()];
     this.rows.clear();
-    if (this.copyColumns) return copyRows(client, this.table, this.copyColumns, rows);
     await client.query(
       `INSERT INTO ${this.table} SELECT * FROM json_populate_recordset(NULL::${this.table}, $1::json) ON CONFLICT (${this.keyColumns.join(', ')}) DO NOTHING`,
       [JSON.stringify(rows)],
@@ -247,11 +291,10 @@ export class ClosureRows {
   private readonly wanted = new Set<number>();
   private readonly added = new InsertOnce<{ ancestor_n: number; descendant_n: number; depth: number }>('org_unit_closure', ['ancestor_n', 'descendant_n']);
 
-  /** A rebuild keeps every closure row in memory (its tables start empty, and closure rows never change). */
+  /** A rebuild keeps every closure row in memory (its tables start empty, and closure rows never change); written by RebuildMemory.writeAll. */
   remember(memory: RebuildMemory): void {
     this.ancestors = memory.closure;
     this.remembered = true;
-    this.added.copyColumns = ['ancestor_n', 'descendant_n', 'depth'];
   }
 
   want(unit: unknown): void {
@@ -295,7 +338,7 @@ export class ClosureRows {
     const map = this.mapOf(descendant);
     if (map.has(ancestor)) return;
     map.set(ancestor, { depth, id: ancestorId });
-    this.added.insert({ ancestor_n: ancestor, descendant_n: descendant, depth });
+    if (!this.remembered) this.added.insert({ ancestor_n: ancestor, descendant_n: descendant, depth });
   }
 
   flush(client: ClientBase): Promise<number> {
@@ -368,7 +411,7 @@ export class ReadModelBatch {
       }
       this.closure.remember(memory);
       this.figures.remember(memory);
-      this.audit.copyColumns = ['position', 'stream_key', 'type_n', 'actor_n', 'recorded_at'];
+      this.audit.streamInto(memory.audit);
     }
   }
 
