@@ -33,8 +33,8 @@ export class RebuildMemory {
   readonly serials = new Map<string, { last: number }>();
   /** Every row of each table, by key (as TableRows holds them), with the table's columns. */
   readonly tables = new Map<string, { columns: readonly string[]; rows: Map<RowKey, Row | null> }>();
-  /** figure_changes, by (unit, month). */
-  readonly figures = new Map<string, { unit_id: string; month: string; position: number }>();
+  /** figure_changes, by unit then month. */
+  readonly figures: FigureRows = new Map();
 
   constructor(readonly audit: CopyStream) {}
 
@@ -66,7 +66,9 @@ export class RebuildMemory {
       { table: 'org_unit_closure', columns: ['ancestor_n', 'descendant_n', 'depth'], size: closure.size, rows: (function* () {
         for (const [descendant, ancestors] of closure) for (const [ancestor, { depth }] of ancestors) yield { ancestor_n: ancestor, descendant_n: descendant, depth };
       })() },
-      { table: 'figure_changes', columns: ['unit_id', 'month', 'position'], size: this.figures.size, rows: this.figures.values() },
+      { table: 'figure_changes', columns: ['unit_id', 'month', 'position'], size: this.figures.size, rows: (function* (figures) {
+        for (const months of figures.values()) yield* months.values();
+      })(this.figures) },
     ];
     const done = new Map<string, Promise<number>>();
     let previous: Promise<number> | undefined;
@@ -81,8 +83,12 @@ export class RebuildMemory {
 }
 
 type KeyPart = string | number;
+/** figure_changes rows by unit id, then month. */
+type FigureRows = Map<string, Map<string, { unit_id: string; month: string; position: number }>>;
 /** How TableRows keeps a row: see TableRows.keyOf. */
 type RowKey = string | number;
+/** 2^26: a pair of integer keys below it is one safe integer. */
+const PAIR = 2 ** 26;
 const isKeyPart = (p: unknown): p is KeyPart => typeof p === 'string' || typeof p === 'number';
 
 export interface TableOptions {
@@ -105,7 +111,7 @@ export class TableRows<R extends Row> {
   private rows = new Map<RowKey, R | null>();
   private readonly wanted = new Map<RowKey, readonly KeyPart[]>();
   private readonly dirty = new Set<RowKey>();
-  /** One integer column as the key: rows are kept by the number. */
+  /** Integer key columns only: see keyOf. */
   private readonly integerKey: boolean;
   /** With a rebuild's memory: `rows` is every row of the table, kept there, written by RebuildMemory.writeAll. */
   private remembered = false;
@@ -116,7 +122,7 @@ export class TableRows<R extends Row> {
     readonly table: string, private readonly keyColumns: readonly string[], private readonly columns: readonly string[],
     private readonly options: TableOptions = {},
   ) {
-    this.integerKey = keyColumns.length === 1 && options.keyTypes?.[0] === 'int';
+    this.integerKey = keyColumns.every((_, i) => options.keyTypes?.[i] === 'int');
   }
 
   remember(memory: RebuildMemory): void {
@@ -130,8 +136,21 @@ export class TableRows<R extends Row> {
    * each lookup: most lookups of a replay are by such keys), else text.
    */
   private keyOf(parts: readonly KeyPart[]): RowKey {
-    if (parts.length !== 1) return joinKey(parts);
-    return this.integerKey ? Number(parts[0]) : String(parts[0]);
+    if (parts.length === 1) return this.integerKey ? Number(parts[0]) : String(parts[0]);
+    // Two integer keys that both fit in 26 bits as one number (the roster's (activity, volunteer)); else text.
+    const [a, b] = parts;
+    if (parts.length === 2 && this.integerKey && typeof a === 'number' && typeof b === 'number' && a >= 0 && b >= 0 && a < PAIR && b < PAIR && Number.isInteger(a) && Number.isInteger(b)) {
+      return a * PAIR + b;
+    }
+    return joinKey(parts);
+  }
+
+  /** The row of a one-column key (`get` without the rest of its arguments' handling): for KeyRows. */
+  one(part: unknown): R | undefined {
+    if (!isKeyPart(part)) return undefined;
+    const row = this.rows.get(this.integerKey ? Number(part) : String(part));
+    if (row === undefined && !this.remembered) return this.get(part);
+    return row ?? undefined;
   }
 
   /** The key of a row, from its key columns. */
@@ -230,7 +249,7 @@ export class KeyRows {
 
   /** The key of an id, if it has one. */
   find(id: unknown): number | undefined {
-    return typeof id === 'string' ? (this.rows.get(id)?.[this.numberColumn] as number | undefined) : undefined;
+    return typeof id === 'string' ? (this.rows.one(id)?.[this.numberColumn] as number | undefined) : undefined;
   }
 
   /** The key of an id, given now if the id is new. */
@@ -348,7 +367,8 @@ export class ClosureRows {
 
 /** figure_changes: per (unit, month) the highest position of the batch, merged with greatest(). */
 export class FigureChangeRows {
-  private positions = new Map<string, { unit_id: string; month: string; position: number }>();
+  /** By unit, then month: a unit id is most often the very string the closure rows hold, so found at once. */
+  private positions: FigureRows = new Map();
   private remembered = false;
 
   /** A rebuild keeps them all and writes them once (RebuildMemory.writeAll). */
@@ -358,15 +378,16 @@ export class FigureChangeRows {
   }
 
   bump(unitId: string, month: string, position: number): void {
-    const key = joinKey([unitId, month]);
-    const row = this.positions.get(key);
-    if (!row) this.positions.set(key, { unit_id: unitId, month, position });
+    let months = this.positions.get(unitId);
+    if (!months) this.positions.set(unitId, (months = new Map()));
+    const row = months.get(month);
+    if (!row) months.set(month, { unit_id: unitId, month, position });
     else if (position > row.position) row.position = position;
   }
 
   async flush(client: ClientBase): Promise<number> {
     if (this.remembered || this.positions.size === 0) return 0;
-    const rows = [...this.positions.values()];
+    const rows = [...this.positions.values()].flatMap((months) => [...months.values()]);
     this.positions.clear();
     await client.query(
       `INSERT INTO figure_changes SELECT * FROM json_populate_recordset(NULL::figure_changes, $1::json)
