@@ -103,9 +103,10 @@ const AUDIT_COLUMNS = ['position', 'stream_key', 'type_n', 'actor_n', 'recorded_
 
 /**
  * The tables whose keys and indexes stay while they fill: the audit index,
- * copied in while the log is replayed, when the server has time to spare
- * (node is the slower side then); built by sorting afterwards, its three
- * indexes were the longest part of the end of the rebuild.
+ * copied in while the log is replayed, when the server has a core to spare
+ * while node replays (on a machine of its own); built by sorting afterwards,
+ * its three indexes were the longest part of the end of the rebuild, with
+ * nothing to overlap them.
  */
 const INDEXED_WHILE_FILLED: readonly string[] = ['audit_log'];
 
@@ -159,7 +160,8 @@ async function freshTables(client: Client, projections: readonly PostgresProject
  * The tables are logged from the start (COPY writes the WAL once, as it goes,
  * rather than SET LOGGED rewriting every table at the end), and nothing needs
  * one transaction: the fresh schema is seen by no one until the swap, and is
- * dropped if the rebuild fails. Returns the last position replayed.
+ * dropped if the rebuild fails. Returns the last position replayed, the number
+ * of events, and how long the end took once every table was handed to COPY.
  */
 async function replayInMemory(
   connection: PostgresConnection, store: EventStore, projections: readonly PostgresProjection[], batchSize: number,
