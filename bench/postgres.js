@@ -17,6 +17,8 @@
  *             batched     BENCH_PG_BATCH (100) rows per INSERT, one transaction each.
  *   All three in the same run, on the same cluster, each in a fresh database.
  *
+ *   BENCH_PG_STORE=0 skips this part (for working on the rebuild alone).
+ *
  * Read side (BENCH_PG_REBUILD=0 skips it):
  *   THE LOG   bench/support/generate-log.js (the read-side benchmark's generator: BENCH_LOG_EVENTS,
  *             200000 short / 1000000 full, BENCH_LOG_VOLUNTEERS, BENCH_LOG_SEED, BENCH_LOG_CACHE) writes
@@ -50,6 +52,7 @@ function options(overrides = {}) {
     streams: num('BENCH_STREAMS', 1000),
     connections: num('BENCH_PG_CONNECTIONS', 8),
     batch: num('BENCH_PG_BATCH', 100),
+    store: process.env.BENCH_PG_STORE !== '0',
     rebuild: process.env.BENCH_PG_REBUILD !== '0',
     logEvents: num('BENCH_LOG_EVENTS', short ? 200_000 : 1_000_000),
     logVolunteers: num('BENCH_LOG_VOLUNTEERS', short ? 20_000 : 100_000),
@@ -317,10 +320,10 @@ async function run(overrides = {}) {
   process.stderr.write('postgres: starting a throwaway cluster (initdb + pg_ctl)...\n');
   const cluster = await startCluster();
   try {
-    const eventStore = await runEventStore(cluster, opts);
+    const eventStore = opts.store ? await runEventStore(cluster, opts) : null;
     const rebuild = opts.rebuild ? await runRebuild(cluster, opts) : null;
     // How the rebuild compares with what the same cluster accepts as plain batched rows (the event-store baseline).
-    if (rebuild) rebuild.ratioVsBatchedInserts = round(rebuild.rebuildEventsPerSecond / eventStore.batched.rowsPerSecond, 2);
+    if (rebuild && eventStore) rebuild.ratioVsBatchedInserts = round(rebuild.rebuildEventsPerSecond / eventStore.batched.rowsPerSecond, 2);
     return { cluster: { version: cluster.version, startedInMs: cluster.startedInMs }, eventStore, rebuild };
   } finally {
     cluster.stop();
@@ -328,9 +331,15 @@ async function run(overrides = {}) {
 }
 
 function print(r) {
-  const e = r.eventStore;
   return [
     `PostgreSQL ${r.cluster.version} (throwaway cluster, started in ${fmt(r.cluster.startedInMs)} ms; fsync on, synchronous_commit on)`,
+    ...(r.eventStore ? eventStoreLines(r.eventStore) : []),
+    ...(r.rebuild ? rebuildLines(r.rebuild) : []),
+  ].join('\n');
+}
+
+function eventStoreLines(e) {
+  return [
     `Event store (${e.options.events} single-event appends, ${e.options.concurrency} concurrent appenders, ${e.options.streams} streams)`,
     `  measured: ${fmt(e.appendsPerSecond)} durable appends/s (p50 ${fmt(e.appendP50Ms, 1)} ms, p99 ${fmt(e.appendP99Ms, 1)} ms; ` +
       `group commit: ${e.groupCommit.groups} groups, mean ${fmt(e.groupCommit.meanSize, 1)}, max ${e.groupCommit.maxSize}; ` +
@@ -339,8 +348,7 @@ function print(r) {
     `  baseline ${e.batched.rowsPerTransaction}-row inserts over ${e.options.connections} connections: ${fmt(e.batched.rowsPerSecond)} rows/s (server and other processes ${fmt(e.batched.otherCpuPct)}%)`,
     `  ratio appends / single-row: ${fmt(e.ratioVsSingleRow, 2)}`,
     `  ratio appends / batched: ${fmt(e.ratioVsBatched, 2)} (target >= ${e.targets.ratioVsBatched}: ${e.pass.ratioVsBatched ? 'ok' : 'MISSED'})`,
-    ...(r.rebuild ? rebuildLines(r.rebuild) : []),
-  ].join('\n');
+  ];
 }
 
 function rebuildLines(b) {
@@ -349,7 +357,8 @@ function rebuildLines(b) {
     `  measured: ${fmt(b.rebuildEventsPerSecond)} events/s (${fmt(b.seconds, 1)} s, swap ${fmt(b.swapSeconds, 2)} s; CPU: node ${fmt(b.nodeCpuPct)}%, server and other processes ${fmt(b.otherCpuPct)}%) ` +
       `(target >= ${b.targets.eventsPerSecond}: ${b.pass.eventsPerSecond ? 'ok' : 'MISSED'})`,
     `  baseline raw read + one upsert per event: ${fmt(b.baseline.eventsPerSecond)} events/s (${fmt(b.baseline.seconds, 1)} s, of which reading ${fmt(b.baseline.readSeconds, 1)} s); ratio ${fmt(b.ratio, 2)}`,
-    `  rebuild events/s / batched raw insert rows/s of the event-store baseline (same cluster, same run): ${fmt(b.ratioVsBatchedInserts, 2)}`,
+    ...(b.ratioVsBatchedInserts === undefined ? [] : [
+      `  rebuild events/s / batched raw insert rows/s of the event-store baseline (same cluster, same run): ${fmt(b.ratioVsBatchedInserts, 2)}`]),
     `  checked against the generator: ${b.checked} figures, ${b.mismatches.length === 0 ? 'all equal' : `MISMATCHES: ${b.mismatches.join('; ')}`}`,
   ];
 }

@@ -132,7 +132,7 @@ async function main() {
   } else if (!findPostgresBinaries()) {
     console.log('PostgreSQL: skipped: no PostgreSQL server binaries (initdb, pg_ctl) on this machine (Debian: apt-get install postgresql).\n');
   } else {
-    pg = await postgres.run({ profile: p.name, events: p.events, logEvents: p.logEvents, logVolunteers: p.logVolunteers });
+    pg = await postgres.run({ profile: p.name, store: true, events: p.events, logEvents: p.logEvents, logVolunteers: p.logVolunteers });
     console.log(postgres.print(pg));
     console.log();
   }

@@ -116,6 +116,12 @@ export interface EventStore {
   readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]>;
   /** Up to `limit` events of the whole log with position > `after`, in order. */
   readAll(after: number, limit: number): Promise<RecordedEvent[]>;
+  /**
+   * Optional, for rebuilds: every event with position > `after`, in order, each handed to `onEvent` as it
+   * is read (one pass, no pages; `onEvent` may not wait). Of the metadata only what projections read is
+   * kept: `{ actor: { id } }` when the actor's id is a string, else `{}`. Resolves with the number of events.
+   */
+  replayAll?(after: number, onEvent: (event: RecordedEvent) => void): Promise<number>;
   /** The position of the last committed event (0 when empty). */
   headPosition(): Promise<number>;
   /** Follows the log from `after`, yielding batches as they are committed, never missing or repeating one. */

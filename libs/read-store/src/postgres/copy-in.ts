@@ -1,25 +1,94 @@
 import type { ClientBase } from 'pg';
 
+/** Bytes sent per CopyData message. */
+const CHUNK_BYTES = 1 << 16;
+/** The most UTF-8 bytes one UTF-16 code unit takes. */
+const MAX_BYTES_PER_UNIT = 3;
+
 /**
  * COPY … FROM STDIN through node-postgres without another dependency: a
  * "submittable" (the interface pg's Client.query accepts for custom queries,
- * as pg-copy-streams uses it) that sends the rows in PostgreSQL's text format
- * when the server asks for them. For a rebuild's bulk load: the fastest way
- * into a table, no SQL or JSON to parse per row.
+ * as pg-copy-streams uses it) that stays open while rows are written into it:
+ * each line goes straight into a buffer, sent every 64 KB (queued until the
+ * COPY is opened on a connection and the server has answered it), so the
+ * server takes in the rows while they are still being produced. For a
+ * rebuild's bulk load: the fastest way into a table, no SQL or JSON to parse
+ * per row.
  */
-class CopyIn {
+export class CopyStream {
   private error: Error | null = null;
-  callback: (error: Error | null) => void = () => undefined;
+  private connection: { sendCopyFromChunk(chunk: Buffer): void; endCopyFrom(): void } | null = null;
+  private readonly queued: Buffer[] = [];
+  private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
+  private ending = false;
+  private readonly done: Promise<void>;
+  private settle: (error: Error | null) => void = () => undefined;
+  /** Rows written so far. */
+  rows = 0;
 
-  constructor(readonly text: string, private readonly chunks: readonly string[]) {}
+  constructor(readonly table: string, readonly columns: readonly string[]) {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.settle = (error) => (error ? reject(error) : resolve());
+    });
+    this.done.catch(() => undefined); // observed by end()
+  }
+
+  /** Starts the COPY on `client` (rows may be written before: they wait). The client runs nothing else until it ends. */
+  open(client: ClientBase): this {
+    void client.query(this as never);
+    return this;
+  }
+
+  /** Writes one line (its fields already in COPY's text format, tab-separated, with its newline). */
+  writeLine(line: string): void {
+    if (this.used + line.length * MAX_BYTES_PER_UNIT > this.buffer.length) {
+      this.send();
+      if (line.length * MAX_BYTES_PER_UNIT > this.buffer.length) this.buffer = Buffer.allocUnsafe(line.length * MAX_BYTES_PER_UNIT);
+    }
+    this.used += this.buffer.write(line, this.used);
+    this.rows++;
+  }
+
+  /** Writes one row: the values of `columns`, each as copyText writes it. */
+  writeRow(row: Record<string, unknown>): void {
+    let line = copyText(row[this.columns[0]]);
+    for (let i = 1; i < this.columns.length; i++) line += `\t${copyText(row[this.columns[i]])}`;
+    this.writeLine(`${line}\n`);
+  }
+
+  /** Ends the COPY (once opened); resolves with the number of rows once the server has taken them all. */
+  async end(): Promise<number> {
+    this.send();
+    this.ending = true;
+    this.connection?.endCopyFrom();
+    await this.done;
+    return this.rows;
+  }
+
+  private send(): void {
+    if (this.used === 0) return;
+    const chunk = this.buffer.subarray(0, this.used);
+    this.buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
+    if (this.connection) this.connection.sendCopyFromChunk(chunk);
+    else this.queued.push(chunk);
+  }
+
+  // The submittable's side, called by pg's Client.
+
+  get text(): string {
+    return `COPY ${this.table} (${this.columns.join(', ')}) FROM STDIN`;
+  }
 
   submit(connection: { query(text: string): void }): void {
     connection.query(this.text);
   }
 
   handleCopyInResponse(connection: { sendCopyFromChunk(chunk: Buffer): void; endCopyFrom(): void }): void {
-    for (const chunk of this.chunks) connection.sendCopyFromChunk(Buffer.from(chunk, 'utf8'));
-    connection.endCopyFrom();
+    this.connection = connection;
+    for (const chunk of this.queued.splice(0)) connection.sendCopyFromChunk(chunk);
+    if (this.ending) connection.endCopyFrom();
   }
 
   handleError(error: Error): void {
@@ -27,7 +96,8 @@ class CopyIn {
   }
 
   handleReadyForQuery(): void {
-    this.callback(this.error);
+    this.connection = null;
+    this.settle(this.error);
   }
 
   handleCommandComplete(): void {}
@@ -38,35 +108,29 @@ class CopyIn {
   handleCopyData(): void {}
 }
 
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIALS = /[\\\t\n\r]/g;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
 /** A value in COPY's text format: \N for null, backslash escapes for the characters that delimit. */
-function copyText(value: unknown): string {
+export function copyText(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? 't' : 'f';
   const text = String(value);
-  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : text;
+  return SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ESCAPES[c]) : text;
 }
 
-/** Writes rows (objects with at least `columns`) into `table` with one COPY. */
-export function copyRows(client: ClientBase, table: string, columns: readonly string[], rows: Iterable<Record<string, unknown>>): Promise<number> {
-  const chunks: string[] = [];
-  let chunk = '';
-  let count = 0;
-  for (const row of rows) {
-    let line = '';
-    for (let i = 0; i < columns.length; i++) line += (i === 0 ? '' : '\t') + copyText(row[columns[i]]);
-    chunk += `${line}\n`;
-    count++;
-    if (chunk.length > 1 << 16) {
-      chunks.push(chunk);
-      chunk = '';
-    }
-  }
-  if (chunk) chunks.push(chunk);
-  if (count === 0) return Promise.resolve(0);
-  const copy = new CopyIn(`COPY ${table} (${columns.join(', ')}) FROM STDIN`, chunks);
-  return new Promise<number>((resolve, reject) => {
-    copy.callback = (error) => (error ? reject(error) : resolve(count));
-    void client.query(copy as never);
-  });
+/**
+ * Writes rows (objects with at least `columns`) into `table` with one COPY on
+ * `client`, opened once `after` has settled (a client runs one statement at a
+ * time); the rows are formatted now. Resolves with the number written.
+ */
+export async function copyRows(
+  client: ClientBase, table: string, columns: readonly string[], rows: Iterable<Record<string, unknown>>, after?: Promise<unknown>,
+): Promise<number> {
+  const copy = new CopyStream(table, columns);
+  for (const row of rows) copy.writeRow(row);
+  await after?.catch(() => undefined);
+  return copy.open(client).end();
 }

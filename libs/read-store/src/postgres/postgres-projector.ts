@@ -5,7 +5,7 @@ import { movesOwnership } from '../projections/stream-owners.projection';
 import type { ProjectorStatus } from '../read-models.port';
 import { migrateReadStore } from './postgres-read-models';
 import { ALL_PG_PROJECTIONS, type PostgresProjection } from './postgres-projections';
-import { ReadModelBatch, type RebuildMemory } from './read-model-batch';
+import { ReadModelBatch } from './read-model-batch';
 
 /** Channel on which the active projector announces each committed position (standbys learn how far the read models are). */
 export const PROJECTED_CHANNEL = 'haitang_projected';
@@ -285,13 +285,25 @@ export class PostgresProjector implements ProjectorStatus {
  * order, then everything changed is written.
  */
 export async function applyProjections(
-  client: Client, work: readonly { projection: PostgresProjection; events: readonly RecordedEvent[] }[], memory?: RebuildMemory,
+  client: Client, work: readonly { projection: PostgresProjection; events: readonly RecordedEvent[] }[],
 ): Promise<number> {
-  const batch = new ReadModelBatch(client, memory);
+  const batch = new ReadModelBatch(client);
   for (const { projection, events } of work) {
     if (events.length === 0) continue;
     await projection.load(batch, events);
     for (const event of events) projection.apply(batch, event);
   }
   return batch.flush();
+}
+
+/**
+ * The same on a rebuild's ReadModelBatch (its rows a RebuildMemory): nothing to
+ * load (every row that exists is in memory; the projections' `load` only asks
+ * for rows) and nothing to write per batch, so the batch is applied at once,
+ * without waiting, as each projection's `apply` would be in applyProjections.
+ */
+export function applyInMemory(batch: ReadModelBatch, projections: readonly PostgresProjection[], events: readonly RecordedEvent[]): void {
+  for (const projection of projections) {
+    for (const event of events) if (projection.handles.has(event.type)) projection.apply(batch, event);
+  }
 }

@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import { copyRows } from './copy-in';
+import { copyRows, type CopyStream } from './copy-in';
 
 /**
  * One batch of projection work against PostgreSQL, as a unit of work: every
@@ -22,17 +22,21 @@ const joinKey = (parts: readonly unknown[]) => parts.join('\u0000');
  * row is ever looked up in the database (what is not here does not exist),
  * and none is written per batch: each table is written once, at the end, with
  * one COPY of its final rows (`writeAll`), so a row that many events change is
- * written once. Rows only ever inserted and never read back (the audit index,
- * closure rows) are copied batch by batch instead, to keep memory bounded.
+ * written once. The audit index, only ever inserted and never read back, goes
+ * straight into a COPY that stays open for the whole replay (`audit`), so the
+ * server takes it in while the replay goes on and memory stays bounded.
  */
 export class RebuildMemory {
+  /** Every closure row: by descendant, its ancestors with their depth and id. */
   readonly closure = new Map<number, Map<number, Ancestor>>();
   /** The last number given in each table's serial column. */
   readonly serials = new Map<string, { last: number }>();
   /** Every row of each table, by key (as TableRows holds them), with the table's columns. */
-  readonly tables = new Map<string, { columns: readonly string[]; rows: Map<string, Row | null> }>();
-  /** figure_changes, by (unit, month). */
-  readonly figures = new Map<string, { unit_id: string; month: string; position: number }>();
+  readonly tables = new Map<string, { columns: readonly string[]; rows: Map<RowKey, Row | null> }>();
+  /** figure_changes, by unit then month. */
+  readonly figures: FigureRows = new Map();
+
+  constructor(readonly audit: CopyStream) {}
 
   serialOf(table: string): { last: number } {
     let serial = this.serials.get(table);
@@ -40,26 +44,51 @@ export class RebuildMemory {
     return serial;
   }
 
-  rowsOf(table: string, columns: readonly string[]): Map<string, Row | null> {
+  rowsOf(table: string, columns: readonly string[]): Map<RowKey, Row | null> {
     let entry = this.tables.get(table);
     if (!entry) this.tables.set(table, (entry = { columns, rows: new Map() }));
     return entry.rows;
   }
 
-  /** Writes every remembered table (one COPY each) and figure_changes; returns the number of rows written. */
-  async writeAll(client: ClientBase): Promise<number> {
-    let written = 0;
-    for (const [table, { columns, rows }] of this.tables) {
-      written += await copyRows(client, table, columns, (function* () {
+  /**
+   * Writes every remembered table, the closure rows and figure_changes with
+   * one COPY each, one after the other on `client`, the largest first. Each
+   * is formatted and handed to the connection before the next is formatted, so
+   * the server takes in one while the next is being written. Returns, by
+   * table, when its rows are in (to build its indexes meanwhile).
+   */
+  async writeAll(client: ClientBase): Promise<Map<string, Promise<number>>> {
+    const closure = this.closure;
+    const writes: { table: string; columns: readonly string[]; size: number; rows: Iterable<Row> }[] = [
+      ...[...this.tables].map(([table, { columns, rows }]) => ({ table, columns, size: rows.size, rows: (function* () {
         for (const row of rows.values()) if (row) yield row;
-      })());
+      })() })),
+      { table: 'org_unit_closure', columns: ['ancestor_n', 'descendant_n', 'depth'], size: closure.size, rows: (function* () {
+        for (const [descendant, ancestors] of closure) for (const [ancestor, { depth }] of ancestors) yield { ancestor_n: ancestor, descendant_n: descendant, depth };
+      })() },
+      { table: 'figure_changes', columns: ['unit_id', 'month', 'position'], size: this.figures.size, rows: (function* (figures) {
+        for (const months of figures.values()) yield* months.values();
+      })(this.figures) },
+    ];
+    const done = new Map<string, Promise<number>>();
+    let previous: Promise<number> | undefined;
+    for (const { table, columns, rows } of writes.sort((a, b) => b.size - a.size)) {
+      const written = copyRows(client, table, columns, rows, previous);
+      written.catch(() => undefined); // awaited by the caller
+      done.set(table, (previous = written));
+      await new Promise(setImmediate); // lets the connection send what is ready
     }
-    written += await copyRows(client, 'figure_changes', ['unit_id', 'month', 'position'], this.figures.values());
-    return written;
+    return done;
   }
 }
 
 type KeyPart = string | number;
+/** figure_changes rows by unit id, then month. */
+type FigureRows = Map<string, Map<string, { unit_id: string; month: string; position: number }>>;
+/** How TableRows keeps a row: see TableRows.keyOf. */
+type RowKey = string | number;
+/** 2^26: a pair of integer keys below it is one safe integer. */
+const PAIR = 2 ** 26;
 const isKeyPart = (p: unknown): p is KeyPart => typeof p === 'string' || typeof p === 'number';
 
 export interface TableOptions {
@@ -79,9 +108,11 @@ export interface TableOptions {
 
 /** The rows of one table that a batch reads and writes, by its key (the primary key, or a unique one). */
 export class TableRows<R extends Row> {
-  private rows = new Map<string, R | null>();
-  private readonly wanted = new Map<string, readonly KeyPart[]>();
-  private readonly dirty = new Set<string>();
+  private rows = new Map<RowKey, R | null>();
+  private readonly wanted = new Map<RowKey, readonly KeyPart[]>();
+  private readonly dirty = new Set<RowKey>();
+  /** Integer key columns only: see keyOf. */
+  private readonly integerKey: boolean;
   /** With a rebuild's memory: `rows` is every row of the table, kept there, written by RebuildMemory.writeAll. */
   private remembered = false;
   /** The serial column's last number, once known in this batch (or kept by a rebuild's memory). */
@@ -90,16 +121,41 @@ export class TableRows<R extends Row> {
   constructor(
     readonly table: string, private readonly keyColumns: readonly string[], private readonly columns: readonly string[],
     private readonly options: TableOptions = {},
-  ) {}
+  ) {
+    this.integerKey = keyColumns.every((_, i) => options.keyTypes?.[i] === 'int');
+  }
 
   remember(memory: RebuildMemory): void {
-    this.rows = memory.rowsOf(this.table, this.columns) as Map<string, R | null>;
+    this.rows = memory.rowsOf(this.table, this.columns) as Map<RowKey, R | null>;
     this.remembered = true;
     if (this.options.serial) this.serial = memory.serialOf(this.table);
   }
 
-  private keyOf(parts: readonly KeyPart[]): string {
-    return parts.length === 1 ? String(parts[0]) : joinKey(parts);
+  /**
+   * A row's key in `rows`: for a one-column integer key the number itself (no string to make and hash at
+   * each lookup: most lookups of a replay are by such keys), else text.
+   */
+  private keyOf(parts: readonly KeyPart[]): RowKey {
+    if (parts.length === 1) return this.integerKey ? Number(parts[0]) : String(parts[0]);
+    // Two integer keys that both fit in 26 bits as one number (the roster's (activity, volunteer)); else text.
+    const [a, b] = parts;
+    if (parts.length === 2 && this.integerKey && typeof a === 'number' && typeof b === 'number' && a >= 0 && b >= 0 && a < PAIR && b < PAIR && Number.isInteger(a) && Number.isInteger(b)) {
+      return a * PAIR + b;
+    }
+    return joinKey(parts);
+  }
+
+  /** The row of a one-column key (`get` without the rest of its arguments' handling): for KeyRows. */
+  one(part: unknown): R | undefined {
+    if (!isKeyPart(part)) return undefined;
+    const row = this.rows.get(this.integerKey ? Number(part) : String(part));
+    if (row === undefined && !this.remembered) return this.get(part);
+    return row ?? undefined;
+  }
+
+  /** The key of a row, from its key columns. */
+  private keyOfRow(row: Row): RowKey {
+    return this.keyColumns.length === 1 ? this.keyOf([row[this.keyColumns[0]] as KeyPart]) : this.keyOf(this.keyColumns.map((c) => row[c] as KeyPart));
   }
 
   /** Asks for a row to be loaded before the events are applied. */
@@ -131,12 +187,12 @@ export class TableRows<R extends Row> {
       const key = this.keyOf(parts);
       if (!this.rows.has(key)) this.rows.set(key, null);
     }
-    for (const row of found.rows) this.rows.set(this.keyOf(this.keyColumns.map((c) => row[c] as KeyPart)), row);
+    for (const row of found.rows) this.rows.set(this.keyOfRow(row), row);
   }
 
   /** The row as it stands in this batch; undefined when it does not exist. */
   get(...parts: KeyPart[]): R | undefined {
-    if (!parts.every(isKeyPart)) return undefined; // a malformed event names no row (SQL: WHERE id = NULL)
+    for (const part of parts) if (!isKeyPart(part)) return undefined; // a malformed event names no row (SQL: WHERE id = NULL)
     const key = this.keyOf(parts);
     const row = this.rows.get(key);
     if (row === undefined && !this.remembered && !this.rows.has(key) && !this.options.unloadedIsAbsent) throw new Error(`${this.table}: row ${parts.join('/')} was not loaded`);
@@ -149,22 +205,21 @@ export class TableRows<R extends Row> {
       if (!this.serial) throw new Error(`${this.table}: its numbers were not loaded`);
       (row as Row)[this.options.serial] = ++this.serial.last;
     }
-    const key = this.keyOf(this.keyColumns.map((c) => row[c] as KeyPart));
+    const key = this.keyOfRow(row);
     this.rows.set(key, row);
-    this.dirty.add(key);
+    if (!this.remembered) this.dirty.add(key);
     return row;
   }
 
   /** Changes columns of an existing row. */
   update(row: R, changes: Partial<R>): void {
     Object.assign(row, changes);
-    this.dirty.add(this.keyOf(this.keyColumns.map((c) => row[c] as KeyPart)));
+    if (!this.remembered) this.dirty.add(this.keyOfRow(row));
   }
 
   /** Writes every changed row: INSERT … ON CONFLICT (key) DO UPDATE, from one JSON parameter. */
   async flush(client: ClientBase): Promise<number> {
-    if (this.remembered) this.dirty.clear(); // written once, at the end of the replay
-    if (this.dirty.size === 0) return 0;
+    if (this.dirty.size === 0) return 0; // always so with a rebuild's memory: written once, at the end of the replay
     const rows = [...this.dirty].map((key) => this.rows.get(key)!);
     this.dirty.clear();
     const others = this.columns.filter((c) => !this.keyColumns.includes(c));
@@ -194,7 +249,7 @@ export class KeyRows {
 
   /** The key of an id, if it has one. */
   find(id: unknown): number | undefined {
-    return typeof id === 'string' ? (this.rows.get(id)?.[this.numberColumn] as number | undefined) : undefined;
+    return typeof id === 'string' ? (this.rows.one(id)?.[this.numberColumn] as number | undefined) : undefined;
   }
 
   /** The key of an id, given now if the id is new. */
@@ -206,12 +261,21 @@ export class KeyRows {
 /** Rows that are only ever inserted, once (INSERT … ON CONFLICT DO NOTHING). */
 export class InsertOnce<R extends Row> {
   private readonly rows = new Map<string, R>();
-  /** In a rebuild (empty tables, every row new): written with COPY, these columns. */
-  copyColumns: readonly string[] | null = null;
+  /** In a rebuild: the COPY every row goes into at once (an empty table, and every row new). */
+  private copy: CopyStream | null = null;
 
   constructor(readonly table: string, private readonly keyColumns: readonly string[]) {}
 
+  /** A rebuild's rows go into `copy` as they come (its keys are log positions, each met once: nothing to merge). */
+  streamInto(copy: CopyStream): void {
+    this.copy = copy;
+  }
+
   insert(row: R): void {
+    if (this.copy) {
+      this.copy.writeRow(row);
+      return;
+    }
     const key = joinKey(this.keyColumns.map((c) => row[c]));
     if (!this.rows.has(key)) this.rows.set(key, row);
   }
@@ -220,7 +284,6 @@ export class InsertOnce<R extends Row> {
     if (this.rows.size === 0) return 0;
     const rows = [...this.rows.values()];
     this.rows.clear();
-    if (this.copyColumns) return copyRows(client, this.table, this.copyColumns, rows);
     await client.query(
       `INSERT INTO ${this.table} SELECT * FROM json_populate_recordset(NULL::${this.table}, $1::json) ON CONFLICT (${this.keyColumns.join(', ')}) DO NOTHING`,
       [JSON.stringify(rows)],
@@ -247,11 +310,10 @@ export class ClosureRows {
   private readonly wanted = new Set<number>();
   private readonly added = new InsertOnce<{ ancestor_n: number; descendant_n: number; depth: number }>('org_unit_closure', ['ancestor_n', 'descendant_n']);
 
-  /** A rebuild keeps every closure row in memory (its tables start empty, and closure rows never change). */
+  /** A rebuild keeps every closure row in memory (its tables start empty, and closure rows never change); written by RebuildMemory.writeAll. */
   remember(memory: RebuildMemory): void {
     this.ancestors = memory.closure;
     this.remembered = true;
-    this.added.copyColumns = ['ancestor_n', 'descendant_n', 'depth'];
   }
 
   want(unit: unknown): void {
@@ -295,7 +357,7 @@ export class ClosureRows {
     const map = this.mapOf(descendant);
     if (map.has(ancestor)) return;
     map.set(ancestor, { depth, id: ancestorId });
-    this.added.insert({ ancestor_n: ancestor, descendant_n: descendant, depth });
+    if (!this.remembered) this.added.insert({ ancestor_n: ancestor, descendant_n: descendant, depth });
   }
 
   flush(client: ClientBase): Promise<number> {
@@ -305,7 +367,8 @@ export class ClosureRows {
 
 /** figure_changes: per (unit, month) the highest position of the batch, merged with greatest(). */
 export class FigureChangeRows {
-  private positions = new Map<string, { unit_id: string; month: string; position: number }>();
+  /** By unit, then month: a unit id is most often the very string the closure rows hold, so found at once. */
+  private positions: FigureRows = new Map();
   private remembered = false;
 
   /** A rebuild keeps them all and writes them once (RebuildMemory.writeAll). */
@@ -315,15 +378,16 @@ export class FigureChangeRows {
   }
 
   bump(unitId: string, month: string, position: number): void {
-    const key = joinKey([unitId, month]);
-    const row = this.positions.get(key);
-    if (!row) this.positions.set(key, { unit_id: unitId, month, position });
+    let months = this.positions.get(unitId);
+    if (!months) this.positions.set(unitId, (months = new Map()));
+    const row = months.get(month);
+    if (!row) months.set(month, { unit_id: unitId, month, position });
     else if (position > row.position) row.position = position;
   }
 
   async flush(client: ClientBase): Promise<number> {
     if (this.remembered || this.positions.size === 0) return 0;
-    const rows = [...this.positions.values()];
+    const rows = [...this.positions.values()].flatMap((months) => [...months.values()]);
     this.positions.clear();
     await client.query(
       `INSERT INTO figure_changes SELECT * FROM json_populate_recordset(NULL::figure_changes, $1::json)
@@ -368,7 +432,7 @@ export class ReadModelBatch {
       }
       this.closure.remember(memory);
       this.figures.remember(memory);
-      this.audit.copyColumns = ['position', 'stream_key', 'type_n', 'actor_n', 'recorded_at'];
+      this.audit.streamInto(memory.audit);
     }
   }
 
