@@ -376,9 +376,10 @@ async function run(overrides = {}) {
       measured[name] = await warmAndMeasure(app, ids, opts, name, tag);
     }
     counters = await commandCounters(app.baseUrl);
-    disk = diskSyncLatency(dataDir);
   } finally {
     for (const server of servers.reverse()) await server.stop();
+    // Once the servers are stopped: the probe has the disk to itself.
+    if (counters) disk = diskSyncLatency(dataDir);
     removeTempDir(dataDir);
   }
 
@@ -433,7 +434,7 @@ async function run(overrides = {}) {
 /**
  * The disk's floor under a durable command: every commit waits for one fdatasync of the -wal file, and
  * a command arriving while a commit is under way waits for that one and its own. Timed right after the
- * scenarios, in the same data directory (same filesystem and device), 16 KB written before each sync
+ * scenarios (the servers stopped), in the same data directory (same filesystem and device), 16 KB written before each sync
  * (about one group commit of WAL frames).
  */
 function diskSyncLatency(dir, syncs = 300) {

@@ -127,10 +127,7 @@ Module({
     // The same logger set-up as apps/haitang/src/app.module.ts with HAITANG_LOG_REQUESTS=false:
     // no per-request middleware (no child logger, no AsyncLocalStorage).
     LoggerModule.forRoot({
-      pinoHttp: {
-        level: process.env.LOG_LEVEL ?? 'info',
-        redact: ['req.headers.authorization', 'req.headers.cookie'],
-      },
+      pinoHttp: { level: process.env.LOG_LEVEL ?? 'info' },
       forRoutes: [],
     }),
   ],

@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { correlationIdOf } from '@haitang/ledger';
 import {
   ACCESS_RULE, type AccessRule, inScope, isPublic, roleRefusal, SCOPE_DIRECTORY, type ScopeDirectory, type TargetSpec,
 } from '@haitang/auth';
@@ -38,7 +39,7 @@ export class AccessGuard implements CanActivate {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!rule) {
-      this.logger.error(`${request.method} ${request.routeOptions.url} declares no access rule: refused`);
+      this.logger.error({ correlationId: correlationIdOf(request.raw) }, `${request.method} ${request.routeOptions.url} declares no access rule: refused`);
       throw undeclaredRoute();
     }
     if (isPublic(rule)) return true;

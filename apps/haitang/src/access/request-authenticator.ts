@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { correlationIdOf } from '@haitang/ledger';
 import {
   AuthenticationError, bearerToken, IdentityProviderUnavailable, type Principal, setPrincipal, TokenVerifier,
 } from '@haitang/auth';
@@ -42,7 +43,7 @@ export class RequestAuthenticator {
     } catch (error) {
       if (error instanceof AuthenticationError) throw unauthenticated(error);
       if (error instanceof IdentityProviderUnavailable) {
-        this.logger.warn(error.message);
+        this.logger.warn({ correlationId: correlationIdOf(request.raw) }, error.message);
         throw identityProviderUnavailable(error);
       }
       throw error;

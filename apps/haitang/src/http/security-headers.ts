@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 const EXPOSED = ['location', 'retry-after', 'x-correlation-id', 'idempotent-replayed', 'x-projected-position', 'x-figures-cache', 'content-disposition'];
 
 /** helmet's options: its defaults, with the Content-Security-Policy adjusted to what the API docs and web console need. */
-export const HELMET_OPTIONS: Parameters<typeof helmet>[0] = {
+const HELMET_OPTIONS: Parameters<typeof helmet>[0] = {
   contentSecurityPolicy: {
     directives: {
       // The Swagger UI's "valid" badge and logo are served from elsewhere; images only.
@@ -51,7 +51,7 @@ export async function installSecurityHeaders(app: NestFastifyApplication, corsOr
 }
 
 /** The headers helmet's middleware sets with these options, recorded from one run against a stand-in answer. */
-export function helmetHeaders(options: Parameters<typeof helmet>[0]): Readonly<Record<string, string>> {
+function helmetHeaders(options: Parameters<typeof helmet>[0]): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader(name: string, value: string | number | readonly string[]) {

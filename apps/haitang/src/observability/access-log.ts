@@ -13,8 +13,8 @@ const QUIET = new Set(['/health', '/metrics']);
  */
 export async function installAccessLog(app: NestFastifyApplication, enabled: boolean): Promise<void> {
   if (!enabled) return;
-  const logger = await app.resolve(PinoLogger);
-  logger.setContext('http');
+  // pino's own logger, bound to its context once: PinoLogger's methods copy every line's fields to add it.
+  const logger = (await app.resolve(PinoLogger)).logger.child({ context: 'http' });
   app.getHttpAdapter().getInstance().addHook('onResponse', (request, reply, done) => {
     if (!QUIET.has(request.url)) {
       logger.info({

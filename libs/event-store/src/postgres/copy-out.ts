@@ -10,6 +10,7 @@ import type { ClientBase } from 'pg';
  */
 class CopyOut {
   private error: Error | null = null;
+  private settled = false;
   rows = 0;
   callback: (error: Error | null) => void = () => undefined;
 
@@ -25,7 +26,9 @@ class CopyOut {
       this.onRow(message.chunk);
       this.rows++;
     } catch (error) {
+      // Answered at once (the caller drops the connection) rather than after the rest of the log has streamed in.
       this.error = error as Error;
+      this.finish();
     }
   }
 
@@ -33,11 +36,19 @@ class CopyOut {
     connection.sendCopyFail('not a COPY … FROM statement');
   }
 
+  // Settled at the first error, as pg's own queries are: when the connection breaks, no ReadyForQuery follows.
   handleError(error: Error): void {
     this.error ??= error;
+    this.finish();
   }
 
   handleReadyForQuery(): void {
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.settled) return;
+    this.settled = true;
     this.callback(this.error);
   }
 

@@ -33,6 +33,8 @@ export interface SqliteEventStoreOptions {
 }
 
 const WORKER_FILE = join(__dirname, 'sqlite-writer.worker.js');
+/** What a read that meets a stored event that no longer parses answers (the file was damaged outside Haitang). */
+const DAMAGED_RECORD = 'The event log holds a damaged record; restore it from a backup.';
 const READER_FILE = join(__dirname, 'sqlite-reader.worker.js');
 /** Batches the reader thread of readToHead may have read and decoded ahead of its consumer. */
 const READ_AHEAD = 4;
@@ -162,7 +164,7 @@ export class SqliteEventStore implements EventStore {
     } catch (error) {
       if (isStorageFailure(error)) return Promise.reject(new StoreUnavailableError('The event store cannot be read right now.', error));
       // A stored event that no longer parses: the file was damaged outside Haitang. Answered 503, never 500.
-      if (error instanceof SyntaxError) return Promise.reject(new StoreUnavailableError('The event log holds a damaged record; restore it from a backup.', error));
+      if (error instanceof SyntaxError) return Promise.reject(new StoreUnavailableError(DAMAGED_RECORD, error));
       return Promise.reject(error);
     }
   }
@@ -225,7 +227,7 @@ export class SqliteEventStore implements EventStore {
 }
 
 /** What the reader thread sends: a batch (empty: the head was reached), or why it could not read. */
-type ReaderMessage = { batch: RecordedEvent[] } | { error: string };
+type ReaderMessage = { batch: RecordedEvent[] } | { error: string; damaged?: boolean };
 
 /** readToHead on a reader thread (sqlite-reader.worker.ts); the thread ends with the iteration, however it ends. */
 async function* readOnThread(work: { file: string; busyTimeoutMs: number; after: number; batchSize: number; ahead: number }): AsyncGenerator<RecordedEvent[]> {
@@ -243,7 +245,7 @@ async function* readOnThread(work: { file: string; busyTimeoutMs: number; after:
     for (;;) {
       while (arrived.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       const message = arrived.shift()!;
-      if ('error' in message) throw new StoreUnavailableError(`The event log could not be read: ${message.error}`);
+      if ('error' in message) throw new StoreUnavailableError(message.damaged ? DAMAGED_RECORD : `The event log could not be read: ${message.error}`, message.error);
       if (message.batch.length === 0) return;
       // One batch taken: the thread may read one more ahead.
       worker.postMessage({ more: 1 });

@@ -28,7 +28,11 @@ function readAhead(): void {
     }
   } catch (error) {
     done = true;
-    parentPort!.postMessage({ error: `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}` });
+    parentPort!.postMessage({
+      error: `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`,
+      // A stored event that no longer parses (see SqliteEventStore.guardRead).
+      damaged: error instanceof SyntaxError,
+    });
   }
   if (done) db.close();
 }

@@ -42,6 +42,8 @@ export class CopyStream {
 
   /** Writes one line (its fields already in COPY's text format, tab-separated, with its newline). */
   writeLine(line: string): void {
+    // The server refused the COPY or the connection broke: stop the producer now, not at end().
+    if (this.error) throw this.error;
     if (this.used + line.length * MAX_BYTES_PER_UNIT > this.buffer.length) {
       this.send();
       if (line.length * MAX_BYTES_PER_UNIT > this.buffer.length) this.buffer = Buffer.allocUnsafe(line.length * MAX_BYTES_PER_UNIT);
@@ -91,8 +93,11 @@ export class CopyStream {
     if (this.ending) connection.endCopyFrom();
   }
 
+  // Settled at the first error (when the connection breaks, no ReadyForQuery follows); settling twice is a no-op.
   handleError(error: Error): void {
     this.error ??= error;
+    this.connection = null;
+    this.settle(this.error);
   }
 
   handleReadyForQuery(): void {
@@ -113,7 +118,7 @@ const SPECIALS = /[\\\t\n\r]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /** A value in COPY's text format: \N for null, backslash escapes for the characters that delimit. */
-export function copyText(value: unknown): string {
+function copyText(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? 't' : 'f';

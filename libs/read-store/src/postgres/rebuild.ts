@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { clientConfig, type EventStore, migrate, type PostgresConnection, type RecordedEvent } from '@haitang/event-store';
+import { clientConfig, type EventStore, migrate, type PostgresConnection, readToHead, type RecordedEvent } from '@haitang/event-store';
 import type { RebuildProgress } from '../sqlite/rebuild';
 import { ALL_PG_PROJECTIONS, type PostgresProjection } from './postgres-projections';
 import { CopyStream } from './copy-in';
@@ -190,17 +190,11 @@ async function replayInMemory(
       pending.push(event);
       if (pending.length >= batchSize) apply();
     };
-    if (store.replayAll) {
-      await store.replayAll(0, push);
-    } else {
-      let next = store.readAll(0, batchSize);
-      for (let page = await next; page.length > 0; page = await next) {
-        next = store.readAll(page[page.length - 1].position, batchSize);
-        for (const event of page) push(event);
-      }
-    }
+    if (store.replayAll) await store.replayAll(0, push);
+    else for await (const page of readToHead(store, 0, batchSize)) for (const event of page) push(event);
     apply();
     const audit = memory.audit.end();
+    audit.catch(() => undefined); // awaited below, after writeAll: a failure meanwhile must not go unhandled
     const tables = await memory.writeAll(tablesClient);
     const indexing = Date.now();
     // In the order the tables are written; each connection starts once its own COPYs are done.

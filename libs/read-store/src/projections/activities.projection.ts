@@ -5,7 +5,7 @@ import {
   shanghaiDate, type VolunteerCheckedIn, type VolunteerCheckedOut, type VolunteerEnrolled,
 } from '@haitang/domain';
 import type { SqliteProjection } from '../sqlite/sqlite-projection';
-import { activityPlanned, cachedRowKey, findActivityKey, findVolunteerKey, KEYS_SCHEMA, unitKey, volunteerKey } from '../sqlite/keys';
+import { activityPlanned, findActivityKey, findVolunteerKey, KEYS_SCHEMA, onRow, type RowSql, rowSql, unitKey, volunteerKey } from '../sqlite/keys';
 import { stmt } from '../sqlite/statements';
 
 type Data<E extends { data: unknown }> = E['data'];
@@ -128,23 +128,15 @@ export const activitiesProjection: SqliteProjection = {
 };
 
 /** An UPDATE of one activity, by its id and by its integer key (see changeActivity); `and`: a further condition. */
-const activityUpdate = (set: string, and = '') => ({
-  byId: `UPDATE activities SET ${set} WHERE activity_id = ?${and}`,
-  byKey: `UPDATE activities SET ${set} WHERE activity_n = ?${and}`,
-});
+const activityUpdate = (set: string, and = '') => rowSql('activity', (where) => `UPDATE activities SET ${set} WHERE ${where}${and}`);
 const RESCHEDULE = activityUpdate('starts_at = ?, ends_at = ?, start_date = ?, end_date = ?, window_position = ?', ' AND window_position < ?');
 const CANCEL = activityUpdate(`status = 'cancelled', cancel_reason = ?, cancelled_at = ?`);
 const COMPLETE = activityUpdate(`status = 'completed', completed_at = ?, beneficiaries = ?`);
 
-/**
- * Changes one activity: by its integer key where the keys are in memory (a
- * rebuild, sqlite/keys.ts: cachedRowKey), else by its id. `values` go to SET,
- * `more` to the further condition.
- */
-function changeActivity(db: Database.Database, activityId: string, update: { byId: string; byKey: string }, values: unknown[], more: unknown[] = []): void {
-  const key = cachedRowKey(db, 'activity', activityId);
-  if (key === undefined) stmt(db, update.byId).run(...values, activityId, ...more);
-  else if (key !== null) stmt(db, update.byKey).run(...values, key, ...more);
+/** Changes one activity (sqlite/keys.ts: onRow). `values` go to SET, `more` to the further condition. */
+function changeActivity(db: Database.Database, activityId: string, update: RowSql, values: unknown[], more: unknown[] = []): void {
+  const row = onRow(db, 'activity', activityId, update);
+  row?.[0].run(...values, row[1], ...more);
 }
 
 /** The roster key (activity, volunteer), if both are known: there can be no roster entry otherwise. */

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@haitang/event-store';
 import type { SqliteProjection } from '../sqlite/sqlite-projection';
 import { shanghaiDate } from '@haitang/domain';
-import { cachedRowKey, findUnitKey, keysCached } from '../sqlite/keys';
+import { findUnitKey, keysCached, onRow, rowSql } from '../sqlite/keys';
 import { stmt } from '../sqlite/statements';
 
 /**
@@ -20,6 +20,10 @@ import { stmt } from '../sqlite/statements';
  * Runs after the records, org-unit and activities projections in the same
  * transaction, so it reads the rows they just wrote. Idempotent: positions only grow.
  */
+/** Where and when an activity or a record counts: its unit and its date. */
+const ACTIVITY_PLACE = rowSql('activity', (where) => `SELECT unit_n, start_date FROM activities WHERE ${where}`);
+const RECORD_PLACE = rowSql('record', (where) => `SELECT unit_n, service_date, activity_id FROM service_records WHERE ${where}`);
+
 export const figureChangesProjection: SqliteProjection = {
   name: 'figure-changes',
   version: 1,
@@ -56,19 +60,14 @@ function applyFigureChanges(db: Database.Database, events: readonly RecordedEven
     if ((months.get(month) ?? 0) < position) months.set(month, position);
   };
   const unitOf = (orgUnitId: string) => findUnitKey(db, orgUnitId);
-  // By the row's integer key where the keys are in memory (a rebuild: sqlite/keys.ts, cachedRowKey), else by its id.
+  // sqlite/keys.ts: onRow.
   const activityOf = (activityId: string) => {
-    const key = cachedRowKey(db, 'activity', activityId);
-    if (key === null) return undefined;
-    return (key === undefined ? stmt(db, 'SELECT unit_n, start_date FROM activities WHERE activity_id = ?').get(activityId)
-      : stmt(db, 'SELECT unit_n, start_date FROM activities WHERE activity_n = ?').get(key)) as { unit_n: number; start_date: string } | undefined;
+    const row = onRow(db, 'activity', activityId, ACTIVITY_PLACE);
+    return row?.[0].get(row[1]) as { unit_n: number; start_date: string } | undefined;
   };
   const recordOf = (recordId: string) => {
-    const key = cachedRowKey(db, 'record', recordId);
-    if (key === null) return undefined;
-    return (key === undefined ? stmt(db, 'SELECT unit_n, service_date, activity_id FROM service_records WHERE record_id = ?').get(recordId)
-      : stmt(db, 'SELECT unit_n, service_date, activity_id FROM service_records WHERE record_n = ?').get(key)) as
-      { unit_n: number; service_date: string; activity_id: string | null } | undefined;
+    const row = onRow(db, 'record', recordId, RECORD_PLACE);
+    return row?.[0].get(row[1]) as { unit_n: number; service_date: string; activity_id: string | null } | undefined;
   };
   for (const event of events) {
     const p = event.position;

@@ -5,7 +5,7 @@ import type {
   VolunteerProfileUpdated, VolunteerRegistered,
 } from '@haitang/domain';
 import type { SqliteProjection } from '../sqlite/sqlite-projection';
-import { cachedRowKey, findVolunteerKey, KEYS_SCHEMA, serviceRecorded, unitKey, volunteerKey } from '../sqlite/keys';
+import { findVolunteerKey, KEYS_SCHEMA, onRow, type RowSql, rowSql, serviceRecorded, unitKey, volunteerKey } from '../sqlite/keys';
 import { stmt } from '../sqlite/statements';
 
 type Data<E extends { data: unknown }> = E['data'];
@@ -107,18 +107,14 @@ export const recordsProjection: SqliteProjection = {
 };
 
 /** An UPDATE of one service record, by its id and by its integer key (see changeRecord). */
-const recordUpdate = (set: string) => ({
-  byId: `UPDATE service_records SET ${set} WHERE record_id = ?`,
-  byKey: `UPDATE service_records SET ${set} WHERE record_n = ?`,
-});
+const recordUpdate = (set: string) => rowSql('record', (where) => `UPDATE service_records SET ${set} WHERE ${where}`);
 const SET_APPROVED = recordUpdate(`status = 'approved'`);
 const SET_REJECTED = recordUpdate(`status = 'rejected'`);
 const SET_REVOKED = recordUpdate(`status = 'revoked'`);
 const SET_MINUTES = recordUpdate('minutes = ?');
 
-/** Changes one service record: by its integer key where the keys are in memory (a rebuild, sqlite/keys.ts: cachedRowKey), else by its id. */
-function changeRecord(db: Database.Database, recordId: string, update: { byId: string; byKey: string }, ...values: unknown[]): void {
-  const key = cachedRowKey(db, 'record', recordId);
-  if (key === undefined) stmt(db, update.byId).run(...values, recordId);
-  else if (key !== null) stmt(db, update.byKey).run(...values, key);
+/** Changes one service record (sqlite/keys.ts: onRow). */
+function changeRecord(db: Database.Database, recordId: string, update: RowSql, ...values: unknown[]): void {
+  const row = onRow(db, 'record', recordId, update);
+  row?.[0].run(...values, row[1]);
 }

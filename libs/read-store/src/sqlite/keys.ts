@@ -34,22 +34,22 @@ export const AUDIT_KEYS_SCHEMA = `
 type Kind = 'unit' | 'volunteer' | 'activity' | 'record' | 'stream' | 'actor' | 'type';
 type GivenKind = Exclude<Kind, 'activity' | 'record'>;
 
-const FIND: Record<Kind, string> = {
-  unit: 'SELECT unit_n FROM unit_keys WHERE org_unit_id = ?',
-  volunteer: 'SELECT volunteer_n FROM volunteer_keys WHERE volunteer_id = ?',
-  activity: 'SELECT activity_n FROM activities WHERE activity_id = ?',
-  record: 'SELECT record_n FROM service_records WHERE record_id = ?',
-  stream: 'SELECT stream_n FROM stream_keys WHERE stream_id = ?',
-  actor: 'SELECT actor_n FROM actor_keys WHERE actor_id = ?',
-  type: 'SELECT type_n FROM event_types WHERE type = ?',
+/** Where each kind of key lives: its table, its number's column and its id's column. */
+const KEY_COLUMNS: Record<Kind, readonly [table: string, key: string, id: string]> = {
+  unit: ['unit_keys', 'unit_n', 'org_unit_id'],
+  volunteer: ['volunteer_keys', 'volunteer_n', 'volunteer_id'],
+  activity: ['activities', 'activity_n', 'activity_id'],
+  record: ['service_records', 'record_n', 'record_id'],
+  stream: ['stream_keys', 'stream_n', 'stream_id'],
+  actor: ['actor_keys', 'actor_n', 'actor_id'],
+  type: ['event_types', 'type_n', 'type'],
 };
-const INSERT: Record<GivenKind, string> = {
-  unit: 'INSERT INTO unit_keys (org_unit_id) VALUES (?)',
-  volunteer: 'INSERT INTO volunteer_keys (volunteer_id) VALUES (?)',
-  stream: 'INSERT INTO stream_keys (stream_id) VALUES (?)',
-  actor: 'INSERT INTO actor_keys (actor_id) VALUES (?)',
-  type: 'INSERT INTO event_types (type) VALUES (?)',
-};
+const byKind = <K extends Kind>(kinds: readonly K[], sql: (columns: readonly [table: string, key: string, id: string]) => string) =>
+  Object.fromEntries(kinds.map((kind) => [kind, sql(KEY_COLUMNS[kind])])) as Record<K, string>;
+const GIVEN_KINDS: readonly GivenKind[] = ['unit', 'volunteer', 'stream', 'actor', 'type'];
+const FIND = byKind(Object.keys(KEY_COLUMNS) as Kind[], ([table, key, id]) => `SELECT ${key} FROM ${table} WHERE ${id} = ?`);
+/** A new key, numbered by SQLite. */
+const INSERT = byKind(GIVEN_KINDS, ([table, , id]) => `INSERT INTO ${table} (${id}) VALUES (?)`);
 
 /**
  * Every key of a connection that nobody else writes to (a rebuild's fresh
@@ -103,7 +103,8 @@ function find(db: Database.Database, kind: Kind, id: string): number | undefined
  * joined by statements (figure-changes), event types are few: both are
  * written at once.
  */
-const WRITTEN_AT_END: ReadonlySet<GivenKind> = new Set(['volunteer', 'stream', 'actor']);
+const END_KINDS = ['volunteer', 'stream', 'actor'] as const;
+const WRITTEN_AT_END: ReadonlySet<GivenKind> = new Set(END_KINDS);
 
 function keyOf(db: Database.Database, kind: GivenKind, id: string): number {
   const key = find(db, kind, id);
@@ -115,13 +116,8 @@ function keyOf(db: Database.Database, kind: GivenKind, id: string): number {
   return created;
 }
 
-const INSERT_KEY: Record<GivenKind, string> = {
-  unit: 'INSERT INTO unit_keys (unit_n, org_unit_id) VALUES (?, ?)',
-  volunteer: 'INSERT INTO volunteer_keys (volunteer_n, volunteer_id) VALUES (?, ?)',
-  stream: 'INSERT INTO stream_keys (stream_n, stream_id) VALUES (?, ?)',
-  actor: 'INSERT INTO actor_keys (actor_n, actor_id) VALUES (?, ?)',
-  type: 'INSERT INTO event_types (type_n, type) VALUES (?, ?)',
-};
+/** A key numbered in memory (WRITTEN_AT_END), written with its number. */
+const INSERT_KEY = byKind(END_KINDS, ([table, key, id]) => `INSERT INTO ${table} (${key}, ${id}) VALUES (?, ?)`);
 
 /**
  * Writes the keys a connection with cached keys has given but not written yet
@@ -132,7 +128,7 @@ const INSERT_KEY: Record<GivenKind, string> = {
 export function writeCachedKeys(db: Database.Database): void {
   const cache = cacheOf(db);
   if (!cache) return;
-  for (const kind of WRITTEN_AT_END) {
+  for (const kind of END_KINDS) {
     const keys = [...cache[kind]].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const insert = stmt(db, INSERT_KEY[kind]);
     for (const [id, key] of keys) insert.run(key, id);
@@ -158,9 +154,31 @@ export const findActivityKey = (db: Database.Database, activityId: string): numb
  * changes rows by their integer key (a rowid lookup) rather than by their
  * 36-character id (a search of the id's index, a few times slower).
  */
-export function cachedRowKey(db: Database.Database, kind: 'record' | 'activity', id: string): number | null | undefined {
+function cachedRowKey(db: Database.Database, kind: RowKind, id: string): number | null | undefined {
   const cache = cacheOf(db);
   return cache ? (cache[kind].get(id) ?? null) : undefined;
+}
+
+type RowKind = 'record' | 'activity';
+/** One statement on one activity or record, written twice: the row found by its id, and by its integer key. */
+export interface RowSql { readonly byId: string; readonly byKey: string }
+
+/** `sql(where)` for a row of `kind`: `where` finds it by its id, or by its integer key. */
+export function rowSql(kind: RowKind, sql: (where: string) => string): RowSql {
+  const [, key, id] = KEY_COLUMNS[kind];
+  return { byId: sql(`${id} = ?`), byKey: sql(`${key} = ?`) };
+}
+
+/**
+ * The statement of `sql` that reaches the row of `kind` with this id, and its
+ * argument for the row: by its integer key where the keys are in memory (a
+ * rebuild, see cachedRowKey), else by its id. Null when the rebuild has no
+ * such row.
+ */
+export function onRow(db: Database.Database, kind: RowKind, id: string, sql: RowSql): [Database.Statement, string | number] | null {
+  const key = cachedRowKey(db, kind, id);
+  if (key === null) return null;
+  return key === undefined ? [stmt(db, sql.byId), id] : [stmt(db, sql.byKey), key];
 }
 
 /** Whether this connection keeps its keys in memory (see cacheKeys): nobody else writes to it. */
