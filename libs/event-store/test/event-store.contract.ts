@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type EventStore, type EventToAppend, NO_STREAM, readToHead, type RecordedEvent } from '../src';
+import { type AppendResult, type EventStore, type EventToAppend, NO_STREAM, readToHead, type RecordedEvent } from '../src';
 
 // Errors are matched by name, not class, so the suite also runs against adapters loaded from the build.
 
@@ -149,6 +149,39 @@ export function eventStoreContract(adapter: string, makeFixture: () => Promise<E
       ]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect((await store.readAll(0, 10)).map((e) => e.streamId)).toEqual(['g1', 'g3']);
+    });
+
+    it('answers each append with its own outcome when appends keep arriving over many turns while commits are under way', async () => {
+      // Group commit matches outcomes to appends; appends sent while a commit runs join a later group.
+      const sent: { streamId: string; refused: boolean; result: Promise<PromiseSettledResult<AppendResult>> }[] = [];
+      for (let turn = 0; turn < 20; turn++) {
+        for (let j = 0; j < 8; j++) {
+          const streamId = `turn-${turn}-${j}`;
+          const refused = (turn + j) % 5 === 0;
+          const append = store.append([{ streamId, expectedVersion: refused ? 4 : NO_STREAM, events: [anEvent('T.v1', { turn, j })] }]);
+          // Settled at once into a value: a refusal may come before the loop ends.
+          const result = append.then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason }));
+          sent.push({ streamId, refused, result });
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const settled = await Promise.all(sent.map((s) => s.result));
+      const positions = new Set<number>();
+      for (const [i, { streamId, refused }] of sent.entries()) {
+        const outcome = settled[i];
+        if (refused) {
+          expect(outcome).toMatchObject({ status: 'rejected', reason: { name: 'WrongExpectedVersionError', streamId } });
+          continue;
+        }
+        expect(outcome.status).toBe('fulfilled');
+        const result = (outcome as PromiseFulfilledResult<AppendResult>).value;
+        expect(result.streams).toEqual([{ streamId, version: 0 }]);
+        const [stored] = await store.readStream(streamId);
+        expect(stored.position).toBe(result.position);
+        positions.add(result.position);
+      }
+      expect(positions.size).toBe(sent.filter((s) => !s.refused).length);
+      expect(await store.headPosition()).toBe(positions.size);
     });
 
     it('numbers the log 1..n without gaps, in commit order, and reads from any position', async () => {

@@ -1,13 +1,12 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, activity, body, orgUnit, param } from '@haitang/auth';
-import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ActivityCommand } from '@haitang/domain';
 import { ApiCommandAnswer, CommandAnswer } from '../command-pipeline/command-answer';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
 import { ActivityCommandMessage } from '../command-pipeline/ledger-command';
-import { ParseIdPipe } from '../http/ids';
+import { newId, ParseIdPipe } from '../http/ids';
 import { ApiProblemAnswers } from '../http/problem-answers';
 import {
   AttendanceDto, CancelActivityDto, CompleteActivityDto, PlanActivityDto, RescheduleActivityDto, VolunteerRefDto, WithdrawDto,
@@ -30,7 +29,7 @@ export class ActivitiesController {
   @ApiOperation({ summary: 'Plan an activity' })
   @ApiCommandAnswer(201, CommandAnswer, { location: true })
   async plan(@Body() dto: PlanActivityDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
-    const outcome = await this.gateway.execute(new ActivityCommandMessage({ type: 'PlanActivity', activityId: randomUUID(), ...dto }, this.gateway.contextOf(req)));
+    const outcome = await this.gateway.execute(new ActivityCommandMessage({ type: 'PlanActivity', activityId: newId(), ...dto }, this.gateway.contextOf(req)));
     return answer(reply, outcome, `/api/v1/activities/${outcome.result.id}`);
   }
 

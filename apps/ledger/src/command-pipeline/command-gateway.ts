@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Command, CommandBus } from '@nestjs/cqrs';
-import { hash, randomUUID } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { newId } from '../http/ids';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { actorOf, principalOf } from '@haitang/auth';
@@ -55,7 +56,7 @@ export class CommandGateway {
     if (key !== undefined && (typeof key !== 'string' || !KEY_PATTERN.test(key))) {
       throw new ProblemException(problem(400, 'bad-idempotency-key', 'Idempotency-Key 应为 1 到 200 个可见字符。(Idempotency-Key must be 1–200 visible ASCII characters.)'));
     }
-    const commandId = (key as string | undefined) ?? randomUUID();
+    const commandId = (key as string | undefined) ?? newId();
     // crypto.hash: the one-shot digest, without a Hash object per request.
     const fingerprint = hash('sha256', `${request.method} ${request.url}\n${actor.id}\n${canonicalJson(withoutFields(request.body ?? null, secretFields))}`, 'base64url');
     return {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { newId } from '../http/ids';
 import type { Decider, DomainEvent } from '@haitang/domain';
 import {
   EVENT_STORE, type EventStore, NO_STREAM, type StreamAppend, WrongExpectedVersionError,
@@ -129,7 +129,7 @@ export class DecisionRunner {
         streamId: a.stream.streamId,
         expectedVersion: a.stream.version,
         events: a.events.map((event) => {
-          const eventId = randomUUID();
+          const eventId = newId();
           return {
           eventId,
           type: event.type,

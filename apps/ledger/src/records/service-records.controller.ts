@@ -1,13 +1,12 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, activity, body, orgUnit, param, record, volunteer } from '@haitang/auth';
-import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { attendanceRecordId, type ServiceRecordCommand } from '@haitang/domain';
 import { ApiCommandAnswer, CommandAnswer } from '../command-pipeline/command-answer';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
 import { ServiceRecordCommandMessage } from '../command-pipeline/ledger-command';
-import { ParseIdPipe } from '../http/ids';
+import { newId, ParseIdPipe } from '../http/ids';
 import { ApiProblemAnswers } from '../http/problem-answers';
 import { AmendServiceDto, ReasonDto, RecordServiceDto, SelfReportDto } from './service-record.dto';
 
@@ -28,7 +27,7 @@ export class ServiceRecordsController {
   @ApiOperation({ summary: 'Staff records service (approved at once)' })
   @ApiCommandAnswer(201, CommandAnswer, { location: true })
   record(@Body() dto: RecordServiceDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
-    const recordId = dto.activityId ? attendanceRecordId(dto.activityId, dto.volunteerId) : randomUUID();
+    const recordId = dto.activityId ? attendanceRecordId(dto.activityId, dto.volunteerId) : newId();
     return this.run(req, reply, { type: 'RecordService', recordId, ...dto, source: 'staff' }, true);
   }
 
@@ -37,7 +36,7 @@ export class ServiceRecordsController {
   @ApiOperation({ summary: 'A volunteer reports service done (pending until staff approve it)' })
   @ApiCommandAnswer(201, CommandAnswer, { location: true })
   report(@Param('id', ParseIdPipe) volunteerId: string, @Body() dto: SelfReportDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
-    return this.run(req, reply, { type: 'RecordService', recordId: randomUUID(), volunteerId, ...dto, source: 'self-report' }, true);
+    return this.run(req, reply, { type: 'RecordService', recordId: newId(), volunteerId, ...dto, source: 'self-report' }, true);
   }
 
   @Post('service-records/:id/approval') @HttpCode(200)

@@ -1,12 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, body, orgUnit, param, team } from '@haitang/auth';
-import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiCommandAnswer, CommandAnswer } from '../command-pipeline/command-answer';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
 import { TeamCommandMessage } from '../command-pipeline/ledger-command';
-import { ParseIdPipe } from '../http/ids';
+import { newId, ParseIdPipe } from '../http/ids';
 import { ApiProblemAnswers } from '../http/problem-answers';
 import { FormTeamDto, LeaveTeamDto, TeamMemberDto } from './team.dto';
 
@@ -22,7 +21,7 @@ export class TeamsController {
   @ApiOperation({ summary: 'Form a team (志愿服务队, 党建联盟, 先锋骑行队, 红引擎)' })
   @ApiCommandAnswer(201, CommandAnswer, { location: true })
   async form(@Body() dto: FormTeamDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
-    const outcome = await this.gateway.execute(new TeamCommandMessage({ type: 'FormTeam', teamId: randomUUID(), ...dto }, this.gateway.contextOf(req)));
+    const outcome = await this.gateway.execute(new TeamCommandMessage({ type: 'FormTeam', teamId: newId(), ...dto }, this.gateway.contextOf(req)));
     return answer(reply, outcome, `/api/v1/teams/${outcome.result.id}`);
   }
 

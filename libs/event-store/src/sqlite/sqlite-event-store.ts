@@ -56,10 +56,11 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly worker: Worker | null;
   private readonly inlineWriter: SqliteWriter | null;
+  /** Appends not yet sent to the writer. */
   private queue: PendingAppend[] = [];
-  private inFlight: PendingAppend[] | null = null;
+  /** Appends sent to the writer and not yet answered, in the order they were sent (the writer answers in that order). */
+  private inFlight: PendingAppend[] = [];
   private scheduled = false;
-  private nextId = 1;
   private readonly appended = new AppendSignal();
   private closed = false;
   private writerGone = false;
@@ -81,8 +82,8 @@ export class SqliteEventStore implements EventStore {
       this.worker.on('error', (error) => this.settle(null, error));
       this.worker.on('exit', () => {
         this.writerGone = true;
-        if (this.inFlight) this.settle(null);
         for (const pending of this.queue.splice(0)) pending.reject(new StoreUnavailableError('The event store writer stopped; nothing was recorded.'));
+        this.settle(null);
       });
       this.inlineWriter = null;
     } else {
@@ -108,39 +109,43 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Sends the queue to the writer when it is free; what arrives meanwhile waits for the next group.
-   * From idle, the send waits for setImmediate, so that appends made in the same turn of the event
-   * loop travel together.
+   * Sends the queue to the writer on setImmediate, so that the appends made in one turn of the event
+   * loop travel in one message. The writer thread does not wait for this thread between commits: what
+   * was sent while it committed is waiting for it, and it takes all of that as its next group.
    */
   private schedule(): void {
-    if (this.inFlight || this.scheduled || this.queue.length === 0) return;
+    if (this.scheduled || this.queue.length === 0) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (!this.inFlight && this.queue.length > 0) this.send();
+      if (this.queue.length > 0) this.send();
     });
   }
 
-  /** The queue becomes the group in flight: to the writer thread, or written here without one. */
+  /** The queue goes to the writer thread, or is written here (one group) without one. */
   private send(): void {
-    const group = (this.inFlight = this.queue);
+    const sent = this.queue;
     this.queue = [];
-    this.groupStats.groups += 1;
-    this.groupStats.appends += group.length;
-    this.groupStats.largest = Math.max(this.groupStats.largest, group.length);
     const payload: Wire = [];
-    for (const pending of group) for (const field of pending.wire) payload.push(field);
-    if (this.worker) this.worker.postMessage({ id: this.nextId++, group: payload });
+    for (const pending of sent) {
+      for (const field of pending.wire) payload.push(field);
+      this.inFlight.push(pending);
+    }
+    if (this.worker) this.worker.postMessage({ group: payload });
     else this.settle(this.inlineWriter!.write(unpackAppends(payload)));
   }
 
+  /**
+   * One committed group's outcomes: they answer the oldest appends in flight, in order. Without outcomes
+   * (the writer failed or stopped), every append in flight is refused: none of them was acknowledged.
+   */
   private settle(outcomes: AppendOutcome[] | null, failure?: unknown): void {
-    const group = this.inFlight ?? [];
-    this.inFlight = null;
-    // What queued up during that commit goes to the writer thread now, before the appends of this group
-    // are answered: the writer commits it while this thread answers them (waiting for setImmediate, it
-    // sat idle behind every one of those answers).
-    if (outcomes && this.worker && this.queue.length > 0) this.send();
+    const group = outcomes ? this.inFlight.splice(0, outcomes.length) : this.inFlight.splice(0);
+    if (group.length > 0) {
+      this.groupStats.groups += 1;
+      this.groupStats.appends += group.length;
+      this.groupStats.largest = Math.max(this.groupStats.largest, group.length);
+    }
     group.forEach((pending, i) => {
       const outcome = outcomes?.[i];
       if (!outcome) pending.reject(new StoreUnavailableError('The event store writer stopped; nothing was recorded.', failure));
@@ -148,9 +153,7 @@ export class SqliteEventStore implements EventStore {
       else pending.reject(deserializeError(outcome.error));
     });
     this.appended.notify();
-    if (this.inFlight) return;
-    if (this.queue.length > 0) this.schedule();
-    else this.idle?.();
+    if (this.inFlight.length === 0 && this.queue.length === 0 && !this.scheduled) this.idle?.();
   }
 
   private readReceipt(commandId: string): CommandReceipt | undefined {
@@ -207,7 +210,7 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.inFlight || this.queue.length > 0 || this.scheduled) {
+    while (this.inFlight.length > 0 || this.queue.length > 0 || this.scheduled) {
       await new Promise<void>((resolve) => {
         this.idle = resolve;
         this.schedule();
@@ -217,7 +220,7 @@ export class SqliteEventStore implements EventStore {
     if (this.worker) {
       await new Promise<void>((resolve) => {
         this.worker!.once('message', () => resolve());
-        this.worker!.postMessage({ id: this.nextId++, close: true });
+        this.worker!.postMessage({ close: true });
       });
       await this.worker.terminate();
     }
