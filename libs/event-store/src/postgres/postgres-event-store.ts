@@ -174,24 +174,34 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
+  /** From idle, the first group waits for setImmediate, so that appends made in the same turn of the event loop travel together. */
   private schedule(): void {
     if (this.inFlight || this.scheduled || this.queue.length === 0) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (this.inFlight || this.queue.length === 0) return;
-      const group = this.queue.splice(0, this.maxGroup);
-      this.inFlight = true;
-      this.groupStats.groups += 1;
-      this.groupStats.appends += group.length;
-      this.groupStats.largest = Math.max(this.groupStats.largest, group.length);
-      void this.commit(group).finally(() => {
-        this.inFlight = false;
-        this.appended.notify();
-        if (this.queue.length > 0) this.schedule();
-        else this.idle?.();
-      });
+      if (!this.inFlight && this.queue.length > 0) this.send();
     });
+  }
+
+  private send(): void {
+    const group = this.queue.splice(0, this.maxGroup);
+    this.inFlight = true;
+    this.groupStats.groups += 1;
+    this.groupStats.appends += group.length;
+    this.groupStats.largest = Math.max(this.groupStats.largest, group.length);
+    void this.commit(group);
+  }
+
+  /**
+   * The writer is free again: what queued during that commit is sent now, before the finished group is
+   * answered, so the next transaction runs while this thread writes those answers.
+   */
+  private writerFree(): void {
+    this.inFlight = false;
+    this.appended.notify();
+    if (this.queue.length > 0) this.send();
+    else if (!this.scheduled) this.idle?.();
   }
 
   private async writerClient(): Promise<Client> {
@@ -213,6 +223,7 @@ export class PostgresEventStore implements EventStore {
   private async commit(group: PendingAppend[]): Promise<void> {
     let client: Client | null = null;
     let committing = false;
+    let outcomes: ReturnType<typeof planGroup>['outcomes'];
     try {
       client = await this.writerClient();
       const appends = group.map((p) => p.append);
@@ -231,11 +242,7 @@ export class PostgresEventStore implements EventStore {
       await this.options.beforeCommit?.();
       committing = true;
       await client.query('COMMIT');
-      group.forEach((pending, i) => {
-        const outcome = plan.outcomes[i];
-        if ('ok' in outcome) pending.resolve(outcome.ok);
-        else pending.reject(outcome.error);
-      });
+      outcomes = plan.outcomes;
     } catch (error) {
       if (client) {
         if (isConnectionFailure(error)) {
@@ -255,8 +262,16 @@ export class PostgresEventStore implements EventStore {
           : 'The event store could not save the change; nothing was recorded. Please retry.',
         error,
       );
+      this.writerFree();
       for (const pending of group) pending.reject(failure);
+      return;
     }
+    this.writerFree();
+    group.forEach((pending, i) => {
+      const outcome = outcomes[i];
+      if ('ok' in outcome) pending.resolve(outcome.ok);
+      else pending.reject(outcome.error);
+    });
   }
 
   /**
