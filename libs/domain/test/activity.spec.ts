@@ -505,6 +505,25 @@ describe('activities', () => {
         }]);
     });
 
+    it('credits in enrolment order: a volunteer who withdrew and enrolled again comes after those enrolled meanwhile', () => {
+      const history: ActivityEvent[] = [
+        planned, enrolled('vol-a'), enrolled('vol-b'), withdrawn('vol-a'), enrolled('vol-c'), enrolled('vol-a'),
+        ...['vol-a', 'vol-b', 'vol-c'].flatMap((v) => [checkedIn(v, '2026-03-10T01:00:00.000Z'), checkedOut(v, '2026-03-10T02:00:00.000Z')]),
+      ];
+      const [event] = spec(activityDecider).given(history).when({ type: 'CompleteActivity', activityId: 'act-1' }, { now: afterwards }).thenEvents();
+      expect((event as ActivityCompleted).data.credited.map((c) => c.volunteerId)).toEqual(['vol-b', 'vol-c', 'vol-a']);
+    });
+
+    it('never changes an earlier state: each event gives a new one (a cached state may be in use by another command)', () => {
+      const before = spec(activityDecider).given([planned, enrolled('vol-a')]).state;
+      const after = [checkedIn('vol-a', '2026-03-10T01:00:00.000Z'), withdrawn('vol-b'), enrolled('vol-b')]
+        .reduce((s, e) => activityDecider.evolve(s, e), before);
+      expect(before.roster.get('vol-a')).toEqual({ checkedInAt: null, checkedOutAt: null });
+      expect(before.roster.has('vol-b')).toBe(false);
+      expect(after.roster.get('vol-a')).toEqual({ checkedInAt: '2026-03-10T01:00:00.000Z', checkedOutAt: null });
+      expect([...after.roster.keys()]).toEqual(['vol-a', 'vol-b']);
+    });
+
     it('completes an activity with nobody on the roster, beneficiaries unknown', () => {
       spec(activityDecider).given([planned])
         .when({ type: 'CompleteActivity', activityId: 'act-1' }, { now: afterwards })

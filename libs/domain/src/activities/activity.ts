@@ -1,3 +1,4 @@
+import { OrderedMap } from 'immutable';
 import { isServiceCategory, type ServiceCategory } from '../shared/categories';
 import { conflict, invalid, notFound } from '../shared/domain-error';
 import type { Decider, DecisionContext, DomainEvent } from '../shared/event';
@@ -69,8 +70,12 @@ export interface Attendance {
 export interface ActivityState {
   readonly status: ActivityStatus;
   readonly details: ActivityDetails | null;
-  /** Enrolled volunteers (including walk-ins) and their attendance. */
-  readonly roster: ReadonlyMap<string, Attendance>;
+  /**
+   * Enrolled volunteers (including walk-ins) and their attendance, in the order they enrolled. A
+   * persistent map: the state after a check-in shares all other attendees with the state before,
+   * instead of copying them, so folding an activity's stream stays linear in its events.
+   */
+  readonly roster: OrderedMap<string, Attendance>;
 }
 
 export interface ActivityContext extends DecisionContext {
@@ -82,13 +87,10 @@ export interface ActivityContext extends DecisionContext {
 
 export const activityStream = (activityId: string) => `activity-${activityId}`;
 
-const initialState: ActivityState = { status: 'none', details: null, roster: new Map() };
+const initialState: ActivityState = { status: 'none', details: null, roster: OrderedMap() };
 
 function withAttendee(state: ActivityState, volunteerId: string, attendance: Attendance | null): ActivityState {
-  const roster = new Map(state.roster);
-  if (attendance === null) roster.delete(volunteerId);
-  else roster.set(volunteerId, attendance);
-  return { ...state, roster };
+  return { ...state, roster: attendance === null ? state.roster.delete(volunteerId) : state.roster.set(volunteerId, attendance) };
 }
 
 function evolve(state: ActivityState, event: ActivityEvent): ActivityState {
@@ -186,7 +188,7 @@ function decide(command: ActivityCommand, state: ActivityState, context: Activit
     case 'RescheduleActivity': {
       const details = requireOpen(state);
       const window = checkWindow(command.startsAt, command.endsAt);
-      if ([...state.roster.values()].some((a) => a.checkedInAt !== null)) {
+      if (state.roster.some((a) => a.checkedInAt !== null)) {
         throw conflict('attendance-started', '已有志愿者签到，不能再改时间。(Volunteers have checked in; the time can no longer change.)');
       }
       if (window.startsAt === details.startsAt && window.endsAt === details.endsAt) {

@@ -23,7 +23,7 @@ export function attendanceRecordId(activityId: string, volunteerId: string): str
  */
 export function creditAttendance(
   details: Pick<ActivityDetails, 'activityId' | 'startsAt' | 'endsAt'>,
-  roster: ReadonlyMap<string, Attendance>,
+  roster: Iterable<readonly [string, Attendance]>,
   alreadyRecorded: ReadonlySet<string> = new Set(),
 ): { credited: AttendanceCredit[]; notCredited: NotCredited[] } {
   const credited: AttendanceCredit[] = [];
