@@ -1,3 +1,4 @@
+import { Set as ImmutableSet } from 'immutable';
 import { conflict, invalid, notFound } from '../shared/domain-error';
 import type { Decider, DecisionContext, DomainEvent } from '../shared/event';
 import { optionalText, requiredText } from '../shared/text';
@@ -31,7 +32,8 @@ export interface TeamState {
   readonly orgUnitId: string;
   readonly name: string;
   readonly kind: TeamKind;
-  readonly members: ReadonlySet<string>;
+  /** A persistent set: a join shares the other members with the state before (no copy per event). */
+  readonly members: ImmutableSet<string>;
 }
 
 export interface TeamContext extends DecisionContext {
@@ -41,19 +43,16 @@ export interface TeamContext extends DecisionContext {
 
 export const teamStream = (teamId: string) => `team-${teamId}`;
 
-const initialState: TeamState = { exists: false, id: '', orgUnitId: '', name: '', kind: 'other', members: new Set() };
+const initialState: TeamState = { exists: false, id: '', orgUnitId: '', name: '', kind: 'other', members: ImmutableSet() };
 
 function evolve(state: TeamState, event: TeamEvent): TeamState {
   switch (event.type) {
     case 'TeamFormed.v1':
       return { ...state, exists: true, id: event.data.teamId, orgUnitId: event.data.orgUnitId, name: event.data.name, kind: event.data.kind };
     case 'VolunteerJoinedTeam.v1':
-      return { ...state, members: new Set([...state.members, event.data.volunteerId]) };
-    case 'VolunteerLeftTeam.v1': {
-      const members = new Set(state.members);
-      members.delete(event.data.volunteerId);
-      return { ...state, members };
-    }
+      return { ...state, members: state.members.add(event.data.volunteerId) };
+    case 'VolunteerLeftTeam.v1':
+      return { ...state, members: state.members.delete(event.data.volunteerId) };
     default:
       return state;
   }
