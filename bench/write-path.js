@@ -278,7 +278,7 @@ async function groupCommitCounters(baseUrl) {
     const text = await (await fetch(`${baseUrl}/metrics`)).text();
     const value = (name) => Number(text.match(new RegExp(`^${name}\\s+(\\S+)$`, 'm'))?.[1]);
     const commits = value('haitang_event_store_commits_total');
-    return Number.isFinite(commits) ? { commits, appends: value('haitang_event_store_appends_total') } : null;
+    return Number.isFinite(commits) ? { commits, appends: value('haitang_event_store_appends_total'), retries: value('haitang_command_retries_total') } : null;
   } catch {
     return null;
   }
@@ -307,6 +307,8 @@ async function warmAndMeasure(server, ids, opts, name, tag) {
   if (groupsBefore && groupsAfter && groupsAfter.commits > groupsBefore.commits) {
     // Appends per transaction during the measured run: one fsync makes a whole group durable.
     result.meanGroupSize = (groupsAfter.appends - groupsBefore.appends) / (groupsAfter.commits - groupsBefore.commits);
+    // Commands decided again because another one changed the same stream first (same group, or in flight).
+    if (Number.isFinite(groupsAfter.retries)) result.retries = groupsAfter.retries - groupsBefore.retries;
   }
   if (scenario.state.pairs !== undefined) {
     if (scenario.state.next > scenario.state.pairs) {
@@ -405,6 +407,7 @@ async function run(overrides = {}) {
       mainThreadUsPerCommand: round(m.mainThreadUsPerRequest, 0),
       ...(m.attendeesPerActivityAtEnd !== undefined ? { attendeesPerActivityAtEnd: m.attendeesPerActivityAtEnd } : {}),
       ...(m.meanGroupSize !== undefined ? { meanGroupSize: round(m.meanGroupSize, 1) } : {}),
+      ...(m.retries !== undefined ? { retries: m.retries } : {}),
       baseline: {
         requestsPerSecond: round(b.perSecond, 1),
         p50Ms: round(b.p50, 2),
@@ -468,6 +471,7 @@ function print(result) {
       `non-2xx ${s.non2xx}${s.non2xx ? ` ${JSON.stringify(s.statusCounts)}` : ''}, errors ${s.errors}; CPU % of one core: server ${fmt(s.serverCpuPct)}, ` +
       `load generator ${fmt(s.loadGeneratorCpuPct)}, other processes ${fmt(s.otherProcessesCpuPct)}` +
       (s.meanGroupSize !== undefined ? `; ${s.meanGroupSize} appends per commit` : '') +
+      (s.retries !== undefined ? `; ${s.retries} decided again after a version conflict` : '') +
       (s.attendeesPerActivityAtEnd !== undefined ? `; ~${s.attendeesPerActivityAtEnd} attendees per activity at the end` : ''));
     lines.push(`    baseline: ${fmt(s.baseline.requestsPerSecond)} req/s, p50 ${fmt(s.baseline.p50Ms, 1)} ms, p99 ${fmt(s.baseline.p99Ms, 1)} ms; ` +
       `CPU % of one core: server ${fmt(s.baseline.serverCpuPct)}, load generator ${fmt(s.baseline.loadGeneratorCpuPct)}, other processes ${fmt(s.baseline.otherProcessesCpuPct)}`);

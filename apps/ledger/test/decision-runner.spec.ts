@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DomainError, type DomainEvent } from '@haitang/domain';
 import { SqliteEventStore } from '@haitang/event-store';
 import type { CommandContext } from '../src/command-pipeline/command-context';
+import { retriesCounter } from '../src/command-pipeline/command-metrics';
 import { DecisionRunner, type Load, NEW } from '../src/command-pipeline/decision-runner';
 
 /** A tiny decider: a thing is created once; creating it again is refused. */
@@ -53,7 +54,10 @@ describe('DecisionRunner: streams the caller says are new', () => {
     await new DecisionRunner(store).run(context(), (load) => create(load, 'b'));
     // Another runner (another process) knows nothing about thing-b and trusts the hint.
     const runner = new DecisionRunner(store);
+    const retriesBefore = (await retriesCounter.get()).values[0]?.value ?? 0;
     await expect(runner.run(context(), (load) => create(load, 'b', NEW))).rejects.toMatchObject({ code: 'thing-exists' });
     expect(await store.readStream('thing-b')).toHaveLength(1);
+    // Counted on /metrics as a command decided again.
+    expect((await retriesCounter.get()).values[0]?.value).toBe(retriesBefore + 1);
   });
 });

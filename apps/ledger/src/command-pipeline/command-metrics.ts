@@ -5,3 +5,8 @@ export const commandsCounter = new Counter({
   help: 'Commands handled, by command type and outcome (ok, refused).',
   labelNames: ['command', 'outcome'] as const,
 });
+
+export const retriesCounter = new Counter({
+  name: 'haitang_command_retries_total',
+  help: 'Commands decided again because another command changed the same stream first (a version conflict).',
+});

@@ -5,6 +5,7 @@ import {
   EVENT_STORE, type EventStore, NO_STREAM, type StreamAppend, WrongExpectedVersionError,
 } from '@haitang/event-store';
 import type { CommandContext, CommandOutcome } from './command-context';
+import { retriesCounter } from './command-metrics';
 import { StreamCache } from './stream-cache';
 
 type Folder<S> = Pick<Decider<never, DomainEvent, S, never>, 'initialState' | 'evolve'>;
@@ -99,7 +100,10 @@ export class DecisionRunner {
       } catch (error) {
         if (error instanceof WrongExpectedVersionError) {
           this.cache.forget(error.streamId);
-          if (attempt < MAX_ATTEMPTS) continue;
+          if (attempt < MAX_ATTEMPTS) {
+            retriesCounter.inc();
+            continue;
+          }
         }
         throw error;
       }
