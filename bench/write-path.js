@@ -471,7 +471,7 @@ function print(result) {
       `non-2xx ${s.non2xx}${s.non2xx ? ` ${JSON.stringify(s.statusCounts)}` : ''}, errors ${s.errors}; CPU % of one core: server ${fmt(s.serverCpuPct)}, ` +
       `load generator ${fmt(s.loadGeneratorCpuPct)}, other processes ${fmt(s.otherProcessesCpuPct)}` +
       (s.meanGroupSize !== undefined ? `; ${s.meanGroupSize} appends per commit` : '') +
-      (s.retries !== undefined ? `; ${s.retries} decided again after a version conflict` : '') +
+      (s.retries !== undefined ? `; ${s.retries} retries after a version conflict` : '') +
       (s.attendeesPerActivityAtEnd !== undefined ? `; ~${s.attendeesPerActivityAtEnd} attendees per activity at the end` : ''));
     lines.push(`    baseline: ${fmt(s.baseline.requestsPerSecond)} req/s, p50 ${fmt(s.baseline.p50Ms, 1)} ms, p99 ${fmt(s.baseline.p99Ms, 1)} ms; ` +
       `CPU % of one core: server ${fmt(s.baseline.serverCpuPct)}, load generator ${fmt(s.baseline.loadGeneratorCpuPct)}, other processes ${fmt(s.baseline.otherProcessesCpuPct)}`);

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EventStore, SqliteEventStore } from '../src';
+import { type EventStore, NO_STREAM, SqliteEventStore } from '../src';
 import { ROOT, requireBuild } from '../../../test/support/built';
-import { eventStoreContract } from './event-store.contract';
+import { anEvent, eventStoreContract } from './event-store.contract';
 
 function sqliteFixture(open: (file: string) => EventStore) {
   return async () => {
@@ -32,3 +32,31 @@ eventStoreContract('SQLite file, inline writer', sqliteFixture((file) => new Sql
 requireBuild();
 const built = require(join(ROOT, 'dist', 'libs', 'event-store', 'src')) as { SqliteEventStore: typeof SqliteEventStore };
 eventStoreContract('SQLite file, writer thread (built)', sqliteFixture((file) => new built.SqliteEventStore({ file, writerThread: true })));
+
+describe('SQLite writer thread (built): when the thread stops', () => {
+  it('refuses what it did not answer, keeps what it answered, refuses later appends, and still closes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'haitang-es-'));
+    const store = new built.SqliteEventStore({ file: join(dir, 'events.sqlite'), writerThread: true });
+    try {
+      await store.append([{ streamId: 'before', expectedVersion: NO_STREAM, events: [anEvent()] }]);
+      const appends = Array.from({ length: 20 }, (_, i) =>
+        store.append([{ streamId: `s-${i}`, expectedVersion: NO_STREAM, events: [anEvent()] }])
+          .then((result) => ({ i, result }), (error: Error) => ({ i, error })));
+      await new Promise((resolve) => setImmediate(resolve)); // the appends are on their way to the thread
+      await (store as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      for (const outcome of await Promise.all(appends)) {
+        if ('error' in outcome) {
+          expect(outcome.error).toMatchObject({ name: 'StoreUnavailableError' });
+        } else {
+          // An answered append is in the log, at the position it was given.
+          const [stored] = await store.readStream(`s-${outcome.i}`);
+          expect(stored.position).toBe(outcome.result.position);
+        }
+      }
+      await expect(store.append([{ streamId: 'after', expectedVersion: NO_STREAM, events: [anEvent()] }])).rejects.toMatchObject({ name: 'StoreUnavailableError' });
+    } finally {
+      await store.close(); // waited forever when the thread was gone
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -8,5 +8,5 @@ export const commandsCounter = new Counter({
 
 export const retriesCounter = new Counter({
   name: 'haitang_command_retries_total',
-  help: 'Commands decided again because another command changed the same stream first (a version conflict).',
+  help: 'Times a command was decided again because another command changed the same stream first (a version conflict).',
 });

@@ -64,6 +64,8 @@ export class SqliteEventStore implements EventStore {
   private readonly appended = new AppendSignal();
   private closed = false;
   private writerGone = false;
+  /** Why the writer thread failed (its 'error' event), for the appends it leaves unanswered. */
+  private writerFailure: unknown = undefined;
   private idle: (() => void) | null = null;
   private readonly stmt;
   private readonly file: string;
@@ -79,11 +81,16 @@ export class SqliteEventStore implements EventStore {
     if (threaded) {
       this.worker = new Worker(WORKER_FILE, { workerData: { file: options.file, busyTimeoutMs } });
       this.worker.on('message', (message: { outcomes?: Wire }) => message.outcomes && this.settle(unpackOutcomes(message.outcomes)));
-      this.worker.on('error', (error) => this.settle(null, error));
+      // 'error' may come before outcomes the thread posted before it failed; 'exit' comes after all of
+      // them. So nothing more is sent after 'error', and what is still in flight is refused at 'exit'.
+      this.worker.on('error', (error) => {
+        this.writerGone = true;
+        this.writerFailure = error;
+      });
       this.worker.on('exit', () => {
         this.writerGone = true;
-        for (const pending of this.queue.splice(0)) pending.reject(new StoreUnavailableError('The event store writer stopped; nothing was recorded.'));
-        this.settle(null);
+        this.refuseQueued();
+        this.settle(null, this.writerFailure);
       });
       this.inlineWriter = null;
     } else {
@@ -119,11 +126,22 @@ export class SqliteEventStore implements EventStore {
     setImmediate(() => {
       this.scheduled = false;
       if (this.queue.length > 0) this.send();
+      this.wakeIfIdle();
     });
+  }
+
+  /** Appends not yet sent, once the writer is gone: none of them reached it. */
+  private refuseQueued(): void {
+    for (const pending of this.queue.splice(0)) pending.reject(new StoreUnavailableError('The event store writer stopped; nothing was recorded.', this.writerFailure));
+  }
+
+  private wakeIfIdle(): void {
+    if (this.inFlight.length === 0 && this.queue.length === 0 && !this.scheduled) this.idle?.();
   }
 
   /** The queue goes to the writer thread, or is written here (one group) without one. */
   private send(): void {
+    if (this.writerGone) return this.refuseQueued();
     const sent = this.queue;
     this.queue = [];
     const payload: Wire = [];
@@ -131,29 +149,40 @@ export class SqliteEventStore implements EventStore {
       for (const field of pending.wire) payload.push(field);
       this.inFlight.push(pending);
     }
-    if (this.worker) this.worker.postMessage({ group: payload });
-    else this.settle(this.inlineWriter!.write(unpackAppends(payload)));
+    if (this.worker) {
+      this.worker.postMessage({ group: payload });
+      return;
+    }
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = this.inlineWriter!.write(unpackAppends(payload));
+    } catch (error) {
+      // write() answers a failed commit itself; it throws only when even its ROLLBACK failed.
+      return this.settle(null, error);
+    }
+    this.settle(outcomes);
   }
 
   /**
    * One committed group's outcomes: they answer the oldest appends in flight, in order. Without outcomes
-   * (the writer failed or stopped), every append in flight is refused: none of them was acknowledged.
+   * (the writer failed or stopped), every append in flight is refused. None of them was acknowledged, but
+   * the writer may have stopped after its commit and before it answered, so the answer says so.
    */
   private settle(outcomes: AppendOutcome[] | null, failure?: unknown): void {
     const group = outcomes ? this.inFlight.splice(0, outcomes.length) : this.inFlight.splice(0);
-    if (group.length > 0) {
+    if (outcomes && group.length > 0) {
       this.groupStats.groups += 1;
       this.groupStats.appends += group.length;
       this.groupStats.largest = Math.max(this.groupStats.largest, group.length);
     }
     group.forEach((pending, i) => {
       const outcome = outcomes?.[i];
-      if (!outcome) pending.reject(new StoreUnavailableError('The event store writer stopped; nothing was recorded.', failure));
+      if (!outcome) pending.reject(new StoreUnavailableError(WRITER_STOPPED, failure));
       else if ('ok' in outcome) pending.resolve(outcome.ok);
       else pending.reject(deserializeError(outcome.error));
     });
     this.appended.notify();
-    if (this.inFlight.length === 0 && this.queue.length === 0 && !this.scheduled) this.idle?.();
+    this.wakeIfIdle();
   }
 
   private readReceipt(commandId: string): CommandReceipt | undefined {
@@ -218,16 +247,23 @@ export class SqliteEventStore implements EventStore {
       this.idle = null;
     }
     if (this.worker) {
-      await new Promise<void>((resolve) => {
-        this.worker!.once('message', () => resolve());
-        this.worker!.postMessage({ close: true });
-      });
+      if (!this.writerGone) {
+        // The thread closes its connection and says so; if it stops instead, 'exit' ends the wait.
+        await new Promise<void>((resolve) => {
+          this.worker!.once('message', () => resolve());
+          this.worker!.once('exit', () => resolve());
+          this.worker!.postMessage({ close: true });
+        });
+      }
       await this.worker.terminate();
     }
     this.appended.notify();
     this.db.close();
   }
 }
+
+/** What appends in flight are told when the writer thread stops before it answered them. */
+const WRITER_STOPPED = 'The event store writer stopped before it answered: the change may or may not be recorded. Retry with the same Idempotency-Key.';
 
 /** What the reader thread sends: a batch (empty: the head was reached), or why it could not read. */
 type ReaderMessage = { batch: RecordedEvent[] } | { error: string; damaged?: boolean };
