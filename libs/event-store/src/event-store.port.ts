@@ -118,10 +118,12 @@ export interface EventStore {
   readAll(after: number, limit: number): Promise<RecordedEvent[]>;
   /**
    * Optional, for rebuilds: every event with position > `after`, in order, each handed to `onEvent` as it
-   * is read (one pass, no pages; `onEvent` may not wait). Of the metadata only what projections read is
-   * kept: `{ actor: { id } }` when the actor's id is a string, else `{}`. Resolves with the number of events.
+   * is read (one pass, no pages). When `onEvent` returns a promise, reading pauses until it settles (its
+   * rejection fails the replay): backpressure for a consumer that writes elsewhere. Of the metadata only
+   * what projections read is kept: `{ actor: { id } }` when the actor's id is a string, else `{}`.
+   * Resolves with the number of events, once every promise `onEvent` returned has settled.
    */
-  replayAll?(after: number, onEvent: (event: RecordedEvent) => void): Promise<number>;
+  replayAll?(after: number, onEvent: (event: RecordedEvent) => void | Promise<void>): Promise<number>;
   /** The position of the last committed event (0 when empty). */
   headPosition(): Promise<number>;
   /** Follows the log from `after`, yielding batches as they are committed, never missing or repeating one. */

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { ClientBase } from 'pg';
 import { copyOut } from '../../event-store/src/postgres/copy-out';
 import { CopyStream } from '../src/postgres/copy-in';
@@ -23,7 +24,7 @@ describe('COPY through pg', () => {
     const copy = copyOut(clientThat((c) => {
       c.handleCopyData({ chunk: Buffer.from('1\ta') });
       c.handleError(new Error('Connection terminated unexpectedly'));
-    }), 'COPY (SELECT 1) TO STDOUT', (row) => rows.push(row.toString()));
+    }), 'COPY (SELECT 1) TO STDOUT', (row) => { rows.push(row.toString()); });
     expect(await outcome(copy)).toBe('rejected: Connection terminated unexpectedly');
     expect(rows).toEqual(['1\ta']);
   });
@@ -60,5 +61,36 @@ describe('COPY through pg', () => {
     pg.handleError(new Error('Connection terminated unexpectedly'));
     expect(() => stream.writeRow({ position: 2 })).toThrow('Connection terminated unexpectedly');
     expect(await outcome(stream.end())).toBe('rejected: Connection terminated unexpectedly');
+  });
+
+  it('COPY FROM STDIN asks its producer to wait while the socket holds too much, until it drains or the COPY fails', async () => {
+    let pg: Submittable = {};
+    const socket = Object.assign(new EventEmitter(), { writableLength: 0 });
+    const sent: Buffer[] = [];
+    const stream = new CopyStream('audit_log', ['position', 'text']).open(clientThat((c) => (pg = c)));
+    // Before the server has opened the COPY, rows wait in this process: they count too.
+    for (let i = 0; i < 2000; i++) stream.writeRow({ position: i, text: 'x'.repeat(100) });
+    const early = stream.drained(50_000);
+    expect(early).not.toBeNull();
+    pg.handleCopyInResponse({ sendCopyFromChunk: (chunk: Buffer) => sent.push(chunk), endCopyFrom: () => undefined, stream: socket });
+    expect(await outcome(early!)).toBe('resolved'); // handed to the socket, whose buffer is empty
+    expect(sent.length).toBeGreaterThan(0);
+
+    socket.writableLength = 200_000;
+    expect(stream.drained()).toBeNull(); // below the default high-water mark (8 MB)
+    const waiting = stream.drained(100_000)!;
+    expect(await outcome(waiting)).toBe('pending');
+    socket.writableLength = 80_000; // still above half the mark
+    socket.emit('drain');
+    expect(await outcome(waiting)).toBe('pending');
+    socket.writableLength = 0;
+    socket.emit('drain');
+    expect(await outcome(waiting)).toBe('resolved');
+
+    socket.writableLength = 200_000;
+    const failing = stream.drained(100_000)!;
+    pg.handleError(new Error('Connection terminated unexpectedly'));
+    expect(await outcome(failing)).toBe('resolved'); // the producer goes on, and its next write throws
+    expect(() => stream.writeRow({ position: 1, text: 'y' })).toThrow('Connection terminated unexpectedly');
   });
 });

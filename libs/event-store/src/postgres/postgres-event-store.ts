@@ -299,7 +299,7 @@ export class PostgresEventStore implements EventStore {
    * and handed over as it arrives: no pages to ask for, no row-protocol parsing of whole rows, and the
    * metadata reduced to the actor's id by the server (parsing it in node cost more than the data).
    */
-  async replayAll(after: number, onEvent: (event: RecordedEvent) => void): Promise<number> {
+  async replayAll(after: number, onEvent: (event: RecordedEvent) => void | Promise<void>): Promise<number> {
     if (!Number.isSafeInteger(after)) throw new TypeError(`replayAll: ${after} is not a position`);
     let client;
     try {

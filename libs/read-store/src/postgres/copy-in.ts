@@ -2,6 +2,8 @@ import type { ClientBase } from 'pg';
 
 /** Bytes sent per CopyData message. */
 const CHUNK_BYTES = 1 << 16;
+/** Bytes a COPY may have waiting to be sent before drained() asks its producer to wait. */
+const HIGH_WATER_BYTES = 8 << 20;
 /** The most UTF-8 bytes one UTF-16 code unit takes. */
 const MAX_BYTES_PER_UNIT = 3;
 
@@ -15,10 +17,20 @@ const MAX_BYTES_PER_UNIT = 3;
  * rebuild's bulk load: the fastest way into a table, no SQL or JSON to parse
  * per row.
  */
+/** What pg's Connection offers a COPY … FROM submittable. */
+interface CopyInConnection {
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
+  stream?: { writableLength: number; once(event: 'drain', listener: () => void): unknown };
+}
+
 export class CopyStream {
   private error: Error | null = null;
-  private connection: { sendCopyFromChunk(chunk: Buffer): void; endCopyFrom(): void } | null = null;
+  private connection: CopyInConnection | null = null;
   private readonly queued: Buffer[] = [];
+  private queuedBytes = 0;
+  /** Producers waiting in drained(), woken when the backlog is small again or the COPY has ended. */
+  private drainWaiters: (() => void)[] = [];
   private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   private used = 0;
   private ending = false;
@@ -59,6 +71,33 @@ export class CopyStream {
     this.writeLine(`${line}\n`);
   }
 
+  /**
+   * Backpressure for a producer that writes faster than the server takes rows: null while the bytes not
+   * yet sent are few, else a promise that settles once they are (or once the COPY has failed: the next
+   * write says so). Without it a slow server makes the rows pile up in this process's memory.
+   */
+  drained(highWaterBytes = HIGH_WATER_BYTES): Promise<void> | null {
+    if (this.backlog() <= highWaterBytes) return null;
+    return new Promise<void>((resolve) => {
+      const check = () => {
+        if (this.error || this.backlog() <= highWaterBytes / 2) resolve();
+        else this.drainWaiters.push(check);
+      };
+      this.drainWaiters.push(check);
+      this.connection?.stream?.once('drain', () => this.wakeDrainWaiters());
+    });
+  }
+
+  /** Bytes written and not yet handed to the operating system: queued here, or in the socket's buffer. */
+  private backlog(): number {
+    return this.queuedBytes + this.used + (this.connection?.stream?.writableLength ?? 0);
+  }
+
+  private wakeDrainWaiters(): void {
+    for (const check of this.drainWaiters.splice(0)) check();
+    if (this.drainWaiters.length > 0) this.connection?.stream?.once('drain', () => this.wakeDrainWaiters());
+  }
+
   /** Ends the COPY (once opened); resolves with the number of rows once the server has taken them all. */
   async end(): Promise<number> {
     this.send();
@@ -74,7 +113,10 @@ export class CopyStream {
     this.buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     this.used = 0;
     if (this.connection) this.connection.sendCopyFromChunk(chunk);
-    else this.queued.push(chunk);
+    else {
+      this.queued.push(chunk);
+      this.queuedBytes += chunk.length;
+    }
   }
 
   // The submittable's side, called by pg's Client.
@@ -87,10 +129,13 @@ export class CopyStream {
     connection.query(this.text);
   }
 
-  handleCopyInResponse(connection: { sendCopyFromChunk(chunk: Buffer): void; endCopyFrom(): void }): void {
+  handleCopyInResponse(connection: CopyInConnection): void {
     this.connection = connection;
     for (const chunk of this.queued.splice(0)) connection.sendCopyFromChunk(chunk);
+    this.queuedBytes = 0;
     if (this.ending) connection.endCopyFrom();
+    if (this.drainWaiters.length > 0) connection.stream?.once('drain', () => this.wakeDrainWaiters());
+    this.wakeDrainWaiters();
   }
 
   // Settled at the first error (when the connection breaks, no ReadyForQuery follows); settling twice is a no-op.
@@ -98,11 +143,13 @@ export class CopyStream {
     this.error ??= error;
     this.connection = null;
     this.settle(this.error);
+    this.wakeDrainWaiters();
   }
 
   handleReadyForQuery(): void {
     this.connection = null;
     this.settle(this.error);
+    this.wakeDrainWaiters();
   }
 
   handleCommandComplete(): void {}

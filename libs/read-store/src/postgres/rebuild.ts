@@ -186,12 +186,23 @@ async function replayInMemory(
       pending = [];
       onBatch(position);
     };
-    const push = (event: RecordedEvent) => {
+    // After each batch: if the audit COPY's connection has fallen behind, the log's reading waits for it
+    // (replayAll pauses its socket), so the audit rows never pile up in memory.
+    const push = (event: RecordedEvent): Promise<void> | undefined => {
       pending.push(event);
-      if (pending.length >= batchSize) apply();
+      if (pending.length < batchSize) return undefined;
+      apply();
+      return memory.audit.drained() ?? undefined;
     };
     if (store.replayAll) await store.replayAll(0, push);
-    else for await (const page of readToHead(store, 0, batchSize)) for (const event of page) push(event);
+    else {
+      for await (const page of readToHead(store, 0, batchSize)) {
+        for (const event of page) {
+          const wait = push(event);
+          if (wait) await wait;
+        }
+      }
+    }
     apply();
     const audit = memory.audit.end();
     audit.catch(() => undefined); // awaited below, after writeAll: a failure meanwhile must not go unhandled
