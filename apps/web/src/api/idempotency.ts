@@ -1,13 +1,14 @@
+import { v7 } from 'uuid';
+
 /**
- * A fresh Idempotency-Key. crypto.randomUUID exists only on https and
- * localhost; a console opened over plain http on the community's network
- * still has crypto.getRandomValues, so the key is built from that.
+ * A fresh Idempotency-Key: a time-ordered UUID (v7), as the server's own ids
+ * are. The server keeps one receipt per key in an index; ordered keys are
+ * added at its end instead of on a random page, so each commit syncs less
+ * (docs/decisions.md, "Time-ordered ids"). uuid draws its randomness from
+ * crypto.getRandomValues, which a console opened over plain http on the
+ * community's network has too (crypto.randomUUID exists only on https and
+ * localhost).
  */
 export function newIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return v7();
 }
