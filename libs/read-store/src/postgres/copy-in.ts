@@ -7,6 +7,13 @@ const HIGH_WATER_BYTES = 8 << 20;
 /** The most UTF-8 bytes one UTF-16 code unit takes. */
 const MAX_BYTES_PER_UNIT = 3;
 
+/** What pg's Connection offers a COPY … FROM submittable. */
+interface CopyInConnection {
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
+  stream?: { writableLength: number; once(event: 'drain', listener: () => void): unknown };
+}
+
 /**
  * COPY … FROM STDIN through node-postgres without another dependency: a
  * "submittable" (the interface pg's Client.query accepts for custom queries,
@@ -17,20 +24,14 @@ const MAX_BYTES_PER_UNIT = 3;
  * rebuild's bulk load: the fastest way into a table, no SQL or JSON to parse
  * per row.
  */
-/** What pg's Connection offers a COPY … FROM submittable. */
-interface CopyInConnection {
-  sendCopyFromChunk(chunk: Buffer): void;
-  endCopyFrom(): void;
-  stream?: { writableLength: number; once(event: 'drain', listener: () => void): unknown };
-}
-
 export class CopyStream {
   private error: Error | null = null;
   private connection: CopyInConnection | null = null;
   private readonly queued: Buffer[] = [];
   private queuedBytes = 0;
-  /** Producers waiting in drained(), woken when the backlog is small again or the COPY has ended. */
-  private drainWaiters: (() => void)[] = [];
+  /** Producers waiting in drained(): each settles once its test holds (a small backlog, or a failed COPY). */
+  private drainWaiters: { ready: () => boolean; resolve: () => void }[] = [];
+  private listeningForDrain = false;
   private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   private used = 0;
   private ending = false;
@@ -79,12 +80,8 @@ export class CopyStream {
   drained(highWaterBytes = HIGH_WATER_BYTES): Promise<void> | null {
     if (this.backlog() <= highWaterBytes) return null;
     return new Promise<void>((resolve) => {
-      const check = () => {
-        if (this.error || this.backlog() <= highWaterBytes / 2) resolve();
-        else this.drainWaiters.push(check);
-      };
-      this.drainWaiters.push(check);
-      this.connection?.stream?.once('drain', () => this.wakeDrainWaiters());
+      this.drainWaiters.push({ ready: () => this.error !== null || this.backlog() <= highWaterBytes / 2, resolve });
+      this.wakeDrainWaiters();
     });
   }
 
@@ -93,9 +90,21 @@ export class CopyStream {
     return this.queuedBytes + this.used + (this.connection?.stream?.writableLength ?? 0);
   }
 
+  /** Settles the waiters whose test holds; for the others, listens for the socket's next 'drain' (once at a time). */
   private wakeDrainWaiters(): void {
-    for (const check of this.drainWaiters.splice(0)) check();
-    if (this.drainWaiters.length > 0) this.connection?.stream?.once('drain', () => this.wakeDrainWaiters());
+    const waiting = [];
+    for (const waiter of this.drainWaiters) {
+      if (waiter.ready()) waiter.resolve();
+      else waiting.push(waiter);
+    }
+    this.drainWaiters = waiting;
+    const stream = this.connection?.stream;
+    if (this.drainWaiters.length === 0 || !stream || this.listeningForDrain) return;
+    this.listeningForDrain = true;
+    stream.once('drain', () => {
+      this.listeningForDrain = false;
+      this.wakeDrainWaiters();
+    });
   }
 
   /** Ends the COPY (once opened); resolves with the number of rows once the server has taken them all. */
@@ -134,7 +143,6 @@ export class CopyStream {
     for (const chunk of this.queued.splice(0)) connection.sendCopyFromChunk(chunk);
     this.queuedBytes = 0;
     if (this.ending) connection.endCopyFrom();
-    if (this.drainWaiters.length > 0) connection.stream?.once('drain', () => this.wakeDrainWaiters());
     this.wakeDrainWaiters();
   }
 
