@@ -70,6 +70,29 @@ describe('rebuilding the read models from the log', () => {
     await store.close();
   });
 
+  it('a fresh copy larger than its page cache goes to a temporary file meanwhile and ends equal to a from-scratch build', async () => {
+    const store = new SqliteEventStore({ file: join(dir, 'events.sqlite'), writerThread: false });
+    await store.append([{ streamId: 'orgunit-c1', expectedVersion: -1, events: [event('OrgUnitRegistered.v1', { orgUnitId: 'c1', kind: 'district', name: '姑苏区', parentId: null })] }]);
+    for (let chunk = 0; chunk < 100; chunk++) {
+      await store.append(Array.from({ length: 100 }, (_, i) => ({ streamId: `record-r${chunk * 100 + i}`, expectedVersion: -1, events: [event('ServiceRecorded.v1', {
+        recordId: `r${chunk * 100 + i}`, volunteerId: `v${i % 40}`, orgUnitId: 'c1', category: 'environment', serviceDate: '2026-10-08', minutes: 30 + (i % 7),
+        status: 'approved', source: 'staff', activityId: null, activityTitle: null, location: null, personInCharge: null, description: '清理楼道',
+      })] })));
+    }
+    const liveFile = join(dir, 'readmodels.sqlite');
+    await rebuildReadModels({ store, readModelsFile: liveFile, projections: ALL_PROJECTIONS, cacheMB: 1 });
+    const live = openReadModels(liveFile);
+    // More than the 1 MB the fresh copy could keep in memory.
+    expect((live.pragma('page_count', { simple: true }) as number) * (live.pragma('page_size', { simple: true }) as number)).toBeGreaterThan(2 ** 21);
+    const scratch = openReadModels(join(dir, 'scratch.sqlite'));
+    new SqliteProjectionRunner(scratch, store, ALL_PROJECTIONS, 0).applyBatch(await store.readAll(0, 100_000));
+    expect(dumpReadModels(live)).toEqual(dumpReadModels(scratch));
+    expect(live.prepare('SELECT count(*) FROM service_records').pluck().get()).toBe(10_000);
+    live.close();
+    scratch.close();
+    await store.close();
+  });
+
   it('drops read models written by another version of a projection and projects the log again from the start', async () => {
     const store = new SqliteEventStore({ file: join(dir, 'events.sqlite'), writerThread: false });
     await store.append([{ streamId: 'orgunit-c1', expectedVersion: -1, events: [event('OrgUnitRegistered.v1', { orgUnitId: 'c1', kind: 'district', name: '姑苏区', parentId: null })] }]);

@@ -1,10 +1,9 @@
 import type Database from 'better-sqlite3';
-import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type EventStore, readToHead } from '@haitang/event-store';
 import { cacheKeys, writeCachedKeys } from './keys';
 import { createSchema, type SqliteProjection } from './sqlite-projection';
-import { openReadModels, SqliteProjectionRunner } from './sqlite-projection-runner';
+import { openReadModels, openTemporaryReadModels, SqliteProjectionRunner } from './sqlite-projection-runner';
 
 export interface RebuildProgress {
   readonly projected: number;
@@ -13,18 +12,20 @@ export interface RebuildProgress {
 
 /**
  * Rebuilds every read model from the log: replays it from position zero into a
- * fresh file, then swaps the fresh file's content into the live file in one
+ * fresh copy, then swaps the fresh copy's content into the live file in one
  * transaction. Readers keep seeing the old figures until that commit (WAL
  * snapshots) and the new ones after; a running projector notices that the
  * checkpoints moved and carries on from them.
  *
- * The fresh file is a throwaway until the swap, so it is written as a bulk
- * load: no journal, no fsync, one transaction for the whole replay (batches
- * of 1000, small enough for their events to die young), and only the indexes
- * the projections look rows up by; the log is read and decoded on a reader
- * thread meanwhile (EventStore.readToHead). The query indexes are built once,
- * after every row is in (a sort each, on the spare cores), still in the fresh
- * file, which is then copied into the live one page by page.
+ * The fresh copy is a throwaway until the swap, so it is a temporary
+ * database written as a bulk load: no file of its own unless it outgrows its
+ * 256 MB page cache (openTemporaryReadModels), no journal, no fsync, one
+ * transaction for the whole replay (batches of 1000, small enough for their
+ * events to die young), and only the indexes the projections look rows up by;
+ * the log is read and decoded on a reader thread meanwhile
+ * (EventStore.readToHead). The query indexes are built once, after every row
+ * is in (a sort each, on the spare cores), still in the fresh copy, which is
+ * then copied into the live file page by page, straight from memory.
  */
 export async function rebuildReadModels(options: {
   store: EventStore;
@@ -32,22 +33,19 @@ export async function rebuildReadModels(options: {
   projections: readonly SqliteProjection[];
   onProgress?: (progress: RebuildProgress) => void;
   batchSize?: number;
+  /** The fresh copy's page cache (default 256 MB): beyond it, its pages go to a temporary file. */
+  cacheMB?: number;
 }): Promise<{ events: number; position: number; seconds: number }> {
   const started = Date.now();
-  const freshFile = `${options.readModelsFile}.rebuild-${process.pid}-${started}`;
-  // The live file first: the fresh one takes its page size, as a copy page by page needs (see swapIn).
+  // The live file first: the fresh copy takes its page size, as a copy page by page needs (see swapIn).
   const live = openReadModels(options.readModelsFile);
   let fresh: Database.Database | null = null;
   try {
-    fresh = openReadModels(freshFile, { pageSize: live.pragma('page_size', { simple: true }) as number });
-    fresh.pragma('journal_mode = OFF');
-    fresh.pragma('synchronous = OFF');
-    fresh.pragma('locking_mode = EXCLUSIVE');
-    fresh.pragma('cache_size = -262144');
+    fresh = openTemporaryReadModels({ pageSize: live.pragma('page_size', { simple: true }) as number, cacheMB: options.cacheMB ?? 256 });
     fresh.pragma('temp_store = MEMORY');
     // Sorts for the query indexes may use the other cores.
     fresh.pragma(`threads = ${Math.max(0, availableParallelism() - 1)}`);
-    // Nobody else writes to the fresh file: integer keys can be remembered in memory.
+    // Nobody else writes to the fresh copy: integer keys can be remembered in memory.
     cacheKeys(fresh);
     const runner = new SqliteProjectionRunner(fresh, options.store, options.projections, 0, true);
     const target = await options.store.headPosition();
@@ -69,7 +67,6 @@ export async function rebuildReadModels(options: {
   } finally {
     if (fresh?.open) fresh.close();
     live.close();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(freshFile + suffix, { force: true });
   }
 }
 
@@ -77,13 +74,13 @@ export async function rebuildReadModels(options: {
 const SWAP_ATTEMPTS = 100;
 
 /**
- * Replaces the live file's content by the fresh file's in one transaction:
- * SQLite's online backup copies the fresh file page by page into the live one
+ * Replaces the live file's content by the fresh copy's in one transaction:
+ * SQLite's online backup copies the fresh copy page by page into the live file
  * (through its WAL: readers keep their snapshot until the commit), every old
  * table going, also those an older version of Haitang had and this one no
  * longer has. Far cheaper than copying the rows and indexing them again.
  *
- * The fresh file carries the next generation number (user_version): reports
+ * The fresh copy carries the next generation number (user_version): reports
  * cached from the old read models are computed again (see FigureCache). It
  * also tells whether the copy happened: a backup that finds the live file
  * locked by another writer (the projector of a running Haitang, for the

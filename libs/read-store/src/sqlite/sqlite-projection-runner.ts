@@ -20,8 +20,28 @@ export function openReadModels(file: string, options: { pageSize?: number } = {}
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID');
+  createCheckpoints(db);
   return db;
+}
+
+/**
+ * Read models in a temporary database (no file name), for a rebuild's fresh copy: SQLite keeps its
+ * pages in the page cache and writes them to a temporary file (in $SQLITE_TMPDIR, $TMPDIR or
+ * /var/tmp, removed when closed) only if they outgrow the cache. No journal, no fsync: it is a
+ * throwaway until it is copied into the live file.
+ */
+export function openTemporaryReadModels(options: { pageSize: number; cacheMB: number }): Database.Database {
+  const db = new Database('');
+  db.pragma(`page_size = ${Math.trunc(options.pageSize)}`);
+  db.pragma(`cache_size = ${-Math.trunc(options.cacheMB * 1024)}`);
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  createCheckpoints(db);
+  return db;
+}
+
+function createCheckpoints(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID');
 }
 
 /** Drops every read-model table and resets every checkpoint (the log is the truth: projecting it again rebuilds them). */
