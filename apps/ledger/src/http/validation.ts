@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { type FieldError, problem, ProblemException } from './problem';
+import { rememberValidationRules } from './validation-metadata';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
@@ -35,6 +36,7 @@ class StrictValidationPipe extends ValidationPipe {
 
 /** Validates every body and query against its DTO; unknown fields are refused, not ignored. */
 export function validationPipe(): ValidationPipe {
+  rememberValidationRules();
   return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
