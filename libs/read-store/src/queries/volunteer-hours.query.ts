@@ -18,34 +18,38 @@ export interface VolunteerHours {
   nextStar: { level: number; minutesToGo: number } | null;
 }
 
-/** A volunteer's hours: sums over their records, approved and pending apart. Null if unknown. */
-export function volunteerHours(db: ReadModels, volunteerId: string, thresholdsHours: readonly number[]): Promise<VolunteerHours | null> {
-  return db.consistent((db) => volunteerHoursOn(db, volunteerId, thresholdsHours));
-}
-
-async function volunteerHoursOn(db: ReadModels, volunteerId: string, thresholdsHours: readonly number[]): Promise<VolunteerHours | null> {
-  const volunteer = await db.get<{ volunteer_n: number; display_name: string; home_org_unit_id: string; home_name: string | null }>(
-    `SELECT v.volunteer_n, v.display_name, h.org_unit_id AS home_org_unit_id, u.name AS home_name FROM volunteer_keys k
-    JOIN volunteers v ON v.volunteer_n = k.volunteer_n JOIN unit_keys h ON h.unit_n = v.home_unit_n LEFT JOIN org_units u ON u.unit_n = v.home_unit_n
+/**
+ * A volunteer's hours: sums over their records, approved and pending apart. Null if unknown.
+ * One statement, so one snapshot without a transaction of its own: the volunteer's row once per
+ * record (an index range of service_records_by_volunteer, which holds every column asked for), or
+ * once with no record. Summed here, where grouping a volunteer's few rows costs less than the
+ * database's temporary B-tree for GROUP BY.
+ */
+export async function volunteerHours(db: ReadModels, volunteerId: string, thresholdsHours: readonly number[]): Promise<VolunteerHours | null> {
+  const rows = await db.all<{
+    display_name: string; home_org_unit_id: string; home_name: string | null;
+    status: string | null; category: string | null; service_date: string | null; minutes: number | null;
+  }>(`SELECT v.display_name, h.org_unit_id AS home_org_unit_id, u.name AS home_name, r.status, r.category, r.service_date, r.minutes
+    FROM volunteer_keys k JOIN volunteers v ON v.volunteer_n = k.volunteer_n JOIN unit_keys h ON h.unit_n = v.home_unit_n
+    LEFT JOIN org_units u ON u.unit_n = v.home_unit_n
+    LEFT JOIN service_records r ON r.volunteer_n = k.volunteer_n AND r.status IN ('approved', 'pending')
     WHERE k.volunteer_id = ?`, [volunteerId]);
-  if (!volunteer) return null;
-  // An index range of service_records_by_volunteer, which holds every column asked for; summed here, where
-  // grouping a volunteer's few rows costs less than the database's temporary B-tree for GROUP BY.
-  const rows = await db.all<{ status: string; category: string; service_date: string; minutes: number }>(`SELECT status, category, service_date, minutes
-    FROM service_records WHERE volunteer_n = ? AND status IN ('approved', 'pending')`, [volunteer.volunteer_n]);
+  if (rows.length === 0) return null;
+  const volunteer = rows[0];
   let approvedMinutes = 0;
   let pendingMinutes = 0;
   const byCategory: Record<string, number> = {};
   const byYear: Record<string, number> = {};
   for (const r of rows) {
     if (r.status === 'pending') {
-      pendingMinutes += r.minutes;
+      pendingMinutes += r.minutes!;
       continue;
     }
-    approvedMinutes += r.minutes;
-    const year = r.service_date.slice(0, 4);
-    byCategory[r.category] = (byCategory[r.category] ?? 0) + r.minutes;
-    byYear[year] = (byYear[year] ?? 0) + r.minutes;
+    if (r.status !== 'approved') continue;
+    approvedMinutes += r.minutes!;
+    const year = r.service_date!.slice(0, 4);
+    byCategory[r.category!] = (byCategory[r.category!] ?? 0) + r.minutes!;
+    byYear[year] = (byYear[year] ?? 0) + r.minutes!;
   }
   return {
     volunteerId, displayName: volunteer.display_name, homeOrgUnitId: volunteer.home_org_unit_id, homeOrgUnitName: volunteer.home_name,
