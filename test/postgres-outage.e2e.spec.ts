@@ -81,7 +81,9 @@ describePostgres('standalone app on PostgreSQL: the database connection is kille
 
     expect(refused.length).toBeGreaterThanOrEqual(15);
     for (const r of refused) {
-      expect(r).toMatchObject({ status: 503, code: 'store-unavailable' });
+      // store-unavailable: certainly not recorded; outcome-unknown: cut off during its COMMIT.
+      expect(r.status).toBe(503);
+      expect(['store-unavailable', 'outcome-unknown']).toContain(r.code);
       expect(r.type).toContain('application/problem+json');
       expect(r.retryAfter).not.toBeNull();
     }

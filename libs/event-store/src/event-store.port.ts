@@ -87,9 +87,16 @@ export class EventIdConflictError extends Error {
   }
 }
 
-/** The store cannot take writes right now (disk full, database down). Answered 503. */
+/**
+ * The store cannot take writes right now (disk full, database down). Answered 503.
+ * `outcome` tells whether the refused change is in the log all the same:
+ * 'not-recorded' when it certainly is not (it was never sent, or its transaction
+ * was rolled back), 'unknown' when the connection or the writer was lost between
+ * sending its commit and hearing the answer. Either way a retry with the same
+ * Idempotency-Key records it once.
+ */
 export class StoreUnavailableError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown, readonly outcome: 'not-recorded' | 'unknown' = 'not-recorded') {
     super(message);
     this.name = 'StoreUnavailableError';
   }

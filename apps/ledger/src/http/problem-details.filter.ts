@@ -22,6 +22,15 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
   if (error instanceof WrongExpectedVersionError || error instanceof DuplicateCommandError || error instanceof EventIdConflictError) {
     return { problem: problem(409, 'concurrent-change', '该记录刚被其他人修改，请刷新后重试。(Someone else changed this at the same moment; please retry.)'), headers: {} };
   }
+  if (error instanceof StoreUnavailableError && error.outcome === 'unknown') {
+    // The commit was sent but its answer was lost: saying "nothing was recorded" could make someone enter it again.
+    return {
+      problem: problem(503, 'outcome-unknown', '保存时与数据库的连接中断，无法确认本次操作是否已保存。请稍后刷新查看，确认没有保存再重新提交。'
+        + '(The connection to the database broke while saving, so it is not known whether the change was recorded. Check in a moment before sending it '
+        + 'again; a retry with the same Idempotency-Key is never recorded twice.)'),
+      headers: { 'retry-after': '5' },
+    };
+  }
   if (error instanceof StoreUnavailableError) {
     return { problem: problem(503, 'store-unavailable', '数据暂时无法保存，本次操作没有生效，请稍后重试。(The ledger cannot save right now; nothing was recorded. Please retry shortly.)'), headers: { 'retry-after': '5' } };
   }

@@ -77,10 +77,15 @@ export async function read<T>(call: Promise<Result<T>>): Promise<T> {
   return result.data as T;
 }
 
+/** Answers after which the same command is sent again by itself: the network failed (0), or the ledger could not save (503). */
+const RETRIED = new Set([0, 503]);
+
 /**
  * Sends a command: one Idempotency-Key for the user's action, reused when the
- * network fails and the command is sent again (the ledger then answers the
- * first answer instead of recording twice). Remembers the answer's position.
+ * network fails or the ledger cannot save for a moment and the command is
+ * sent again (the ledger then answers the first answer instead of recording
+ * twice: a 503 `outcome-unknown` may have been recorded). Up to 3 tries.
+ * Remembers the answer's position.
  */
 export async function command<T extends object>(send: (headers: { 'idempotency-key': string }) => Promise<Result<T>>, key = newIdempotencyKey()): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -90,7 +95,7 @@ export async function command<T extends object>(send: (headers: { 'idempotency-k
       rememberPosition((answer as { position?: unknown }).position);
       return answer;
     } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 0 || attempt >= 3) throw error;
+      if (!(error instanceof ApiError) || !RETRIED.has(error.status) || attempt >= 3) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
     }
   }

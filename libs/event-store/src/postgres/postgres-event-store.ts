@@ -256,12 +256,9 @@ export class PostgresEventStore implements EventStore {
           });
         }
       }
-      const failure = new StoreUnavailableError(
-        committing && isConnectionFailure(error)
-          ? 'The connection to the event store was lost while saving: the change may or may not be recorded. Retry with the same Idempotency-Key.'
-          : 'The event store could not save the change; nothing was recorded. Please retry.',
-        error,
-      );
+      const failure = committing && isConnectionFailure(error)
+        ? new StoreUnavailableError('The connection to the event store was lost while saving: the change may or may not be recorded. Retry with the same Idempotency-Key.', error, 'unknown')
+        : new StoreUnavailableError('The event store could not save the change; nothing was recorded. Please retry.', error);
       this.writerFree();
       for (const pending of group) pending.reject(failure);
       return;

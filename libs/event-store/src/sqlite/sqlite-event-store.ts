@@ -177,7 +177,7 @@ export class SqliteEventStore implements EventStore {
     }
     group.forEach((pending, i) => {
       const outcome = outcomes?.[i];
-      if (!outcome) pending.reject(new StoreUnavailableError(WRITER_STOPPED, failure));
+      if (!outcome) pending.reject(new StoreUnavailableError(WRITER_STOPPED, failure, 'unknown'));
       else if ('ok' in outcome) pending.resolve(outcome.ok);
       else pending.reject(deserializeError(outcome.error));
     });

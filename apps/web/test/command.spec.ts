@@ -1,0 +1,43 @@
+// The console's client module creates an openapi-fetch client at load; these tests call `command` with their own `send`.
+jest.mock('openapi-fetch', () => ({ __esModule: true, default: () => ({ use: () => undefined }) }));
+
+import { command } from '../src/api/client';
+import { ApiError } from '../src/api/problem';
+
+type Answer = { data?: { position: number }; error?: unknown; response: Response };
+const problemAnswer = (status: number, code: string): Answer => ({ error: { status, code, detail: code }, response: new Response(null, { status }) });
+const ok = (position: number): Answer => ({ data: { position }, response: new Response(null, { status: 201 }) });
+
+/** A `send` that answers the given answers in turn and remembers the Idempotency-Key of each try. */
+function sender(...answers: Answer[]) {
+  const keys: string[] = [];
+  const send = (headers: { 'idempotency-key': string }) => {
+    keys.push(headers['idempotency-key']);
+    return Promise.resolve(answers.shift()!);
+  };
+  return { send, keys };
+}
+
+describe('the console sending a command', () => {
+  it('sends it again with the same key after a 503 whose outcome is unknown, and answers what the ledger answers then', async () => {
+    const { send, keys } = sender(problemAnswer(503, 'outcome-unknown'), ok(7));
+    await expect(command(send)).resolves.toEqual({ position: 7 });
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+  });
+
+  it('gives up after 3 tries and shows the ledger\'s problem', async () => {
+    const { send, keys } = sender(problemAnswer(503, 'store-unavailable'), problemAnswer(503, 'store-unavailable'), problemAnswer(503, 'outcome-unknown'));
+    const error = await command(send).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 503, code: 'outcome-unknown' });
+    expect(new Set(keys).size).toBe(1);
+    expect(keys).toHaveLength(3);
+  });
+
+  it('does not send again what the ledger refused', async () => {
+    const { send, keys } = sender(problemAnswer(409, 'already-checked-in'), ok(1));
+    await expect(command(send)).rejects.toMatchObject({ status: 409 });
+    expect(keys).toHaveLength(1);
+  });
+});
