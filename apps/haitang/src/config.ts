@@ -30,6 +30,11 @@ export interface HaitangConfig {
    * separate projector process (apps/projector) over a PostgreSQL read store; this one only follows it.
    */
   readonly projector: 'inside' | 'external';
+  /**
+   * The niceness of the projector thread (HAITANG_PROJECTOR_NICE, 0–19, default 10; Linux): it yields
+   * the CPU to the thread answering requests when both want it, and catches up when they do not.
+   */
+  readonly projectorNice: number;
 }
 
 /** Rate limits; 0 switches one off. */
@@ -123,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig 
     eventStore: storeChoice(env, 'HAITANG_EVENT_STORE'),
     readStore,
     projector: projectorChoice(env, readStore),
+    projectorNice: integer(env, 'HAITANG_PROJECTOR_NICE', 10, 0, 19),
   };
 }
 

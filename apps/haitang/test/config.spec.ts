@@ -24,6 +24,13 @@ describe('configuration: where the stores live', () => {
     expect(() => loadConfig({ HAITANG_PROJECTOR: 'elsewhere' })).toThrow(/HAITANG_PROJECTOR must be inside or external/);
   });
 
+  it('runs the projector thread at niceness 10 unless told otherwise, and refuses what is not a niceness', () => {
+    expect(loadConfig({}).projectorNice).toBe(10);
+    expect(loadConfig({ HAITANG_PROJECTOR_NICE: '0' }).projectorNice).toBe(0);
+    expect(() => loadConfig({ HAITANG_PROJECTOR_NICE: '20' })).toThrow(/HAITANG_PROJECTOR_NICE must be a whole number from 0 to 19/);
+    expect(() => loadConfig({ HAITANG_PROJECTOR_NICE: '-5' })).toThrow(/HAITANG_PROJECTOR_NICE/);
+  });
+
   it('keeps the read models inside unless told that a separate projector does', () => {
     expect(loadConfig({}).projector).toBe('inside');
     expect(loadConfig({ HAITANG_READ_STORE: 'postgres', DATABASE_URL: 'postgres://h@db/x', HAITANG_PROJECTOR: 'External' }).projector).toBe('external');

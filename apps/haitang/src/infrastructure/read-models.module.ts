@@ -57,6 +57,7 @@ function sqliteProviders(config: HaitangConfig): Provider[] {
           eventLog: eventLogLocation(config),
           readModelsFile: dataFile(config, 'readmodels.sqlite'),
           startPosition,
+          nice: config.projectorNice,
         }, (level, message) => logger[level](message));
       },
     },

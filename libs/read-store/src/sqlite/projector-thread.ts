@@ -18,6 +18,12 @@ export interface ProjectorThreadOptions {
   readonly readModelsFile: string;
   /** The position already projected (read from the checkpoints at start). */
   readonly startPosition: number;
+  /**
+   * The thread's niceness (0–19, default 0): above 0 it yields the CPU to the
+   * HTTP thread when both want it. Linux only, where niceness is per thread;
+   * elsewhere it would slow the whole process, and is not set.
+   */
+  readonly nice?: number;
 }
 
 /**
@@ -39,7 +45,7 @@ export class ProjectorThread implements ProjectorStatus {
   ) {
     this.progress = new PositionWaiters(options.startPosition);
     this.worker = new Worker(join(__dirname, 'projector-thread.worker.js'), {
-      workerData: { eventLog: options.eventLog, readModelsFile: options.readModelsFile },
+      workerData: { eventLog: options.eventLog, readModelsFile: options.readModelsFile, nice: options.nice ?? 0 },
     });
     this.worker.on('message', (message: { projected?: number; moved?: boolean; reset?: number; error?: string; warning?: string }) => {
       if (message.projected !== undefined) {

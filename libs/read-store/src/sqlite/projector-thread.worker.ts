@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EventStore } from '@haitang/event-store';
 import { ALL_PROJECTIONS } from '../projections/all-projections';
@@ -6,7 +7,15 @@ import { rebuildReadModels } from './rebuild';
 import { openReadModels, SqliteProjectionRunner } from './sqlite-projection-runner';
 
 /** The projector thread: follows the event log and applies the projections to the read-model file. */
-const { eventLog, readModelsFile } = workerData as { eventLog: EventLogLocation; readModelsFile: string };
+const { eventLog, readModelsFile, nice } = workerData as { eventLog: EventLogLocation; readModelsFile: string; nice: number };
+// On Linux, os.setPriority() without a pid sets this thread's niceness only (see ProjectorThreadOptions.nice).
+if (nice > 0 && process.platform === 'linux') {
+  try {
+    setPriority(nice);
+  } catch (error) {
+    parentPort!.postMessage({ warning: `The projector thread keeps its priority: ${(error as Error).message}` });
+  }
+}
 const db = openReadModels(readModelsFile);
 let store: EventStore | null = null;
 let runner: SqliteProjectionRunner | null = null;
