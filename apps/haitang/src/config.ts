@@ -31,8 +31,9 @@ export interface HaitangConfig {
    */
   readonly projector: 'inside' | 'external';
   /**
-   * The niceness of the projector thread (HAITANG_PROJECTOR_NICE, 0–19, default 10; Linux): it yields
-   * the CPU to the thread answering requests when both want it, and catches up when they do not.
+   * How much the projector thread's niceness is raised above the process's (HAITANG_PROJECTOR_NICE, 0–19,
+   * default 10; Linux): it yields the CPU to the thread answering requests when both want it, and catches
+   * up when they do not.
    */
   readonly projectorNice: number;
 }

@@ -9,11 +9,12 @@ const problemAnswer = (status: number, code: string): Answer => ({ error: { stat
 const ok = (position: number): Answer => ({ data: { position }, response: new Response(null, { status: 201 }) });
 
 /** A `send` that answers the given answers in turn and remembers the Idempotency-Key of each try. */
-function sender(...answers: Answer[]) {
+function sender(...answers: (Answer | 'network failure')[]) {
   const keys: string[] = [];
   const send = (headers: { 'idempotency-key': string }) => {
     keys.push(headers['idempotency-key']);
-    return Promise.resolve(answers.shift()!);
+    const answer = answers.shift()!;
+    return answer === 'network failure' ? Promise.reject(new TypeError('fetch failed')) : Promise.resolve(answer);
   };
   return { send, keys };
 }
@@ -33,6 +34,14 @@ describe('the console sending a command', () => {
     expect(error).toMatchObject({ status: 503, code: 'outcome-unknown' });
     expect(new Set(keys).size).toBe(1);
     expect(keys).toHaveLength(3);
+  });
+
+  it('says it is not known whether it was recorded when an earlier try may have been, though the last one was not', async () => {
+    const { send, keys } = sender(problemAnswer(503, 'outcome-unknown'), problemAnswer(503, 'store-unavailable'), problemAnswer(503, 'store-unavailable'));
+    await expect(command(send)).rejects.toMatchObject({ status: 503, code: 'outcome-unknown' });
+    expect(keys).toHaveLength(3);
+    const afterNetwork = sender('network failure', problemAnswer(503, 'store-unavailable'), problemAnswer(503, 'store-unavailable'));
+    await expect(command(afterNetwork.send)).rejects.toMatchObject({ code: 'outcome-unknown' });
   });
 
   it('does not send again what the ledger refused', async () => {

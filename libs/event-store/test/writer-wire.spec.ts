@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import type { AppendOptions, StreamAppend } from '../src';
 import { packAppend, packOutcomes, unpackAppends, unpackOutcomes, type Wire } from '../src/sqlite/writer-wire';
-import type { AppendOutcome, SerializedAppend } from '../src/sqlite/sqlite-writer';
+import { type AppendOutcome, deserializeError, type SerializedAppend, serializeError } from '../src/sqlite/sqlite-writer';
+import { StoreUnavailableError } from '../src';
 
 /** What the writer thread must receive for an append: the same fields, data and metadata as JSON. */
 function expected(streams: readonly StreamAppend[], options: AppendOptions): SerializedAppend {
@@ -44,9 +45,18 @@ describe('writer wire: appends and outcomes crossing to the SQLite writer thread
       { ok: { position: 41, streams: [{ streamId: 'record-1', version: 0 }, { streamId: 'activity-2', version: 7 }] } },
       { error: { kind: 'wrong-version', streamId: 'activity-2', expectedVersion: 6, actualVersion: 7 } },
       { ok: { position: 42, streams: [] } },
-      { error: { kind: 'unavailable', message: 'disk full', cause: 'SQLITE_FULL' } },
+      { error: { kind: 'unavailable', message: 'disk full', cause: 'SQLITE_FULL', outcome: 'not-recorded' } },
+      { error: { kind: 'unavailable', message: 'fsync failed', cause: 'SQLITE_IOERR', outcome: 'unknown' } },
     ];
     expect(unpackOutcomes(structuredClone(packOutcomes(outcomes)))).toEqual(outcomes);
     expect(unpackOutcomes(packOutcomes([]))).toEqual([]);
+  });
+
+  it('a refusal keeps whether its change may be recorded', () => {
+    for (const outcome of ['unknown', 'not-recorded'] as const) {
+      const error = deserializeError(structuredClone(serializeError(new StoreUnavailableError('COMMIT failed', new Error('disk I/O error'), outcome))));
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(error).toMatchObject({ outcome, message: 'COMMIT failed' });
+    }
   });
 });

@@ -83,7 +83,9 @@ export class CommandGateway {
       // A repeat is recognised when it tries to store its receipt (the append refuses the known key)…
       if (error instanceof DuplicateCommandError) return this.replay<R>(error.receipt, context, log);
       // …or, when the repeat is refused before that (a check-in sent twice is "already checked in"), here.
-      const prior = await this.store.getReceipt(context.commandId);
+      // A store that cannot answer this either (it just failed the command) leaves the command's own error
+      // to be answered: it says best whether anything was recorded.
+      const prior = await this.store.getReceipt(context.commandId).catch(() => null);
       if (prior) return this.replay<R>(prior, context, log);
       commandsCounter.inc({ command: type, outcome: 'refused' });
       this.logger.info({ ...log, refused: (error as { code?: string }).code ?? (error as Error).name }, 'command refused');

@@ -15,8 +15,8 @@ const remembering = new WeakSet<Storage>();
  * that is ~5 µs per validated object, every request. The answer changes only
  * when a decorator registers new rules, which happens as classes load; any
  * registration forgets every remembered answer, so what is remembered is
- * always what the storage would answer now. The answers are the storage's
- * own arrays (the validator only reads them). Safe to call more than once.
+ * always what the storage would answer now. The same array is answered each
+ * time (its callers only read it). Safe to call more than once.
  */
 export function rememberValidationRules(storage: Storage = getMetadataStorage()): void {
   if (remembering.has(storage)) return;
@@ -29,6 +29,8 @@ export function rememberValidationRules(storage: Storage = getMetadataStorage())
     register(metadata);
   };
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
+    // Only classes are remembered (a WeakMap key must be an object); anything else is looked up as before.
+    if (typeof target !== 'function') return lookUp(target, schema, always, strictGroups, groups);
     let byOptions = remembered.get(target);
     if (!byOptions) remembered.set(target, (byOptions = new Map()));
     const key = `${schema} ${always} ${strictGroups} ${groups === undefined ? '-' : JSON.stringify(groups)}`;

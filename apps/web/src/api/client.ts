@@ -85,9 +85,13 @@ const RETRIED = new Set([0, 503]);
  * network fails or the ledger cannot save for a moment and the command is
  * sent again (the ledger then answers the first answer instead of recording
  * twice: a 503 `outcome-unknown` may have been recorded). Up to 3 tries.
+ * When the last try is refused with "nothing was recorded" but an earlier one
+ * may have been recorded (a network failure, `outcome-unknown`), the user is
+ * told that it is not known, so that they check before entering it again.
  * Remembers the answer's position.
  */
 export async function command<T extends object>(send: (headers: { 'idempotency-key': string }) => Promise<Result<T>>, key = newIdempotencyKey()): Promise<T> {
+  let mayBeRecorded = false;
   for (let attempt = 1; ; attempt++) {
     try {
       const answer = await read(send({ 'idempotency-key': key }));
@@ -95,7 +99,9 @@ export async function command<T extends object>(send: (headers: { 'idempotency-k
       rememberPosition((answer as { position?: unknown }).position);
       return answer;
     } catch (error) {
-      if (!(error instanceof ApiError) || !RETRIED.has(error.status) || attempt >= 3) throw error;
+      if (!(error instanceof ApiError) || !RETRIED.has(error.status)) throw error;
+      if (attempt >= 3) throw mayBeRecorded && error.status === 503 && error.code !== 'outcome-unknown' ? ApiError.outcomeUnknown() : error;
+      mayBeRecorded ||= error.status === 0 || error.code === 'outcome-unknown';
       await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
     }
   }

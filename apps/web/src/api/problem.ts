@@ -19,6 +19,12 @@ export class ApiError extends Error {
   static network(): ApiError {
     return new ApiError(0, 'network', 'Network error', '');
   }
+
+  /** A command tried more than once whose first tries may have been recorded, though the last one was refused. */
+  static outcomeUnknown(): ApiError {
+    return new ApiError(503, 'outcome-unknown', 'Service Unavailable',
+      '无法确认本次操作是否已保存。请稍后刷新查看，确认没有保存再重新提交。(It is not known whether the change was recorded: check in a moment before sending it again.)');
+  }
 }
 
 /** Reads a problem+json answer (or anything else the server or a proxy sent) into an ApiError. */

@@ -256,7 +256,9 @@ export class PostgresEventStore implements EventStore {
           });
         }
       }
-      const failure = committing && isConnectionFailure(error)
+      // Once COMMIT was sent, only the server's own ERROR answer (a refused commit: rolled back) says the group
+      // is not stored; a cut connection, a FATAL termination or any client-side failure leaves it unknown.
+      const failure = committing && !refusedByServer(error)
         ? new StoreUnavailableError('The connection to the event store was lost while saving: the change may or may not be recorded. Retry with the same Idempotency-Key.', error, 'unknown')
         : new StoreUnavailableError('The event store could not save the change; nothing was recorded. Please retry.', error);
       this.writerFree();
@@ -389,3 +391,8 @@ function lookupOf(row: {
   };
 }
 
+/** The server answered the statement with an ERROR (it stays connected, and a failed COMMIT rolled back). */
+function refusedByServer(error: unknown): boolean {
+  const e = error as { code?: unknown; severity?: unknown } | null;
+  return !!e && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && e.severity === 'ERROR';
+}

@@ -17,7 +17,7 @@ export type SerializedError =
   | { kind: 'wrong-version'; streamId: string; expectedVersion: ExpectedVersion; actualVersion: number }
   | { kind: 'duplicate-command'; receipt: CommandReceipt }
   | { kind: 'event-id-conflict'; eventId: string }
-  | { kind: 'unavailable'; message: string; cause?: string }
+  | { kind: 'unavailable'; message: string; cause?: string; outcome: 'not-recorded' | 'unknown' }
   | { kind: 'other'; message: string };
 
 export type AppendOutcome = { ok: AppendResult } | { error: SerializedError };
@@ -95,7 +95,9 @@ export function serializeError(error: unknown): SerializedError {
   if (error instanceof WrongExpectedVersionError) return { kind: 'wrong-version', streamId: error.streamId, expectedVersion: error.expectedVersion, actualVersion: error.actualVersion };
   if (error instanceof DuplicateCommandError) return { kind: 'duplicate-command', receipt: error.receipt };
   if (error instanceof EventIdConflictError) return { kind: 'event-id-conflict', eventId: error.eventId };
-  if (error instanceof StoreUnavailableError) return { kind: 'unavailable', message: error.message, cause: String((error.cause as Error)?.message ?? error.cause ?? '') };
+  if (error instanceof StoreUnavailableError) {
+    return { kind: 'unavailable', message: error.message, cause: String((error.cause as Error)?.message ?? error.cause ?? ''), outcome: error.outcome };
+  }
   return { kind: 'other', message: (error as Error)?.message ?? String(error) };
 }
 
@@ -104,7 +106,7 @@ export function deserializeError(error: SerializedError): Error {
     case 'wrong-version': return new WrongExpectedVersionError(error.streamId, error.expectedVersion, error.actualVersion);
     case 'duplicate-command': return new DuplicateCommandError(error.receipt);
     case 'event-id-conflict': return new EventIdConflictError(error.eventId);
-    case 'unavailable': return new StoreUnavailableError(error.message, error.cause);
+    case 'unavailable': return new StoreUnavailableError(error.message, error.cause, error.outcome);
     default: return new Error(error.message);
   }
 }
@@ -135,6 +137,7 @@ export class SqliteWriter {
 
   write(group: readonly SerializedAppend[]): AppendOutcome[] {
     const outcomes: AppendOutcome[] = [];
+    let committing = false;
     try {
       this.stmt.begin.run();
       const recordedAt = new Date().toISOString();
@@ -150,11 +153,17 @@ export class SqliteWriter {
           outcomes.push({ error: serializeError(error) });
         }
       }
+      committing = true;
       this.stmt.commit.run();
       return outcomes;
     } catch (error) {
       if (this.db.inTransaction) this.stmt.rollback.run();
-      const failure = serializeError(new StoreUnavailableError('The event store could not save the change; nothing was recorded. Please retry.', error));
+      // A COMMIT that failed writing or syncing the WAL (I/O error, full disk) may have left its frames
+      // there: the next start's recovery can find them whole and keep the group. Anything else
+      // (and anything before COMMIT) leaves nothing behind.
+      const failure = serializeError(committing && isStorageFailure(error)
+        ? new StoreUnavailableError('The event store could not confirm the change was saved: it may or may not be recorded. Retry with the same Idempotency-Key.', error, 'unknown')
+        : new StoreUnavailableError('The event store could not save the change; nothing was recorded. Please retry.', error));
       return group.map(() => ({ error: failure }));
     }
   }

@@ -19,9 +19,10 @@ export interface ProjectorThreadOptions {
   /** The position already projected (read from the checkpoints at start). */
   readonly startPosition: number;
   /**
-   * The thread's niceness (0–19, default 0): above 0 it yields the CPU to the
-   * HTTP thread when both want it. Linux only, where niceness is per thread;
-   * elsewhere it would slow the whole process, and is not set.
+   * How much the thread's niceness is raised above the process's (0–19, default
+   * 0; at most 19 in all): above 0 it yields the CPU to the HTTP thread when
+   * both want it. Linux only, where niceness is per thread; elsewhere it would
+   * slow the whole process, and is not set.
    */
   readonly nice?: number;
 }

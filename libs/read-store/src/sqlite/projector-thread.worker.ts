@@ -1,4 +1,5 @@
-import { setPriority } from 'node:os';
+import { stat } from 'node:fs/promises';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EventStore } from '@haitang/event-store';
 import { ALL_PROJECTIONS } from '../projections/all-projections';
@@ -8,14 +9,6 @@ import { openReadModels, SqliteProjectionRunner } from './sqlite-projection-runn
 
 /** The projector thread: follows the event log and applies the projections to the read-model file. */
 const { eventLog, readModelsFile, nice } = workerData as { eventLog: EventLogLocation; readModelsFile: string; nice: number };
-// On Linux, os.setPriority() without a pid sets this thread's niceness only (see ProjectorThreadOptions.nice).
-if (nice > 0 && process.platform === 'linux') {
-  try {
-    setPriority(nice);
-  } catch (error) {
-    parentPort!.postMessage({ warning: `The projector thread keeps its priority: ${(error as Error).message}` });
-  }
-}
 const db = openReadModels(readModelsFile);
 let store: EventStore | null = null;
 let runner: SqliteProjectionRunner | null = null;
@@ -23,7 +16,24 @@ let runner: SqliteProjectionRunner | null = null;
 /** From this many events on, empty read models are built by a bulk rebuild rather than by following the log batch by batch. */
 const BULK_BUILD_FROM = 10_000;
 
+/**
+ * Raises this thread's niceness by `by` (see ProjectorThreadOptions.nice): on Linux, os.setPriority()
+ * without a pid changes the calling thread only. Threads started by this one afterwards inherit it, so
+ * libuv's pool, shared by the whole process and started by its first user, is started first (an fs call
+ * here does it, if no thread has yet): it keeps the process's priority.
+ */
+async function lowerPriority(by: number): Promise<void> {
+  if (by <= 0 || process.platform !== 'linux') return;
+  await stat(readModelsFile).catch(() => undefined);
+  try {
+    setPriority(Math.min(19, getPriority() + by));
+  } catch (error) {
+    parentPort!.postMessage({ warning: `The projector thread keeps its priority: ${(error as Error).message}` });
+  }
+}
+
 async function start(): Promise<void> {
+  await lowerPriority(nice);
   store = await openProjectorLog(eventLog);
   runner = new SqliteProjectionRunner(db, store, ALL_PROJECTIONS);
   const head = await store.headPosition();
