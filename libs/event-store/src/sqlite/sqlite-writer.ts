@@ -30,6 +30,11 @@ export function isStorageFailure(error: unknown): boolean {
   return typeof code === 'string' && UNAVAILABLE_CODES.test(code);
 }
 
+function isIoError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_IOERR');
+}
+
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 /** A write-ahead log is a 32-byte header and then frames; anything longer has frames to replay. */
 const WAL_HEADER_BYTES = 32;
@@ -158,10 +163,11 @@ export class SqliteWriter {
       return outcomes;
     } catch (error) {
       if (this.db.inTransaction) this.stmt.rollback.run();
-      // A COMMIT that failed writing or syncing the WAL (I/O error, full disk) may have left its frames
-      // there: the next start's recovery can find them whole and keep the group. Anything else
-      // (and anything before COMMIT) leaves nothing behind.
-      const failure = serializeError(committing && isStorageFailure(error)
+      // A COMMIT that failed with an I/O error may have written every frame of the group to the WAL before
+      // (say) its fsync failed: the next start's recovery can find them whole and keep the group. A full
+      // disk stops the frames before the last one, which marks the commit, is whole; anything before
+      // COMMIT leaves nothing behind either.
+      const failure = serializeError(committing && isIoError(error)
         ? new StoreUnavailableError('The event store could not confirm the change was saved: it may or may not be recorded. Retry with the same Idempotency-Key.', error, 'unknown')
         : new StoreUnavailableError('The event store could not save the change; nothing was recorded. Please retry.', error));
       return group.map(() => ({ error: failure }));
