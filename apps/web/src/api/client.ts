@@ -44,6 +44,41 @@ const authorization: Middleware = {
 };
 api.use(authorization);
 
+// ---------------------------------------------------------------- commands whose outcome is not known
+
+/** The request each Idempotency-Key was sent with (method, URL, body), while its command is under way. */
+const requestOfKey = new Map<string, string>();
+/** The key of each request whose command may have been recorded without the console hearing it. */
+const uncertainKeyOf = new Map<string, string>();
+
+/**
+ * A command sent again after its outcome was lost (every try failed on the
+ * network or with `outcome-unknown`) goes with the key it was first sent
+ * with, when it is the very same request: the ledger then answers the first
+ * answer if that one got through, instead of recording it twice.
+ */
+const sameKeyForTheSameRequest: Middleware = {
+  async onRequest({ request }) {
+    const key = request.headers.get('idempotency-key');
+    if (key === null) return request;
+    const identity = `${request.method} ${request.url}\n${await request.clone().text()}`;
+    requestOfKey.set(key, identity);
+    const earlier = uncertainKeyOf.get(identity);
+    if (earlier !== undefined) request.headers.set('idempotency-key', earlier);
+    return request;
+  },
+};
+api.use(sameKeyForTheSameRequest);
+
+/** What became of a command sent with `key`: known (answered or refused), or perhaps recorded. */
+function settled(key: string, known: boolean): void {
+  const identity = requestOfKey.get(key);
+  requestOfKey.delete(key);
+  if (identity === undefined) return;
+  if (known) uncertainKeyOf.delete(identity);
+  else if (!uncertainKeyOf.has(identity)) uncertainKeyOf.set(identity, key);
+}
+
 // ---------------------------------------------------------------- read-your-writes
 
 let lastPosition = 0;
@@ -95,13 +130,20 @@ export async function command<T extends object>(send: (headers: { 'idempotency-k
   for (let attempt = 1; ; attempt++) {
     try {
       const answer = await read(send({ 'idempotency-key': key }));
+      settled(key, true);
       // Every ledger command answers its position; issuing a check-in code (no change) does not.
       rememberPosition((answer as { position?: unknown }).position);
       return answer;
     } catch (error) {
-      if (!(error instanceof ApiError) || !RETRIED.has(error.status)) throw error;
-      if (attempt >= 3) throw mayBeRecorded && error.status === 503 && error.code !== 'outcome-unknown' ? ApiError.outcomeUnknown() : error;
+      if (!(error instanceof ApiError) || !RETRIED.has(error.status)) {
+        settled(key, true);
+        throw error;
+      }
       mayBeRecorded ||= error.status === 0 || error.code === 'outcome-unknown';
+      if (attempt >= 3) {
+        settled(key, !mayBeRecorded);
+        throw mayBeRecorded && error.status === 503 && error.code !== 'outcome-unknown' ? ApiError.outcomeUnknown() : error;
+      }
       await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
     }
   }
