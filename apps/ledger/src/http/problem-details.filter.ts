@@ -27,7 +27,7 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
     return {
       problem: problem(503, 'outcome-unknown', '保存时与数据库的连接中断，无法确认本次操作是否已保存。请稍后刷新查看，确认没有保存再重新提交。'
         + '(The connection to the database broke while saving, so it is not known whether the change was recorded. Check in a moment before sending it '
-        + 'again; a retry with the same Idempotency-Key is never recorded twice.)'),
+        + 'again. For programs: a retry with the same Idempotency-Key is never recorded twice.)'),
       headers: { 'retry-after': '5' },
     };
   }

@@ -9,14 +9,10 @@ import { movesOwnership } from '../projections/stream-owners.projection';
 
 class CheckpointGap extends Error {}
 
-/**
- * Opens the read-model file: its own SQLite file, separate from the events, so it can be deleted and rebuilt.
- * `pageSize` applies to a new file only (a rebuild's fresh file takes the live file's, see rebuild.ts).
- */
-export function openReadModels(file: string, options: { pageSize?: number } = {}): Database.Database {
+/** Opens the read-model file: its own SQLite file, separate from the events, so it can be deleted and rebuilt. */
+export function openReadModels(file: string): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
-  if (options.pageSize) db.pragma(`page_size = ${Math.trunc(options.pageSize)}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
