@@ -36,6 +36,11 @@ export interface HaitangConfig {
    * up when they do not.
    */
   readonly projectorNice: number;
+  /**
+   * How long a stop (SIGTERM, SIGINT) may take before Haitang exits anyway (HAITANG_SHUTDOWN_TIMEOUT,
+   * seconds, 1–600, default 10): see ShutdownWatchdog.
+   */
+  readonly shutdownTimeoutMs: number;
 }
 
 /** Rate limits; 0 switches one off. */
@@ -130,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig 
     readStore,
     projector: projectorChoice(env, readStore),
     projectorNice: integer(env, 'HAITANG_PROJECTOR_NICE', 10, 0, 19),
+    shutdownTimeoutMs: integer(env, 'HAITANG_SHUTDOWN_TIMEOUT', 10, 1, 600) * 1000,
   };
 }
 

@@ -31,6 +31,13 @@ describe('configuration: where the stores live', () => {
     expect(() => loadConfig({ HAITANG_PROJECTOR_NICE: '-5' })).toThrow(/HAITANG_PROJECTOR_NICE/);
   });
 
+  it('gives a stop 10 s unless told otherwise, and refuses what is not 1 to 600 seconds', () => {
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(10_000);
+    expect(loadConfig({ HAITANG_SHUTDOWN_TIMEOUT: '3' }).shutdownTimeoutMs).toBe(3000);
+    expect(() => loadConfig({ HAITANG_SHUTDOWN_TIMEOUT: '0' })).toThrow(/HAITANG_SHUTDOWN_TIMEOUT must be a whole number from 1 to 600/);
+    expect(() => loadConfig({ HAITANG_SHUTDOWN_TIMEOUT: '1.5' })).toThrow(/HAITANG_SHUTDOWN_TIMEOUT/);
+  });
+
   it('keeps the read models inside unless told that a separate projector does', () => {
     expect(loadConfig({}).projector).toBe('inside');
     expect(loadConfig({ HAITANG_READ_STORE: 'postgres', DATABASE_URL: 'postgres://h@db/x', HAITANG_PROJECTOR: 'External' }).projector).toBe('external');

@@ -6,6 +6,7 @@ import { dataFile, type HaitangConfig } from '../config';
 import { AccountsController } from './accounts.controller';
 import { SessionsController } from './sessions.controller';
 import { SignIn } from './sign-in';
+import { shutdownStep } from '../shutdown-watchdog';
 
 /**
  * Accounts and tokens: the account store (accounts.sqlite in the data
@@ -44,6 +45,6 @@ export class AccountsModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.accounts.close();
+    await shutdownStep('accounts', () => this.accounts.close());
   }
 }

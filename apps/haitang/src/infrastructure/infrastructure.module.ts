@@ -5,6 +5,7 @@ import { CHECK_IN_CODE_KEY } from '@haitang/ledger';
 import { hkdfSync } from 'node:crypto';
 import { dataFile, type HaitangConfig } from '../config';
 import { openEventLog } from './event-log';
+import { shutdownStep } from '../shutdown-watchdog';
 
 const MASTER_KEY = Symbol('MasterKey');
 
@@ -46,7 +47,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.store.close();
-    await this.vault.close();
+    await shutdownStep('event log', () => this.store.close());
+    await shutdownStep('personal-data vault', () => this.vault.close());
   }
 }

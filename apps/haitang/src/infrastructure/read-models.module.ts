@@ -7,6 +7,7 @@ import {
 import { STAR_THRESHOLDS } from '@haitang/reporting';
 import { dataFile, type HaitangConfig } from '../config';
 import { eventLogLocation } from './event-log';
+import { shutdownStep } from '../shutdown-watchdog';
 
 /**
  * The read side: the read models the queries read, and the projector that keeps
@@ -38,8 +39,8 @@ export class ReadModelsModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.projector.stop();
-    await this.models.close();
+    await shutdownStep('projector', () => this.projector.stop());
+    await shutdownStep('read models', () => this.models.close());
   }
 }
 
