@@ -139,9 +139,13 @@ export interface EventStore {
    * Optional, for a consumer that replays the whole log (a rebuild): the
    * batches of up to `batchSize` events after `after`, in order, until a read
    * finds nothing more (the head at that moment), as `readAll` in a loop
-   * would give them. An adapter may read and decode them on another thread,
-   * ahead of the consumer (SqliteEventStore does). Callers use the function
-   * `readToHead` below, which loops over `readAll` for adapters without it.
+   * would give them, except that of the metadata only what projections read
+   * is kept, as in `replayAll`: `{ actor: { id } }` when the actor's id is a
+   * string, else `{}` (most of a row's bytes, and of its decoding, are the
+   * metadata's ids and times, which no projection reads). An adapter may read
+   * and decode them on another thread, ahead of the consumer (SqliteEventStore
+   * does). Callers use the function `readToHead` below, which loops over
+   * `readAll` for adapters without it.
    */
   readToHead?(after: number, batchSize: number): AsyncIterable<RecordedEvent[]>;
   getReceipt(commandId: string): Promise<CommandReceipt | undefined>;
@@ -161,7 +165,23 @@ export const EVENT_STORE = Symbol('EventStore');
 
 /** The log from `after` to its head in batches (see EventStore.readToHead): the store's own way if it has one, else readAllInBatches. */
 export function readToHead(store: EventStore, after: number, batchSize: number): AsyncIterable<RecordedEvent[]> {
-  return store.readToHead ? store.readToHead(after, batchSize) : readAllInBatches(store, after, batchSize);
+  return store.readToHead ? store.readToHead(after, batchSize) : replayInBatches(store, after, batchSize);
+}
+
+/** readToHead as `readAll` in a loop gives it (for adapters without a way of their own): readAllInBatches, the metadata reduced. */
+export function replayInBatches(store: Pick<EventStore, 'readAll'>, after: number, batchSize: number): AsyncIterable<RecordedEvent[]> {
+  return forProjections(readAllInBatches(store, after, batchSize));
+}
+
+/** The metadata a replay keeps (see EventStore.replayAll and readToHead): the actor's id when it is a string. */
+export function projectionMetadata(actorId: unknown): Record<string, unknown> {
+  return typeof actorId === 'string' ? { actor: { id: actorId } } : {};
+}
+
+async function* forProjections(batches: AsyncIterable<RecordedEvent[]>): AsyncGenerator<RecordedEvent[]> {
+  for await (const batch of batches) {
+    yield batch.map((event) => ({ ...event, metadata: projectionMetadata((event.metadata.actor as { id?: unknown } | undefined)?.id) }));
+  }
 }
 
 /** readAll in a loop, from `after` until a read finds nothing more. */

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../event-store.port';
+import { projectionMetadata, type RecordedEvent } from '../event-store.port';
 
 /** An events row as an array (statements in raw mode: no row object to build and throw away). */
 export type EventRow = [position: number, streamId: string, streamVersion: number, eventId: string, type: string, data: string, metadata: string, recordedAt: string];
@@ -17,4 +17,33 @@ export function toRecorded(row: EventRow): RecordedEvent {
     metadata: JSON.parse(row[6]),
     recordedAt: row[7],
   };
+}
+
+/**
+ * A replay's batch (readToHead, on the reader thread): as READ_ALL_SQL, but of the metadata only the
+ * actor's id, when it is a string, extracted by SQLite (see EventStore.readToHead). A metadata text that
+ * is not JSON fails the statement ("malformed JSON"), as JSON.parse would fail on it.
+ */
+export const REPLAY_SQL = `SELECT position, stream_id, stream_version, event_id, type, data,
+  CASE json_type(metadata, '$.actor.id') WHEN 'text' THEN json_extract(metadata, '$.actor.id') END, recorded_at
+  FROM events WHERE position > ? ORDER BY position LIMIT ?`;
+
+export type ReplayRow = [position: number, streamId: string, streamVersion: number, eventId: string, type: string, data: string, actorId: string | null, recordedAt: string];
+
+export function toReplayed(row: ReplayRow): RecordedEvent {
+  return {
+    position: row[0],
+    streamId: row[1],
+    streamVersion: row[2],
+    eventId: row[3],
+    type: row[4],
+    data: JSON.parse(row[5]),
+    metadata: projectionMetadata(row[6]),
+    recordedAt: row[7],
+  };
+}
+
+/** Whether a read failed on a stored event that no longer parses (the file was damaged outside Haitang). */
+export function isDamagedRecord(error: unknown): boolean {
+  return error instanceof SyntaxError || (error instanceof Error && (error as { code?: unknown }).code === 'SQLITE_ERROR' && /malformed JSON/i.test(error.message));
 }
