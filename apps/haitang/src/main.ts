@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import { Logger, PinoLogger } from 'nestjs-pino';
+import pino from 'pino';
 import { ACCOUNT_STORE, type AccountStore } from '@haitang/auth';
 import { ensureFirstAdmin } from './accounts/first-admin';
 import { createHaitangApp } from './create-app';
@@ -8,13 +10,15 @@ import { watchStop } from './shutdown-watchdog';
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createHaitangApp(config);
+  // The watchdog's line is written at once, on this thread (the app's logger writes on a thread of its own,
+  // which the kill would cut short); then the logger gets a moment to write what it still holds.
+  const lastWords = pino({ base: { pid: process.pid, hostname: hostname(), context: 'shutdown' } }, pino.destination({ dest: 1, sync: true }));
   watchStop({
     timeoutMs: config.shutdownTimeoutMs,
-    log: (message) => app.get(Logger).error(message, 'shutdown'),
-    // The log line first (the logger writes on a thread of its own), then at once, whatever the threads do.
+    log: (message) => lastWords.error(message),
     end: () => {
       const kill = () => process.kill(process.pid, 'SIGKILL');
-      setTimeout(kill, 1000);
+      setTimeout(kill, 500);
       PinoLogger.root.flush(kill);
     },
   });
