@@ -16,6 +16,7 @@ import { installRateLimits } from './access/rate-limits';
 import { installSecurityHeaders } from './http/security-headers';
 import { installAccessLog } from './observability/access-log';
 import { API_PREFIX, UNPREFIXED_ROUTES } from './http-prefix';
+import { STOP_SIGNALS } from './shutdown-watchdog';
 
 /** Builds the standalone Haitang application (not yet listening). */
 export async function createHaitangApp(config: HaitangConfig): Promise<NestFastifyApplication> {
@@ -40,7 +41,9 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
   });
   const app = await NestFactory.create<NestFastifyApplication>(HaitangModule.forRoot(config), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // A completed stop ends with process.exit(0): the 'exit' handlers run (the logger writes its last lines), and
+  // the process is not signalled again, which the shutdown watchdog (main.ts) would take for a second request.
+  app.enableShutdownHooks(STOP_SIGNALS as string[], { useProcessExit: true });
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

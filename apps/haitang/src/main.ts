@@ -19,7 +19,12 @@ async function main(): Promise<void> {
     end: () => {
       const kill = () => process.kill(process.pid, 'SIGKILL');
       setTimeout(kill, 500);
-      PinoLogger.root.flush(kill);
+      // The app's logger exists once the app listens (a stop during the start has none yet).
+      try {
+        (PinoLogger.root as PinoLogger['logger'] | undefined)?.flush(kill);
+      } catch {
+        kill();
+      }
     },
   });
   await ensureFirstAdmin(app.get<symbol, AccountStore>(ACCOUNT_STORE), config.auth);

@@ -1,10 +1,13 @@
+import { ShutdownSignal } from '@nestjs/common';
+
 /**
  * A stop that does not finish must not keep Haitang half-stopped: no longer
  * answering, but still holding its port and its files, until someone kills it.
  *
- * When the first SIGTERM or SIGINT arrives, Nest closes the HTTP server and
- * then the stores (each module's onApplicationShutdown). The watchdog starts
- * counting at that moment; if the process is still alive `timeoutMs` later it
+ * When a stop signal arrives, Nest closes the HTTP server and then the stores
+ * (each module's onApplicationShutdown), and exits with status 0. The
+ * watchdog starts counting at the first signal; if the process is still alive
+ * `timeoutMs` later, or when a second signal comes (Ctrl-C pressed again), it
  * logs what had not finished and ends the process at once (`end`: main()
  * flushes the log and sends itself SIGKILL). Not process.exit(): it joins
  * every thread first, and a thread inside a SQLite call that waits for a lock
@@ -18,6 +21,7 @@
 export class ShutdownWatchdog {
   private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private ended = false;
 
   constructor(private readonly options: {
     readonly timeoutMs: number;
@@ -28,10 +32,16 @@ export class ShutdownWatchdog {
 
   /** Starts counting (the stop began); later calls change nothing. */
   arm(): void {
-    if (this.timer) return;
+    if (this.timer || this.ended) return;
     this.timer = setTimeout(() => this.expire(), this.options.timeoutMs);
     // The watchdog itself never keeps the process alive.
     this.timer.unref();
+  }
+
+  /** A stop signal: the first starts counting, the next one ends the process at once. */
+  signalled(): void {
+    if (this.timer) this.expire(true);
+    else this.arm();
   }
 
   /** Stops counting (for tests, and for a caller that stops the process another way). */
@@ -55,21 +65,29 @@ export class ShutdownWatchdog {
     return [...this.pending];
   }
 
-  private expire(): void {
+  private expire(again = false): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.disarm();
     const seconds = Math.round(this.options.timeoutMs / 100) / 10;
     const waiting = this.pending.size > 0
       ? `still closing: ${this.waitingFor.join(', ')}`
       : 'the HTTP server was still finishing requests under way';
-    this.options.log(`Haitang did not stop within ${seconds} s (${waiting}); ending it now. Every acknowledged change is already on disk.`);
+    const why = again ? 'was told to stop again before it had stopped' : `did not stop within ${seconds} s`;
+    try {
+      this.options.log(`Haitang ${why} (${waiting}); ending it now. Every acknowledged change is already on disk.`);
+    } catch {
+      // The line could not be written (stdout gone): the process ends all the same.
+    }
     this.options.end();
   }
 }
 
 /**
  * The process's watchdog: the stores' shutdown hooks name their steps through
- * it, and main() arms it on the first SIGTERM or SIGINT (watchStop). Its timeout is
- * set from the configuration at start (HAITANG_SHUTDOWN_TIMEOUT); until then,
- * and in tests that build the app in-process, it is never armed.
+ * it, and main() installs it (watchStop) on the signals Nest stops on. Its
+ * timeout is set from the configuration at start (HAITANG_SHUTDOWN_TIMEOUT);
+ * until then, and in tests that build the app in-process, there is none.
  */
 let processWatchdog: ShutdownWatchdog | null = null;
 
@@ -78,11 +96,23 @@ export function shutdownStep<T>(name: string, work: () => Promise<T>): Promise<T
   return processWatchdog ? processWatchdog.step(name, work) : work();
 }
 
-/** Installs the process's watchdog: armed by the first SIGTERM or SIGINT. */
+/**
+ * The signals that stop Haitang gracefully, Nest's shutdown hooks and the
+ * watchdog alike: SIGTERM (a service manager, docker stop), SIGINT (Ctrl-C),
+ * SIGHUP (the terminal closed), SIGQUIT. Not the rest of Nest's default list:
+ * a listener on SIGSEGV, SIGBUS, SIGFPE or SIGILL can hang a process that
+ * really crashed (Node's documentation), and SIGUSR2 is left to diagnostics.
+ */
+export const STOP_SIGNALS: readonly string[] = [ShutdownSignal.SIGTERM, ShutdownSignal.SIGINT, ShutdownSignal.SIGHUP, ShutdownSignal.SIGQUIT];
+
+/**
+ * Installs the process's watchdog on the stop signals, beside Nest's own
+ * listeners. It stays registered: Nest ends a completed stop with
+ * process.exit (see createHaitangApp), never by signalling the process again,
+ * so a later signal can only be someone asking again.
+ */
 export function watchStop(options: ConstructorParameters<typeof ShutdownWatchdog>[0]): ShutdownWatchdog {
   const watchdog = (processWatchdog = new ShutdownWatchdog(options));
-  // `once`, and registered beside Nest's own listeners: when Nest has closed everything it removes its
-  // listeners and signals the process again, which then ends as a signalled process does.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => watchdog.arm());
+  for (const signal of STOP_SIGNALS) process.on(signal, () => watchdog.signalled());
   return watchdog;
 }

@@ -45,6 +45,26 @@ describe('ShutdownWatchdog', () => {
     expect(ends).toBe(1);
   });
 
+  it('ends the process at once on a second stop signal, and only once', async () => {
+    watchdog.signalled();
+    await sleep(10);
+    expect(ends).toBe(0);
+    watchdog.signalled();
+    expect(ends).toBe(1);
+    expect(logged[0]).toContain('was told to stop again before it had stopped');
+    await sleep(80); // the first signal's count ends nothing more
+    watchdog.signalled();
+    expect(ends).toBe(1);
+    expect(logged).toHaveLength(1);
+  });
+
+  it('ends the process even when its log line cannot be written', async () => {
+    watchdog = new ShutdownWatchdog({ timeoutMs: 20, log: () => { throw new Error('stdout closed'); }, end: () => (ends += 1) });
+    watchdog.arm();
+    await sleep(60);
+    expect(ends).toBe(1);
+  });
+
   it('passes each step its result and its failure unchanged, and forgets it either way', async () => {
     await expect(watchdog.step('read models', async () => 42)).resolves.toBe(42);
     await expect(watchdog.step('projector', async () => { throw new Error('boom'); })).rejects.toThrow('boom');

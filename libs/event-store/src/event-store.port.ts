@@ -180,7 +180,7 @@ export function projectionMetadata(actorId: unknown): Record<string, unknown> {
 
 async function* forProjections(batches: AsyncIterable<RecordedEvent[]>): AsyncGenerator<RecordedEvent[]> {
   for await (const batch of batches) {
-    yield batch.map((event) => ({ ...event, metadata: projectionMetadata((event.metadata.actor as { id?: unknown } | undefined)?.id) }));
+    yield batch.map((event) => ({ ...event, metadata: projectionMetadata((event.metadata as { actor?: { id?: unknown } } | null)?.actor?.id) }));
   }
 }
 

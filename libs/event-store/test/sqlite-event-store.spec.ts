@@ -64,18 +64,23 @@ describe('SQLite writer thread (built): when the thread stops', () => {
 
 describe('SQLite replay (readToHead) over a damaged record', () => {
   const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+  const cutOff = `'{"actor": {"id": "cut off'`;
+  // JSON5, which SQLite's JSON functions read and JSON.parse refuses: damaged all the same.
+  const json5 = `'{actor: {id: "acct-1",},}'`;
   it.each([
-    ['metadata', 'on the reader thread (built)', (file: string) => new built.SqliteEventStore({ file, writerThread: true })],
-    ['data', 'on the reader thread (built)', (file: string) => new built.SqliteEventStore({ file, writerThread: true })],
-    ['metadata', 'on this thread', (file: string) => new SqliteEventStore({ file, writerThread: false })],
-  ] as const)('answers "damaged record" when an event\'s %s no longer parses (%s)', async (column, _where, open) => {
+    ['metadata', cutOff, 'on the reader thread (built)', (file: string) => new built.SqliteEventStore({ file, writerThread: true })],
+    ['metadata', json5, 'on the reader thread (built)', (file: string) => new built.SqliteEventStore({ file, writerThread: true })],
+    ['data', cutOff, 'on the reader thread (built)', (file: string) => new built.SqliteEventStore({ file, writerThread: true })],
+    ['metadata', cutOff, 'on this thread', (file: string) => new SqliteEventStore({ file, writerThread: false })],
+    ['metadata', json5, 'on this thread', (file: string) => new SqliteEventStore({ file, writerThread: false })],
+  ] as const)('answers "damaged record" when an event\'s %s (%s) no longer parses (%s)', async (column, text, _where, open) => {
     const dir = mkdtempSync(join(tmpdir(), 'haitang-es-'));
     const file = join(dir, 'events.sqlite');
     const store = open(file);
     try {
       for (let i = 0; i < 3; i++) await store.append([{ streamId: `s-${i}`, expectedVersion: NO_STREAM, events: [anEvent()] }]);
       const other = new Database(file);
-      other.prepare(`UPDATE events SET ${column} = '{"actor": {"id": "cut off' WHERE position = 2`).run();
+      other.prepare(`UPDATE events SET ${column} = ${text} WHERE position = 2`).run();
       other.close();
       const replay = async () => {
         for await (const batch of store.readToHead!(0, 10)) void batch;

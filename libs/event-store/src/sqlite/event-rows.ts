@@ -21,16 +21,23 @@ export function toRecorded(row: EventRow): RecordedEvent {
 
 /**
  * A replay's batch (readToHead, on the reader thread): as READ_ALL_SQL, but of the metadata only the
- * actor's id, when it is a string, extracted by SQLite (see EventStore.readToHead). A metadata text that
- * is not JSON fails the statement ("malformed JSON"), as JSON.parse would fail on it.
+ * actor's id, when it is a string, extracted by SQLite (see EventStore.readToHead). SQLite's JSON
+ * functions also read JSON5 (unquoted keys, trailing commas, comments), which JSON.parse refuses, so
+ * json_valid (strict RFC 8259) says whether the text is JSON at all: a replay that meets one that is not
+ * fails as every other read of it does ("damaged record"). Not JSON5 at all fails the statement
+ * ("malformed JSON").
  */
 export const REPLAY_SQL = `SELECT position, stream_id, stream_version, event_id, type, data,
-  CASE json_type(metadata, '$.actor.id') WHEN 'text' THEN json_extract(metadata, '$.actor.id') END, recorded_at
+  CASE json_type(metadata, '$.actor.id') WHEN 'text' THEN json_extract(metadata, '$.actor.id') END, recorded_at, json_valid(metadata)
   FROM events WHERE position > ? ORDER BY position LIMIT ?`;
 
-export type ReplayRow = [position: number, streamId: string, streamVersion: number, eventId: string, type: string, data: string, actorId: string | null, recordedAt: string];
+export type ReplayRow = [
+  position: number, streamId: string, streamVersion: number, eventId: string, type: string, data: string, actorId: string | null, recordedAt: string,
+  metadataIsJson: number,
+];
 
 export function toReplayed(row: ReplayRow): RecordedEvent {
+  if (row[8] !== 1) throw new SyntaxError(`The metadata of event ${row[0]} is not JSON.`);
   return {
     position: row[0],
     streamId: row[1],
