@@ -7,6 +7,10 @@ export const EVENT_COLUMNS = 'position, stream_id, stream_version, event_id, typ
 export const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`;
 
 export function toRecorded(row: EventRow): RecordedEvent {
+  return recorded(row, JSON.parse(row[6]));
+}
+
+function recorded(row: EventRow | ReplayRow, metadata: Record<string, unknown>): RecordedEvent {
   return {
     position: row[0],
     streamId: row[1],
@@ -14,7 +18,7 @@ export function toRecorded(row: EventRow): RecordedEvent {
     eventId: row[3],
     type: row[4],
     data: JSON.parse(row[5]),
-    metadata: JSON.parse(row[6]),
+    metadata,
     recordedAt: row[7],
   };
 }
@@ -38,16 +42,7 @@ export type ReplayRow = [
 
 export function toReplayed(row: ReplayRow): RecordedEvent {
   if (row[8] !== 1) throw new SyntaxError(`The metadata of event ${row[0]} is not JSON.`);
-  return {
-    position: row[0],
-    streamId: row[1],
-    streamVersion: row[2],
-    eventId: row[3],
-    type: row[4],
-    data: JSON.parse(row[5]),
-    metadata: projectionMetadata(row[6]),
-    recordedAt: row[7],
-  };
+  return recorded(row, projectionMetadata(row[6]));
 }
 
 /** Whether a read failed on a stored event that no longer parses (the file was damaged outside Haitang). */
