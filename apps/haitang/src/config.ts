@@ -37,8 +37,8 @@ export interface HaitangConfig {
    */
   readonly projectorNice: number;
   /**
-   * How long a stop (SIGTERM, SIGINT) may take before Haitang exits anyway (HAITANG_SHUTDOWN_TIMEOUT,
-   * seconds, 1–600, default 10): see ShutdownWatchdog.
+   * How long a stop (a stop signal: see STOP_SIGNALS) may take before Haitang ends itself anyway
+   * (HAITANG_SHUTDOWN_TIMEOUT, seconds, 1–600, default 10): see ShutdownWatchdog.
    */
   readonly shutdownTimeoutMs: number;
 }

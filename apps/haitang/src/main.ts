@@ -10,12 +10,11 @@ import { watchStop } from './shutdown-watchdog';
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createHaitangApp(config);
-  // The watchdog's line is written at once, on this thread (the app's logger writes on a thread of its own,
-  // which the kill would cut short); then the logger gets a moment to write what it still holds.
-  const lastWords = pino({ base: { pid: process.pid, hostname: hostname(), context: 'shutdown' } }, pino.destination({ dest: 1, sync: true }));
   watchStop({
     timeoutMs: config.shutdownTimeoutMs,
-    log: (message) => lastWords.error(message),
+    // Written at once, on this thread (the app's logger writes on a thread of its own, which the kill would cut
+    // short); then the logger gets a moment to write what it still holds.
+    log: (message) => pino({ base: { pid: process.pid, hostname: hostname(), context: 'shutdown' } }, pino.destination({ dest: 1, sync: true })).error(message),
     end: () => {
       const kill = () => process.kill(process.pid, 'SIGKILL');
       setTimeout(kill, 500);

@@ -23,10 +23,11 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
     return { problem: problem(409, 'concurrent-change', '该记录刚被其他人修改，请刷新后重试。(Someone else changed this at the same moment; please retry.)'), headers: {} };
   }
   if (error instanceof StoreUnavailableError && error.outcome === 'unknown') {
-    // The commit was sent but its answer was lost: saying "nothing was recorded" could make someone enter it again.
+    // The commit was sent but its answer was lost (a connection cut, the writer gone, a disk error while syncing):
+    // saying "nothing was recorded" could make someone enter it again.
     return {
-      problem: problem(503, 'outcome-unknown', '保存时与数据库的连接中断，无法确认本次操作是否已保存。请稍后刷新查看，确认没有保存再重新提交。'
-        + '(The connection to the database broke while saving, so it is not known whether the change was recorded. Check in a moment before sending it '
+      problem: problem(503, 'outcome-unknown', '保存过程中出现故障，无法确认本次操作是否已保存。请稍后刷新查看，确认没有保存再重新提交。'
+        + '(Something failed while saving, so it is not known whether the change was recorded. Check in a moment before sending it '
         + 'again. For programs: a retry with the same Idempotency-Key is never recorded twice.)'),
       headers: { 'retry-after': '5' },
     };

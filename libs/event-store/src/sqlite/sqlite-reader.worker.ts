@@ -6,9 +6,9 @@ import { isDamagedRecord, REPLAY_SQL, type ReplayRow, toReplayed } from './event
  * The reader thread of SqliteEventStore.readToHead: reads the log from a
  * position to its head on its own read-only connection and decodes each batch
  * (JSON.parse of the data; of the metadata SQLite extracts the actor's id),
- * up to `ahead` batches ahead of the
- * consumer, which gives one credit back per batch it takes. The last batch
- * sent is empty (the head was reached), or an error.
+ * up to `ahead` batches ahead of the consumer, which gives one credit back per
+ * batch it takes. The last batch sent is empty (the head was reached), or an
+ * error.
  */
 const { file, busyTimeoutMs, after, batchSize, ahead } = workerData as { file: string; busyTimeoutMs: number; after: number; batchSize: number; ahead: number };
 const db = new Database(file, { readonly: true, fileMustExist: true });
