@@ -23,10 +23,9 @@ describe('projector thread: empty read models over a long log', () => {
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'haitang-bulk-build-'))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('are built in bulk, equal to a from-scratch projection, and then kept up to date', async () => {
+  /** A log of 10,002 events (two units, 1,000 volunteers, 10,000 approved records) in `eventsFile`. */
+  async function writeLongLog(eventsFile: string) {
     const { SqliteEventStore } = dist('event-store');
-    const { ALL_PROJECTIONS, openReadModels, ProjectorThread, SqliteProjectionRunner } = dist('read-store');
-    const eventsFile = join(dir, 'events.sqlite');
     const store = new SqliteEventStore({ file: eventsFile, writerThread: false });
     await store.append([{ streamId: 'orgunit-d1', expectedVersion: -1, events: [event('OrgUnitRegistered.v1', { orgUnitId: 'd1', kind: 'district', name: '姑苏区', parentId: null })] }]);
     await store.append([{ streamId: 'orgunit-c1', expectedVersion: -1, events: [event('OrgUnitRegistered.v1', { orgUnitId: 'c1', kind: 'community', name: '桃花坞社区', parentId: 'd1' })] }]);
@@ -45,6 +44,13 @@ describe('projector thread: empty read models over a long log', () => {
       })],
     });
     for (let r = 0; r < 10_000; r += 500) await store.append(Array.from({ length: 500 }, (_, i) => record(r + i, 30 + ((r + i) % 60))));
+    return { store, record };
+  }
+
+  it('are built in bulk, equal to a from-scratch projection, and then kept up to date', async () => {
+    const { ALL_PROJECTIONS, openReadModels, ProjectorThread, SqliteProjectionRunner } = dist('read-store');
+    const eventsFile = join(dir, 'events.sqlite');
+    const { store, record } = await writeLongLog(eventsFile);
     const head = await store.headPosition();
     expect(head).toBeGreaterThanOrEqual(10_000);
 
@@ -64,6 +70,47 @@ describe('projector thread: empty read models over a long log', () => {
 
     const live = openReadModels(readModelsFile);
     const scratch = openReadModels(join(dir, 'scratch.sqlite'));
+    new SqliteProjectionRunner(scratch, store, ALL_PROJECTIONS, 0).applyBatch(await store.readAll(0, 100_000));
+    expect(dumpReadModels(live)).toEqual(dumpReadModels(scratch));
+    live.close();
+    scratch.close();
+    await store.close();
+  }, 120_000);
+
+  it('stop cleanly when told to stop during the bulk build, and build them whole at the next start', async () => {
+    const { ALL_PROJECTIONS, openReadModels, ProjectorThread, SqliteProjectionRunner } = dist('read-store');
+    const sub = mkdtempSync(join(dir, 'stop-'));
+    const eventsFile = join(sub, 'events.sqlite');
+    const { store } = await writeLongLog(eventsFile);
+    const head = await store.headPosition();
+    const readModelsFile = join(sub, 'readmodels.sqlite');
+    const messages: string[] = [];
+    let buildStarted!: () => void;
+    const building = new Promise<void>((resolve) => (buildStarted = resolve));
+    const projector = new ProjectorThread({ eventLog: { kind: 'sqlite', file: eventsFile }, readModelsFile, startPosition: 0 }, (level: string, message: string) => {
+      messages.push(`${level}: ${message}`);
+      if (/building them from/.test(message)) buildStarted();
+    });
+    await building;
+    await projector.stop();
+    // It stopped by itself: neither failed nor cut short (a thread cut short inside SQLite can abort the whole process).
+    expect(messages.filter((m) => !/building them from/.test(m))).toEqual([]);
+    expect(projector.error).toBeNull();
+    // The live file holds no half-built read models: the fresh copy is swapped in whole or not at all.
+    const stopped = openReadModels(readModelsFile);
+    const positions = new Set((stopped.prepare('SELECT position FROM checkpoints').all() as { position: number }[]).map((row) => row.position));
+    stopped.close();
+    expect([[0], [head]]).toContainEqual([...positions]);
+
+    // The next start builds them whole.
+    const again = new ProjectorThread({ eventLog: { kind: 'sqlite', file: eventsFile }, readModelsFile, startPosition: 0 }, () => undefined);
+    try {
+      expect(await again.waitFor(head, 60_000)).toBe(true);
+    } finally {
+      await again.stop();
+    }
+    const live = openReadModels(readModelsFile);
+    const scratch = openReadModels(join(sub, 'scratch.sqlite'));
     new SqliteProjectionRunner(scratch, store, ALL_PROJECTIONS, 0).applyBatch(await store.readAll(0, 100_000));
     expect(dumpReadModels(live)).toEqual(dumpReadModels(scratch));
     live.close();
