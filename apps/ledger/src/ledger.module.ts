@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ActivitiesController } from './activities/activities.controller';
 import { ActivityCommandHandler } from './activities/activity.handler';
+import { CertificateCommandHandler } from './certificates/certificate.handler';
 import { CheckInCodesController } from './check-in-codes/check-in-codes.controller';
 import { CommandGateway } from './command-pipeline/command-gateway';
 import { DecisionRunner } from './command-pipeline/decision-runner';
@@ -26,7 +27,7 @@ import { VolunteersController } from './volunteers/volunteers.controller';
   controllers: [OrgUnitsController, TeamsController, VolunteersController, ActivitiesController, ServiceRecordsController, EventLogController, CheckInCodesController, ImportsController],
   providers: [
     DecisionRunner, CommandGateway,
-    OrgUnitCommandHandler, TeamCommandHandler, VolunteerCommandHandler, ActivityCommandHandler, ServiceRecordCommandHandler, ImportRecordsHandler,
+    OrgUnitCommandHandler, TeamCommandHandler, VolunteerCommandHandler, ActivityCommandHandler, ServiceRecordCommandHandler, ImportRecordsHandler, CertificateCommandHandler,
   ],
   exports: [CommandGateway],
 })

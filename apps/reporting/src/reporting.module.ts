@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '@haitang/ledger';
 import { ActivityViewsController } from './activities/activity-views.controller';
 import { AuditController } from './audit/audit.controller';
+import { CertificatesController } from './certificates/certificates.controller';
 import { OrgUnitReportsController } from './org-units/org-unit-reports.controller';
 import { UnitListsController } from './org-units/unit-lists.controller';
 import { VolunteerHoursController } from './volunteers/volunteer-hours.controller';
@@ -9,7 +11,11 @@ import { VolunteerProfileController } from './volunteers/volunteer-profile.contr
 /**
  * The query side: answers from the read models. Needs READ_MODELS,
  * PROJECTION_RUNNER and STAR_THRESHOLDS from the hosting app, and EVENT_STORE
- * (only its head: `?minPosition=` beyond it is refused, not waited for).
+ * (its head: `?minPosition=` beyond it is refused, not waited for; and the
+ * certificate registers). Issuing a certificate is a command of the ledger's (LedgerModule).
  */
-@Module({ controllers: [VolunteerHoursController, VolunteerProfileController, OrgUnitReportsController, UnitListsController, ActivityViewsController, AuditController] })
+@Module({
+  imports: [LedgerModule],
+  controllers: [VolunteerHoursController, VolunteerProfileController, OrgUnitReportsController, UnitListsController, ActivityViewsController, AuditController, CertificatesController],
+})
 export class ReportingModule {}

@@ -9,5 +9,6 @@ export * from './volunteers/volunteer';
 export * from './activities/activity';
 export * from './activities/credit-attendance';
 export * from './records/service-record';
+export * from './certificates/certificate';
 export * from './events';
 export * from './shared/star-levels';

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type {
-  ActivityCommand, OrgUnitCommand, ServiceRecordCommand, TeamCommand, VolunteerCommand,
+  ActivityCommand, CertificateCommand, OrgUnitCommand, ServiceRecordCommand, TeamCommand, VolunteerCommand,
 } from '@haitang/domain';
 import type { PersonalData } from '@haitang/auth';
 import type { ActivityResult } from '../activities/completion-answer';
@@ -25,3 +25,7 @@ export type VolunteerCommandInput =
   | (Extract<VolunteerCommand, { type: 'RegisterVolunteer' }> & { clearPersonalData?: PersonalData })
   | (Extract<VolunteerCommand, { type: 'UpdateVolunteerProfile' }> & { clearPersonalData?: PersonalData });
 export class VolunteerCommandMessage extends LedgerCommand<VolunteerCommandInput> {}
+
+/** What issuing a certificate answers: its number (also the id) and the code that verifies it. */
+export type CertificateResult = { id: string; number: string; verificationCode: string };
+export class CertificateCommandMessage extends LedgerCommand<CertificateCommand, CertificateResult> {}

@@ -1,0 +1,36 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { certificateDecider, certificateRegisterStream, certificateYear, volunteerDecider, volunteerStream } from '@haitang/domain';
+import { DecisionRunner } from '../command-pipeline/decision-runner';
+import { CertificateCommandMessage } from '../command-pipeline/ledger-command';
+
+/**
+ * Issues a certificate into its year's register. The register's version check
+ * makes every number unique: two certificates issued at once are decided on
+ * the same register, one append wins, and the other is decided again on the
+ * register that now holds the first, so it takes the next number. Within this
+ * process they are issued one at a time (issuing is rare, and a batch issued
+ * at once would otherwise retry once per certificate ahead of it); only
+ * another process's certificate can make one be decided again.
+ */
+@CommandHandler(CertificateCommandMessage)
+export class CertificateCommandHandler implements ICommandHandler<CertificateCommandMessage> {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly runner: DecisionRunner) {}
+
+  execute(message: CertificateCommandMessage) {
+    const issued = this.queue.then(() => this.issue(message));
+    this.queue = issued.catch(() => undefined);
+    return issued;
+  }
+
+  private issue({ command, context }: CertificateCommandMessage) {
+    return this.runner.run(context, async (load) => {
+      const volunteer = (await load(volunteerDecider, volunteerStream(command.volunteerId))).state;
+      const register = await load(certificateDecider, certificateRegisterStream(certificateYear(context.now)));
+      const events = certificateDecider.decide(command, register.state, { now: context.now, volunteer });
+      const { number, verificationCode } = events[0].data;
+      return { appends: [{ stream: register, events }], result: { id: number, number, verificationCode } };
+    });
+  }
+}
