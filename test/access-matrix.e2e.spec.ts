@@ -135,6 +135,7 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
       case 'POST /api/v1/service-records/:id/rejection': return { params: { id: w.pending }, body: { reason: '时长不符' } };
       case 'POST /api/v1/service-records/:id/amendments': return { body: { minutes: 50 + (n % 100), reason: '更正' } };
       case 'POST /api/v1/service-records/:id/revocation': return { body: { reason: '重复登记' } };
+      case 'POST /api/v1/volunteers/:id/certificates': return { body: { from: '2026-01-01', to: yesterday } };
       case 'POST /api/v1/activities/:id/self-check-ins': return { params: { id: w.activity }, body: { code: 'not.a-valid-code' } };
       case 'POST /api/v1/service-records/imports/preview':
       case 'POST /api/v1/service-records/imports': {
@@ -202,18 +203,19 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
   it('finds every route in the table, each with a declared rule', () => {
     expect(apiRoutes().length).toBeGreaterThanOrEqual(35);
     expect(apiRoutes().filter((r) => r.rule === null).map((r) => `${r.method} ${r.path} (${r.handler ?? 'not a Nest route'})`)).toEqual([]);
-    // Public: signing in, health and metrics, and what is served outside /api (docs, web pages).
-    expect(routes.filter((r) => r.rule && 'public' in r.rule && r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/v1/sessions']);
+    // Public: signing in, verifying a certificate (with its number and code), health and metrics, and what is served outside /api (docs, web pages).
+    expect(routes.filter((r) => r.rule && 'public' in r.rule && r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`).sort())
+      .toEqual(['GET /api/v1/certificates/:number', 'POST /api/v1/sessions']);
     expect(routes.filter((r) => !r.path.startsWith('/api/') && !(r.rule && 'public' in r.rule))).toEqual([]);
     expect(routes.some((r) => r.path === '/health') && routes.some((r) => r.path === '/metrics') && routes.some((r) => r.path === '/docs')).toBe(true);
   });
 
-  it('the rules keep the roles’ meaning: officials never write, volunteers write only their self-reports', () => {
+  it('the rules keep the roles’ meaning: officials never write, volunteers write only their self-reports and certificates', () => {
     const writes = guarded().filter((r) => r.rule.action === 'write');
     expect(writes.filter((r) => r.rule.roles.includes('official' as Role))).toEqual([]);
     // …and check themselves in with a QR code (for themselves only: the route takes no volunteer id).
     expect(writes.filter((r) => r.rule.roles.includes('volunteer')).map((r) => `${r.method} ${r.path}`).sort())
-      .toEqual(['POST /api/v1/activities/:id/self-check-ins', 'POST /api/v1/volunteers/:id/service-reports']);
+      .toEqual(['POST /api/v1/activities/:id/self-check-ins', 'POST /api/v1/volunteers/:id/certificates', 'POST /api/v1/volunteers/:id/service-reports']);
     expect(guarded().filter((r) => r.method !== 'GET' && r.rule.action === 'read')).toEqual([]);
     // 'self': a change to the caller's own account only (their password), which every role may make.
     expect(guarded().filter((r) => r.rule.action === 'self').map((r) => [`${r.method} ${r.path}`, r.rule.scope])).toEqual([['POST /api/v1/accounts/me/password', 'caller']]);
