@@ -97,6 +97,9 @@ describe.each(STORAGE_BACKENDS)('certificates ($name)', (backend) => {
       matchesLedger: true,
       checkedAtPosition: expect.any(Number),
     });
+    // Typed from paper in lower case, it is the same code.
+    const typed = await anyone.get(`/certificates/${first.number}?code=${first.verificationCode.toLowerCase()}`);
+    expect([typed.status, typed.body.number]).toEqual([200, first.number]);
   });
 
   it('show a correction made after they were issued', async () => {

@@ -314,6 +314,38 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await shoot(phone, '10-volunteer-hours');
   });
 
+  it('the volunteer gets a certificate of her hours that anyone can verify; staff issue one for a volunteer without an account', async () => {
+    await phone.goto(`${app.baseUrl}/me`);
+    await phone.getByRole('link', { name: '开具服务证明' }).click();
+    await phone.waitForURL(/\/me\/certificate$/);
+    await phone.getByRole('button', { name: '开具服务证明' }).click();
+    await phone.waitForURL(/\/certificates\/\d{4}-\d{6}\?code=/);
+    const url = new URL(phone.url());
+    const number = decodeURIComponent(url.pathname.split('/').pop()!);
+    // The page shows what the API verifies, to anyone (no sign-in).
+    const verified = await fetch(`${app.baseUrl}/api/v1${url.pathname}${url.search}`).then((r) => r.json());
+    expect(verified).toMatchObject({ number, volunteer: { displayName: '俞阿姨' }, matchesLedger: true });
+    await see(phone.getByText('已核验：与账本一致')).toBeVisible();
+    await see(phone.getByTestId('certificate')).toContainText(`经审核累计服务时长 ${hours(verified.certified.approvedMinutes)} 小时`);
+    await see(phone.getByTestId('certificate-number')).toHaveText(number);
+    await shoot(phone, '10a-volunteer-certificate');
+
+    const visitor = await newPage(PHONE);
+    await visitor.goto(url.toString());
+    await see(visitor.getByTestId('certificate')).toContainText('兹证明 俞阿姨（桃花坞社区）');
+    await visitor.goto(`${app.baseUrl}/certificates/${number}?code=ABCDEFGH`);
+    await see(visitor.getByText('找不到这份证明')).toBeVisible();
+
+    await staff.getByRole('link', { name: '服务证明' }).click();
+    await staff.waitForURL(/\/staff\/certificates$/);
+    await staff.getByLabel('查找志愿者').fill('施大爷');
+    await staff.getByRole('button', { name: '为施大爷开具证明' }).click();
+    await staff.getByRole('button', { name: '开具服务证明' }).click();
+    await see(staff.getByTestId('certificate')).toContainText('兹证明 施大爷');
+    await see(staff.getByText('已核验：与账本一致')).toBeVisible();
+    await shoot(staff, '10b-staff-certificate');
+  });
+
   it('the demo volunteer signs in and sees only their own page', async () => {
     const v001 = await newPage(PHONE);
     await v001.goto(`${app.baseUrl}/`);

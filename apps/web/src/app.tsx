@@ -1,15 +1,18 @@
 import { lazy, type ReactElement, Suspense, useEffect } from 'react';
+import { CertificatePage } from './certificates/certificate-page';
 import { useI18n } from './i18n/i18n';
 import { match, navigate, useLocation } from './router';
 import { type Account, homeOf, useSession } from './session/session';
 import { SignInPage } from './session/sign-in-page';
 import { ActivitiesPage } from './staff/activities-page';
 import { ActivityPage } from './staff/activity-page';
+import { CertificatesPage } from './staff/certificates-page';
 import { ImportPage } from './staff/import-page';
 import { PlanActivityPage } from './staff/plan-activity-page';
 import { RecordsPage } from './staff/records-page';
-import { Layout } from './ui/layout';
+import { Layout, PublicLayout } from './ui/layout';
 import { Empty, Loading, Notice } from './ui/states';
+import { CertificateRequestPage } from './volunteer/certificate-request-page';
 import { CheckInPage } from './volunteer/check-in-page';
 import { MePage } from './volunteer/me-page';
 import { ReportPage } from './volunteer/report-page';
@@ -25,8 +28,10 @@ const PAGES: [string, Page][] = [
   ['/staff/activities/:id', { roles: ['staff'], render: (p) => <ActivityPage key={p.id} activityId={p.id} /> }],
   ['/staff/records', { roles: ['staff'], render: () => <RecordsPage /> }],
   ['/staff/import', { roles: ['staff'], render: () => <ImportPage /> }],
+  ['/staff/certificates', { roles: ['staff'], render: () => <CertificatesPage /> }],
   ['/me', { roles: ['volunteer'], render: () => <MePage /> }],
   ['/me/report', { roles: ['volunteer'], render: () => <ReportPage /> }],
+  ['/me/certificate', { roles: ['volunteer'], render: () => <CertificateRequestPage /> }],
   ['/check-in/:id', { roles: 'any', render: (p) => <CheckInPage activityId={p.id} /> }],
   ['/dashboard', { roles: ['official', 'admin', 'staff'], render: () => <DashboardPage /> }],
   ['/dashboard/:unit', { roles: ['official', 'admin', 'staff'], render: (p) => <DashboardPage key={p.unit} unitId={p.unit} /> }],
@@ -42,6 +47,12 @@ export function App() {
   const { session } = useSession();
   const { path, query } = useLocation();
 
+  // Certificates are verified by anyone (an employer, a school), signed in or not; who is signed in keeps the console's pages.
+  const certificate = match('/certificates', path) ?? match('/certificates/:number', path);
+  if (certificate) {
+    const page = <CertificatePage number={certificate.number} code={query.get('code') ?? undefined} />;
+    return session ? <Layout account={session.account}>{page}</Layout> : <PublicLayout>{page}</PublicLayout>;
+  }
   if (path === '/sign-in') return session ? <Redirect to={homeOf(session.account)} /> : <SignInPage />;
   if (!session) return <Redirect to={`/sign-in?next=${encodeURIComponent(path + (query.size ? `?${query}` : ''))}`} />;
   const account = session.account;

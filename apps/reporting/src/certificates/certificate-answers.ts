@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsString, Matches } from 'class-validator';
 import { VERIFICATION_CODE } from '@haitang/domain';
 import { CommandAnswer, IsCalendarDay } from '@haitang/ledger';
@@ -17,6 +18,8 @@ export class IssueCertificateDto {
 /** The query of GET /certificates/:number. */
 export class VerifyCertificateQuery {
   @ApiProperty({ example: 'K7Q2M9XD', description: 'The verification code printed on the certificate beside its number' })
+  // Typed from paper: lower case is read as upper case.
+  @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
   @IsString() @Matches(VERIFICATION_CODE, { message: 'code 应为证明上印的 8 位验证码。(code is the 8-character verification code printed on the certificate.)' })
   code: string;
 }

@@ -804,6 +804,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/volunteers/{id}/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a certificate of the volunteer’s approved service over a period (free; numbered; verifiable online) */
+        post: operations["CertificatesController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify a certificate (public): what it states, and the same figures recomputed from the ledger now */
+        get: operations["CertificatesController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1859,6 +1893,69 @@ export interface components {
             next: number | null;
             /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
             projectedPosition: number;
+        };
+        IssueCertificateDto: {
+            /**
+             * @description First day of the period (Asia/Shanghai calendar date)
+             * @example 2026-01-01
+             */
+            from: string;
+            /**
+             * @description Last day of the period, included; today at the latest
+             * @example 2026-06-30
+             */
+            to: string;
+        };
+        CertificateIssuedAnswer: {
+            /** @description The log position of the command’s last event: pass it as `minPosition` to a read to see the change (read your writes) */
+            position: number;
+            /** @description The id of what the command was about (the new id for a create) */
+            id: string;
+            /**
+             * @description The certificate number: year of issue and place in that year’s register
+             * @example 2026-000042
+             */
+            number: string;
+            /**
+             * @description Printed beside the number: verifying takes both
+             * @example K7Q2M9XD
+             */
+            verificationCode: string;
+        };
+        CertificateHolderView: {
+            displayName: string;
+            /** @description The volunteer’s home unit */
+            homeOrgUnitName: string | null;
+        };
+        ServiceFiguresView: {
+            approvedMinutes: number;
+            /** @description approvedMinutes in hours, one decimal */
+            approvedHours: number;
+            /** @description Approved minutes by category code */
+            byCategory: {
+                [key: string]: number;
+            };
+            /** @description How many approved service records the minutes come from */
+            records: number;
+        };
+        CertificateVerificationAnswer: {
+            /** @example 2026-000042 */
+            number: string;
+            volunteer: components["schemas"]["CertificateHolderView"];
+            /** @example 2026-01-01 */
+            from: string;
+            /** @example 2026-06-30 */
+            to: string;
+            /** @description When the ledger recorded the certificate (ISO-8601 UTC) */
+            issuedAt: string;
+            /** @description What the certificate states (the ledger’s figures when it was issued) */
+            certified: components["schemas"]["ServiceFiguresView"];
+            /** @description The same figures recomputed from the ledger now */
+            ledgerNow: components["schemas"]["ServiceFiguresView"];
+            /** @description true when the ledger still gives the certified figures; false when records of the period were corrected since */
+            matchesLedger: boolean;
+            /** @description The log position the ledger’s figures were read at */
+            checkedAtPosition: number;
         };
     };
     responses: never;
@@ -3642,6 +3739,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditTrailAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CertificatesController_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueCertificateDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded; the new record’s id and the log position */
+            201: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description Where the new record is read */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateIssuedAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CertificatesController_verify: {
+        parameters: {
+            query: {
+                /** @description The verification code printed on the certificate beside its number */
+                code: string;
+            };
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateVerificationAnswer"];
                 };
             };
             /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */

@@ -9,6 +9,7 @@ const NAV: Record<Account['role'], { to: string; label: MessageKey }[]> = {
     { to: '/staff/activities', label: 'nav.activities' },
     { to: '/staff/records', label: 'nav.records' },
     { to: '/staff/import', label: 'nav.import' },
+    { to: '/staff/certificates', label: 'nav.certificates' },
     { to: '/dashboard', label: 'nav.dashboard' },
   ],
   volunteer: [
@@ -68,6 +69,23 @@ export function Layout({ account, children }: { account: Account; children: Reac
             return <Link key={item.to} to={item.to} aria-current={active ? 'page' : undefined} className="nav-link">{t(item.label)}</Link>;
           })}
         </nav>
+      </header>
+      <main id="main" className="app-main" tabIndex={-1}>{children}</main>
+    </>
+  );
+}
+
+/** The frame of the public pages (a certificate's verification): the name and the language, nobody signed in needed. */
+export function PublicLayout({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <a className="skip-link" href="#main">{t('nav.skip')}</a>
+      <header className="app-header no-print">
+        <div className="header-row">
+          <Link to="/" className="brand"><Logo /><span>{t('app.name')}</span></Link>
+          <div className="header-tools"><LanguageSwitch /></div>
+        </div>
       </header>
       <main id="main" className="app-main" tabIndex={-1}>{children}</main>
     </>

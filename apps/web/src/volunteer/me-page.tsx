@@ -34,6 +34,7 @@ export function MePage() {
         : !hoursView.data ? <Loading />
           : <HoursCard hours={hoursView.data} />}
       <Link to="/me/report" className="button button-primary button-block">{t('me.report')}</Link>
+      {hoursView.data && hoursView.data.approvedMinutes > 0 && <Link to="/me/certificate" className="button button-secondary button-block">{t('certificate.request')}</Link>}
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">{t('me.history')}</h2>
         {records.error ? <ErrorNotice error={records.error} onRetry={records.reload} />

@@ -1,0 +1,65 @@
+import { useState } from 'react';
+import { api, read, seenPosition } from '../api/client';
+import { useI18n } from '../i18n/i18n';
+import { useAccount } from '../session/session';
+import { hours } from '../ui/format';
+import { PageTitle } from '../ui/layout';
+import { Empty, ErrorNotice, Loading } from '../ui/states';
+import { useApi } from '../ui/use-api';
+import { CertificateRequestForm } from '../volunteer/certificate-request-page';
+
+/**
+ * Staff issue a certificate for a volunteer of their community (many older
+ * volunteers have no account of their own): find the volunteer by name, pick
+ * the period, and print what the ledger certifies.
+ */
+export function CertificatesPage() {
+  const { t } = useI18n();
+  const account = useAccount();
+  const unit = account.orgUnitId!;
+  const [q, setQ] = useState('');
+  const [chosen, setChosen] = useState<{ id: string; name: string } | null>(null);
+  const found = useApi(() => read(api.GET('/api/v1/org-units/{id}/volunteers', {
+    params: { path: { id: unit }, query: { q: q.trim() || undefined, limit: 20, minPosition: seenPosition() } },
+  })), [unit, q]);
+
+  if (chosen) {
+    return (
+      <div className="narrow">
+        <PageTitle>{t('certificate.forWho', { name: chosen.name })}</PageTitle>
+        <p className="muted">{t('certificate.requestExplain')}</p>
+        <CertificateRequestForm volunteerId={chosen.id} cancelTo="/staff/certificates" />
+        <button type="button" className="button button-ghost" onClick={() => setChosen(null)}>{t('certificate.otherVolunteer')}</button>
+      </div>
+    );
+  }
+  return (
+    <div className="narrow">
+      <PageTitle>{t('nav.certificates')}</PageTitle>
+      <p className="muted">{t('certificate.staffExplain')}</p>
+      <div className="field">
+        <label htmlFor="volunteer-search">{t('certificate.search')}</label>
+        <input id="volunteer-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('certificate.searchPlaceholder')} />
+      </div>
+      {found.error ? <ErrorNotice error={found.error} onRetry={found.reload} />
+        : !found.data ? <Loading />
+          : found.data.volunteers.length === 0 ? <Empty title={t('certificate.noneFound')} />
+            : (
+              <ul className="cards">
+                {found.data.volunteers.map((v) => (
+                  <li key={v.volunteerId} className="card record-card">
+                    <div className="card-main">
+                      <p className="card-title">{v.displayName}</p>
+                      <p className="muted">{t('unit.hours', { h: hours(v.approvedMinutes) })}</p>
+                    </div>
+                    <div className="card-side">
+                      <button type="button" className="button button-secondary" onClick={() => setChosen({ id: v.volunteerId, name: v.displayName })}
+                        aria-label={t('certificate.issueFor', { name: v.displayName })}>{t('certificate.issue')}</button>
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            )}
+    </div>
+  );
+}
