@@ -91,3 +91,24 @@ describe('rate limits: writes per account and per address', () => {
     expect(await head()).toBe(headNow);
   });
 });
+
+describe('rate limits: certificate verifications per address', () => {
+  let dir: string;
+  let app: HaitangProcess;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'haitang-limits-verify-'));
+    app = await startHaitang(dir, { HAITANG_VERIFY_RATE_LIMIT_PER_IP: '3' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers 429 once an address checked too many certificate codes in a minute; signed-in reads go on', async () => {
+    const anyone = client(app.baseUrl);
+    for (let i = 0; i < 3; i++) expect((await anyone.get(`/certificates/2026-00000${i + 1}?code=ABCDEFGH`)).status).toBe(404);
+    expect(limited(await anyone.get('/certificates/2026-000009?code=ABCDEFGH'), 'too-many-verifications')).toEqual(expected429('too-many-verifications'));
+    expect((await client(app.baseUrl, app.token).get('/org-units')).status).toBe(200);
+  });
+});

@@ -323,7 +323,7 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     const url = new URL(phone.url());
     const number = decodeURIComponent(url.pathname.split('/').pop()!);
     // The page shows what the API verifies, to anyone (no sign-in).
-    const verified = await fetch(`${app.baseUrl}/api/v1${url.pathname}${url.search}`).then((r) => r.json());
+    const verified: any = await fetch(`${app.baseUrl}/api/v1${url.pathname}${url.search}`).then((r) => r.json());
     expect(verified).toMatchObject({ number, volunteer: { displayName: '俞阿姨' }, matchesLedger: true });
     await see(phone.getByText('已核验：与账本一致')).toBeVisible();
     await see(phone.getByTestId('certificate')).toContainText(`经审核累计服务时长 ${hours(verified.certified.approvedMinutes)} 小时`);

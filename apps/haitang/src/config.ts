@@ -53,6 +53,8 @@ export interface LimitsConfig {
   readonly writesPerAccount: number;
   /** Writes per client address per minute (HAITANG_WRITE_RATE_LIMIT_PER_IP). */
   readonly writesPerIp: number;
+  /** Certificate verifications (the public GET /certificates/:number) per client address per minute (HAITANG_VERIFY_RATE_LIMIT_PER_IP). */
+  readonly verificationsPerIp: number;
 }
 
 export interface AuthConfig {
@@ -128,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig 
       signInPerIp: integer(env, 'HAITANG_SIGNIN_RATE_LIMIT_PER_IP', 50, 0),
       writesPerAccount: integer(env, 'HAITANG_WRITE_RATE_LIMIT', 600, 0),
       writesPerIp: integer(env, 'HAITANG_WRITE_RATE_LIMIT_PER_IP', 1200, 0),
+      verificationsPerIp: integer(env, 'HAITANG_VERIFY_RATE_LIMIT_PER_IP', 60, 0),
     },
     corsOrigins: corsOrigins(env.HAITANG_CORS_ORIGINS),
     trustProxy: trustProxy(env.HAITANG_TRUST_PROXY),

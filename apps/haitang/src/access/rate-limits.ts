@@ -10,6 +10,7 @@ import { RequestAuthenticator } from './request-authenticator';
 type Limiter = (request: FastifyRequest) => Promise<{ isExceeded?: boolean; ttlInSeconds?: number }>;
 
 const SIGN_IN = `/${API_PREFIX}/sessions`;
+const VERIFY = `/${API_PREFIX}/certificates/:number`;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const tooMany = (code: string, detail: string, retryAfter: number) =>
@@ -19,7 +20,9 @@ const tooMany = (code: string, detail: string, retryAfter: number) =>
  * Rate limits (@fastify/rate-limit, counters in memory, one fixed window per key):
  *   sign-in   per username and per client address, per 15 minutes (brute force);
  *   writes    every POST/DELETE under /api: per account (the verified token's
- *             user) and per client address, per minute.
+ *             user) and per client address, per minute;
+ *   verifying a certificate (public, no account): per client address, per
+ *             minute, so that its verification code cannot be guessed by trying.
  * They run before the access guard and the handler, so a request over a limit
  * is answered 429 problem+json with Retry-After and changes nothing. A limit
  * of 0 is off.
@@ -47,12 +50,20 @@ export async function installRateLimits(app: NestFastifyApplication, limits: Lim
     return typeof username === 'string' ? `sign-in|user|${normalizeUsername(username)}` : null;
   });
   const writesPerIp = limiter(limits.writesPerIp, '1 minute', (r) => `write|ip|${r.ip}`);
+  const verificationsPerIp = limiter(limits.verificationsPerIp, '1 minute', (r) => `verify|ip|${r.ip}`);
   const writesPerAccount = limiter(limits.writesPerAccount, '1 minute', async (r) => {
     const principal = await authenticator.principalIfAny(r);
     return principal ? `write|account|${principal.id}` : null;
   });
 
   fastify.addHook('preHandler', async (request) => {
+    if (request.method === 'GET' && request.routeOptions.url === VERIFY) {
+      const outcome = await verificationsPerIp?.(request);
+      if (outcome?.isExceeded) {
+        throw tooMany('too-many-verifications', `核验过于频繁，请 ${outcome.ttlInSeconds} 秒后再试。(Too many certificate checks from this address; retry in ${outcome.ttlInSeconds} s.)`, outcome.ttlInSeconds ?? 60);
+      }
+      return;
+    }
     if (!WRITES.has(request.method) || !request.url.startsWith(`/${API_PREFIX}/`)) return;
     if (request.routeOptions.url === SIGN_IN) {
       for (const check of [signInPerIp, signInPerUsername]) {
