@@ -37,7 +37,8 @@ describe.each(STORAGE_BACKENDS)('certificates ($name)', (backend) => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'haitang-certificates-'));
-    env = await backend.prepare();
+    // Info: the access log is checked for the verification codes.
+    env = { ...(await backend.prepare()), LOG_LEVEL: 'info' };
     app = await startHaitang(dir, env);
     const admin = client(app.baseUrl, app.token);
     anyone = client(app.baseUrl);
@@ -100,6 +101,9 @@ describe.each(STORAGE_BACKENDS)('certificates ($name)', (backend) => {
     // Typed from paper in lower case, it is the same code.
     const typed = await anyone.get(`/certificates/${first.number}?code=${first.verificationCode.toLowerCase()}`);
     expect([typed.status, typed.body.number]).toEqual([200, first.number]);
+    // The access log has the requests, but not the code that opens the certificate.
+    expect(app.output()).toContain(`"url":"/api/v1/certificates/${first.number}?code=…"`);
+    expect(app.output().toUpperCase()).not.toContain(first.verificationCode);
   });
 
   it('show a correction made after they were issued', async () => {
@@ -170,5 +174,13 @@ describe.each(STORAGE_BACKENDS)('certificates ($name)', (backend) => {
     const last = answers.find((a) => a.number === numbers[5]);
     const verified = await client(app.baseUrl).get(`/certificates/${last.number}?code=${last.verificationCode}`);
     expect([verified.status, verified.body.certified.approvedMinutes, verified.body.matchesLedger]).toEqual([200, 120, true]);
+
+    // Erasing the volunteer's personal data leaves the certificate as it was: it never held any.
+    const staffNow = client(app.baseUrl, await signIn(app.baseUrl, 'staff-qy', PASSWORD));
+    expect((await staffNow.call('DELETE', `/api/v1/volunteers/${ids.volunteer}/personal-data`, { reason: '本人申请' })).status).toBe(200);
+    const afterErasure = await client(app.baseUrl).get(`/certificates/${last.number}?code=${last.verificationCode}`);
+    const { checkedAtPosition: _before, ...certificate } = verified.body;
+    const { checkedAtPosition: _after, ...certificateAfter } = afterErasure.body;
+    expect(certificateAfter).toEqual(certificate);
   });
 });

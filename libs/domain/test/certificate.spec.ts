@@ -8,10 +8,11 @@ import { missingVolunteer, volunteer } from './fixtures';
 const now = new Date('2026-03-10T02:00:00Z');
 const ctx = { now, volunteer };
 const service = { approvedMinutes: 540, byCategory: { 'digital-inclusion': 360, environment: 180 }, records: 4, asOfPosition: 812 };
-const issue: IssueCertificate = { type: 'IssueCertificate', volunteerId: 'vol-1', from: '2026-01-01', to: '2026-03-10', verificationCode: 'K7Q2M9XD', service };
+const holder = { displayName: '王阿姨', homeOrgUnitName: '桃花坞社区' };
+const issue: IssueCertificate = { type: 'IssueCertificate', volunteerId: 'vol-1', from: '2026-01-01', to: '2026-03-10', verificationCode: 'K7Q2M9XD', holder, service };
 const issued = (number: string, code = 'K7Q2M9XD'): CertificateIssued => ({
   type: 'CertificateIssued.v1',
-  data: { number, verificationCode: code, volunteerId: 'vol-1', from: '2026-01-01', to: '2026-03-10', ...service },
+  data: { number, verificationCode: code, volunteerId: 'vol-1', from: '2026-01-01', to: '2026-03-10', ...holder, ...service },
 });
 
 describe('certificates', () => {
@@ -23,6 +24,7 @@ describe('certificates', () => {
 
   it('reads a number back into its register and place, and nothing else', () => {
     expect(parseCertificateNumber('2026-000042')).toEqual({ year: '2026', serial: 42 });
+    expect(parseCertificateNumber('2026-1000000')).toEqual({ year: '2026', serial: 1_000_000 });
     for (const bad of ['2026-000000', '2026-42', '26-000042', '2026-0000421', ' 2026-000042', '2026_000042', 'abc']) {
       expect(parseCertificateNumber(bad)).toBeNull();
     }
@@ -40,6 +42,12 @@ describe('certificates', () => {
 
     it('numbers each next certificate after those the register holds', () => {
       spec(certificateDecider).given([issued('2026-000001'), issued('2026-000002', 'ABCDEFGH')]).when(issue, ctx).then([issued('2026-000003')]);
+    });
+
+    it('numbers the millionth of a year with seven digits, and reads that number back', () => {
+      const [event] = certificateDecider.decide(issue, { issued: 999_999 }, ctx);
+      expect(event.data.number).toBe('2026-1000000');
+      expect(parseCertificateNumber(event.data.number)).toEqual({ year: '2026', serial: 1_000_000 });
     });
 
     it('certifies a single day', () => {

@@ -119,8 +119,8 @@ export interface EventStore {
    * answers the original result (idempotent retry).
    */
   append(streams: readonly StreamAppend[], options?: AppendOptions): Promise<AppendResult>;
-  /** A stream's events in version order from `fromVersion` (default 0); [] for a stream that does not exist. */
-  readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]>;
+  /** A stream's events in version order from `fromVersion` (default 0), at most `limit` of them (default all); [] for a stream that does not exist. */
+  readStream(streamId: string, fromVersion?: number, limit?: number): Promise<RecordedEvent[]>;
   /** Up to `limit` events of the whole log with position > `after`, in order. */
   readAll(after: number, limit: number): Promise<RecordedEvent[]>;
   /**

@@ -197,6 +197,9 @@ export function eventStoreContract(adapter: string, makeFixture: () => Promise<E
       expect((await store.readStream('s-1')).map((e) => e.streamVersion)).toEqual([0, 1, 2, 3, 4, 5]);
       expect((await store.readStream('s-1', 4)).map((e) => e.streamVersion)).toEqual([4, 5]);
       expect(await store.readStream('s-1', 6)).toEqual([]);
+      expect((await store.readStream('s-1', 2, 1)).map((e) => e.streamVersion)).toEqual([2]);
+      expect((await store.readStream('s-1', 3, 2)).map((e) => e.streamVersion)).toEqual([3, 4]);
+      expect((await store.readStream('s-1', 5, 10)).map((e) => e.streamVersion)).toEqual([5]);
     });
 
     it('reads the log to its head in batches for a replay, as readAll in a loop does but with only the actor of the metadata, and stops when its reader does', async () => {

@@ -57,7 +57,8 @@ export async function installRateLimits(app: NestFastifyApplication, limits: Lim
   });
 
   fastify.addHook('preHandler', async (request) => {
-    if (request.method === 'GET' && request.routeOptions.url === VERIFY) {
+    // HEAD too: Fastify answers it from the GET route, and its status alone tells a right code from a wrong one.
+    if ((request.method === 'GET' || request.method === 'HEAD') && request.routeOptions.url === VERIFY) {
       const outcome = await verificationsPerIp?.(request);
       if (outcome?.isExceeded) {
         throw tooMany('too-many-verifications', `核验过于频繁，请 ${outcome.ttlInSeconds} 秒后再试。(Too many certificate checks from this address; retry in ${outcome.ttlInSeconds} s.)`, outcome.ttlInSeconds ?? 60);

@@ -5,6 +5,10 @@ import { correlationIdOf } from '@haitang/ledger';
 /** Probes polled every few seconds would drown the access log. */
 const QUIET = new Set(['/health', '/metrics']);
 
+/** A certificate's verification code opens it: it is not written to the log (the API's and the console page's URL alike). */
+const CODE = /([?&]code=)[^&#]*/gi;
+export const loggedUrl = (url: string): string => (url.includes('code=') ? url.replace(CODE, '$1…') : url);
+
 /**
  * One JSON line per answered request (HAITANG_LOG_REQUESTS, on by default), the
  * fields pino-http would write: correlationId, req { method, url }, res
@@ -19,7 +23,7 @@ export async function installAccessLog(app: NestFastifyApplication, enabled: boo
     if (!QUIET.has(request.url)) {
       logger.info({
         correlationId: correlationIdOf(request.raw),
-        req: { method: request.method, url: request.url },
+        req: { method: request.method, url: loggedUrl(request.url) },
         res: { statusCode: reply.statusCode },
         responseTime: Math.round(reply.elapsedTime * 10) / 10,
       }, 'request completed');

@@ -60,7 +60,7 @@ export class CertificateVerificationAnswer {
   @ApiProperty({ example: '2026-000042' })
   number: string;
 
-  @ApiProperty({ type: CertificateHolderView })
+  @ApiProperty({ type: CertificateHolderView, description: 'The volunteer as the certificate names them (at issue)' })
   volunteer: CertificateHolderView;
 
   @ApiProperty({ example: '2026-01-01' })
@@ -75,10 +75,10 @@ export class CertificateVerificationAnswer {
   @ApiProperty({ type: ServiceFiguresView, description: 'What the certificate states (the ledger’s figures when it was issued)' })
   certified: ServiceFiguresView;
 
-  @ApiProperty({ type: ServiceFiguresView, description: 'The same figures recomputed from the ledger now' })
+  @ApiProperty({ type: ServiceFiguresView, description: 'The same figures recomputed now from the ledger’s records (the read models, as far as `checkedAtPosition`)' })
   ledgerNow: ServiceFiguresView;
 
-  @ApiProperty({ type: Boolean, description: 'true when the ledger still gives the certified figures; false when records of the period were corrected since' })
+  @ApiProperty({ type: Boolean, description: 'true when the ledger still gives the certified figures; false when records of the period changed since (added, approved or corrected)' })
   matchesLedger: boolean;
 
   @ApiProperty({ type: 'integer', description: 'The log position the ledger’s figures were read at' })

@@ -59,17 +59,19 @@ export class CertificatesController {
   async issue(@Param('id', ParseIdPipe) id: string, @Body() dto: IssueCertificateDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const context = this.gateway.contextOf(req);
     // Everything acknowledged so far is counted: the figures are read once the read models reach the log's head.
+    // (A repeat of a certificate already issued is answered its first answer by the ledger: no need to wait.)
     const head = await this.log.headPosition();
-    if (!(await this.progress.waitFor(head, 5000))) {
+    const repeat = await this.log.getReceipt(context.commandId);
+    if (!repeat && !(await this.progress.waitFor(head, 5000))) {
       throw new ProblemException(problem(503, 'read-models-behind', '统计数据正在更新，请稍后再试。(The figures are still catching up; retry in a moment.)'), { 'retry-after': '1' });
     }
     const asOfPosition = this.progress.position;
     const service = await serviceInPeriod(this.db, id, dto.from, dto.to);
     if (!service) throw volunteerNotFound();
-    const { approvedMinutes, byCategory, records } = service;
+    const { approvedMinutes, byCategory, records, displayName, homeOrgUnitName } = service;
     const outcome = await this.gateway.execute(new CertificateCommandMessage({
       type: 'IssueCertificate', volunteerId: id, from: dto.from, to: dto.to, verificationCode: verificationCode(),
-      service: { approvedMinutes, byCategory, records, asOfPosition },
+      holder: { displayName, homeOrgUnitName }, service: { approvedMinutes, byCategory, records, asOfPosition },
     }, context));
     const { number, verificationCode: code } = outcome.result;
     return answer(reply, outcome, `/api/v1/certificates/${number}?code=${code}`);
@@ -85,7 +87,7 @@ export class CertificatesController {
       const message = '证明编号的格式是 年份-六位序号，例如 2026-000042。(A certificate number looks like 2026-000042.)';
       throw new ProblemException(problem(400, 'certificate-number-invalid', message, [{ field: 'number', message }]));
     }
-    const [entry] = await this.log.readStream(certificateRegisterStream(place.year), place.serial - 1);
+    const [entry] = await this.log.readStream(certificateRegisterStream(place.year), place.serial - 1, 1);
     const issued = entry?.type === 'CertificateIssued.v1' ? (entry.data as CertificateIssued['data']) : null;
     // The same answer for an unknown number and a wrong code: a guessed number reveals nothing.
     if (!issued || issued.number !== number || !sameCode(issued.verificationCode, query.code)) throw certificateNotFound();
@@ -94,7 +96,8 @@ export class CertificatesController {
     if (!now) throw certificateNotFound();
     return {
       number,
-      volunteer: { displayName: now.displayName, homeOrgUnitName: now.homeOrgUnitName },
+      // As printed: the name and unit at issue.
+      volunteer: { displayName: issued.displayName, homeOrgUnitName: issued.homeOrgUnitName },
       from: issued.from,
       to: issued.to,
       issuedAt: entry.recordedAt,

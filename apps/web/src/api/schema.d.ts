@@ -1941,6 +1941,7 @@ export interface components {
         CertificateVerificationAnswer: {
             /** @example 2026-000042 */
             number: string;
+            /** @description The volunteer as the certificate names them (at issue) */
             volunteer: components["schemas"]["CertificateHolderView"];
             /** @example 2026-01-01 */
             from: string;
@@ -1950,9 +1951,9 @@ export interface components {
             issuedAt: string;
             /** @description What the certificate states (the ledger’s figures when it was issued) */
             certified: components["schemas"]["ServiceFiguresView"];
-            /** @description The same figures recomputed from the ledger now */
+            /** @description The same figures recomputed now from the ledger’s records (the read models, as far as `checkedAtPosition`) */
             ledgerNow: components["schemas"]["ServiceFiguresView"];
-            /** @description true when the ledger still gives the certified figures; false when records of the period were corrected since */
+            /** @description true when the ledger still gives the certified figures; false when records of the period changed since (added, approved or corrected) */
             matchesLedger: boolean;
             /** @description The log position the ledger’s figures were read at */
             checkedAtPosition: number;

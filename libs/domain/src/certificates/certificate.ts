@@ -17,6 +17,13 @@ import type { VolunteerState } from '../volunteers/volunteer';
  * verification code, printed on it beside the number.
  */
 
+/** The volunteer as the certificate names them when it is issued (their display name, never personal data). */
+export interface CertificateHolder {
+  readonly displayName: string;
+  /** Their home unit's name (null if the read models did not know it). */
+  readonly homeOrgUnitName: string | null;
+}
+
 /** What the ledger said of the period when the certificate was issued. */
 export interface CertifiedService {
   /** Approved minutes with a service date in the period. */
@@ -38,7 +45,7 @@ export type CertificateIssued = DomainEvent<'CertificateIssued.v1', {
   /** The period, calendar dates (Asia/Shanghai), both included. */
   from: string;
   to: string;
-} & CertifiedService>;
+} & CertificateHolder & CertifiedService>;
 export type CertificateEvent = CertificateIssued;
 
 export type IssueCertificate = {
@@ -48,6 +55,8 @@ export type IssueCertificate = {
   to: string;
   /** Random, made by the caller (the domain makes nothing random): see VERIFICATION_CODE. */
   verificationCode: string;
+  /** The name and unit to print, read from the read models by the caller. */
+  holder: CertificateHolder;
   /** The volunteer's approved service in the period, read from the read models by the caller. */
   service: CertifiedService;
 };
@@ -66,7 +75,8 @@ export interface CertificateContext extends DecisionContext {
 /** Eight characters of an alphabet without look-alikes (no 0/O, 1/I/L): read off paper and typed without mistakes. */
 export const VERIFICATION_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export const VERIFICATION_CODE = new RegExp(`^[${VERIFICATION_CODE_ALPHABET}]{8}$`);
-const NUMBER = /^(\d{4})-(\d{6})$/;
+/** The year, then the place in its register: six digits, more (without leading zeros) from the millionth on. */
+const NUMBER = /^(\d{4})-(\d{6}|[1-9]\d{6,8})$/;
 
 /** The register stream of a year of issue. */
 export const certificateRegisterStream = (year: string) => `certificates-${year}`;
@@ -115,6 +125,8 @@ function decide(command: CertificateCommand, state: CertificateRegisterState, co
       volunteerId: volunteer.id,
       from: command.from,
       to: command.to,
+      displayName: command.holder.displayName,
+      homeOrgUnitName: command.holder.homeOrgUnitName,
       approvedMinutes,
       byCategory: { ...byCategory },
       records,

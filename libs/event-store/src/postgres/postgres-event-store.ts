@@ -56,7 +56,8 @@ const SQL = {
       SELECT c, f, r, p FROM json_to_recordset($2::json) AS y(c text, f text, r json, p bigint)
     )
     SELECT pg_notify('${EVENTS_CHANNEL}', $4)`,
-  readStream: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
+  // LIMIT NULL: no limit.
+  readStream: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`,
   readAll: `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
   // The metadata is parsed on the server, once per row (#>), down to the actor's id: most of a row's bytes
   // and of its parsing otherwise. Then every column is text, split and parsed by replayRow.
@@ -285,8 +286,8 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async readStream(streamId: string, fromVersion = 0): Promise<RecordedEvent[]> {
-    return (await this.read<EventRow>(SQL.readStream, [streamId, fromVersion])).map(toRecorded);
+  async readStream(streamId: string, fromVersion = 0, limit?: number): Promise<RecordedEvent[]> {
+    return (await this.read<EventRow>(SQL.readStream, [streamId, fromVersion, limit ?? null])).map(toRecorded);
   }
 
   async readAll(after: number, limit: number): Promise<RecordedEvent[]> {

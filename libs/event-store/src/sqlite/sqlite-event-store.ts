@@ -98,7 +98,8 @@ export class SqliteEventStore implements EventStore {
       this.inlineWriter = new SqliteWriter(this.db);
     }
     this.stmt = {
-      readStream: this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version`).raw(),
+      // LIMIT -1: no limit.
+      readStream: this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`).raw(),
       readAll: this.db.prepare(READ_ALL_SQL).raw(),
       head: this.db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
       receipt: this.db.prepare('SELECT command_id, fingerprint, result, position FROM command_receipts WHERE command_id = ?'),
@@ -201,8 +202,8 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  readStream(streamId: string, fromVersion = 0): Promise<RecordedEvent[]> {
-    return this.guardRead(() => (this.stmt.readStream.all(streamId, fromVersion) as EventRow[]).map(toRecorded));
+  readStream(streamId: string, fromVersion = 0, limit?: number): Promise<RecordedEvent[]> {
+    return this.guardRead(() => (this.stmt.readStream.all(streamId, fromVersion, limit ?? -1) as EventRow[]).map(toRecorded));
   }
 
   readAll(after: number, limit: number): Promise<RecordedEvent[]> {
