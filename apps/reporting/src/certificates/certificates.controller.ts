@@ -96,8 +96,8 @@ export class CertificatesController {
     if (!now) throw certificateNotFound();
     return {
       number,
-      // As printed: the name and unit at issue.
-      volunteer: { displayName: issued.displayName, homeOrgUnitName: issued.homeOrgUnitName },
+      // As printed: the name and unit at issue (today's for a certificate recorded without them, as the first builds of this feature did).
+      volunteer: { displayName: issued.displayName ?? now.displayName, homeOrgUnitName: issued.homeOrgUnitName === undefined ? now.homeOrgUnitName : issued.homeOrgUnitName },
       from: issued.from,
       to: issued.to,
       issuedAt: entry.recordedAt,

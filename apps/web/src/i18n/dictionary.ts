@@ -348,7 +348,7 @@ export const en: Record<MessageKey, string> = {
   'nav.import': 'Import',
   'nav.certificates': 'Certificates',
   'certificate.title': 'Certificate of Volunteer Service',
-  'certificate.statement': 'This certifies that {name} ({unit}) served as a volunteer from {from} to {to}: {h} hours of approved service, in {n} service records.',
+  'certificate.statement': 'This certifies that {name} ({unit}) served as a volunteer from {from} to {to}: {h} hours of approved service (service records: {n}).',
   'certificate.byCategory': 'By kind of service',
   'certificate.number': 'Certificate number',
   'certificate.numberHint': 'The number printed on the certificate, e.g. 2026-000042',
