@@ -47,8 +47,19 @@ describe('projector thread: empty read models over a long log', () => {
     return { store, record };
   }
 
+  /** The read models in `readModelsFile` hold exactly what projecting the whole log from scratch (into `scratchFile`) gives. */
+  async function expectAsFromScratch(readModelsFile: string, store: { readAll(after: number, limit: number): Promise<unknown[]> }, scratchFile: string) {
+    const { ALL_PROJECTIONS, openReadModels, SqliteProjectionRunner } = dist('read-store');
+    const live = openReadModels(readModelsFile);
+    const scratch = openReadModels(scratchFile);
+    new SqliteProjectionRunner(scratch, store, ALL_PROJECTIONS, 0).applyBatch(await store.readAll(0, 100_000));
+    expect(dumpReadModels(live)).toEqual(dumpReadModels(scratch));
+    live.close();
+    scratch.close();
+  }
+
   it('are built in bulk, equal to a from-scratch projection, and then kept up to date', async () => {
-    const { ALL_PROJECTIONS, openReadModels, ProjectorThread, SqliteProjectionRunner } = dist('read-store');
+    const { ProjectorThread } = dist('read-store');
     const eventsFile = join(dir, 'events.sqlite');
     const { store, record } = await writeLongLog(eventsFile);
     const head = await store.headPosition();
@@ -68,17 +79,12 @@ describe('projector thread: empty read models over a long log', () => {
     }
     expect(readdirSync(dir).filter((f) => f.includes('rebuild'))).toEqual([]);
 
-    const live = openReadModels(readModelsFile);
-    const scratch = openReadModels(join(dir, 'scratch.sqlite'));
-    new SqliteProjectionRunner(scratch, store, ALL_PROJECTIONS, 0).applyBatch(await store.readAll(0, 100_000));
-    expect(dumpReadModels(live)).toEqual(dumpReadModels(scratch));
-    live.close();
-    scratch.close();
+    await expectAsFromScratch(readModelsFile, store, join(dir, 'scratch.sqlite'));
     await store.close();
   }, 120_000);
 
   it('stop cleanly when told to stop during the bulk build, and build them whole at the next start', async () => {
-    const { ALL_PROJECTIONS, openReadModels, ProjectorThread, SqliteProjectionRunner } = dist('read-store');
+    const { openReadModels, ProjectorThread } = dist('read-store');
     const sub = mkdtempSync(join(dir, 'stop-'));
     const eventsFile = join(sub, 'events.sqlite');
     const { store } = await writeLongLog(eventsFile);
@@ -109,12 +115,7 @@ describe('projector thread: empty read models over a long log', () => {
     } finally {
       await again.stop();
     }
-    const live = openReadModels(readModelsFile);
-    const scratch = openReadModels(join(sub, 'scratch.sqlite'));
-    new SqliteProjectionRunner(scratch, store, ALL_PROJECTIONS, 0).applyBatch(await store.readAll(0, 100_000));
-    expect(dumpReadModels(live)).toEqual(dumpReadModels(scratch));
-    live.close();
-    scratch.close();
+    await expectAsFromScratch(readModelsFile, store, join(sub, 'scratch.sqlite'));
     await store.close();
   }, 120_000);
 });
