@@ -103,6 +103,10 @@ describe.each(STORAGE_BACKENDS)('the answers of every route match the OpenAPI do
     expectStatus(await staff.post('/accounts/me/password', { currentPassword: staffAccount.password, newPassword: PASSWORD }), 200);
     volunteer = checked(await signIn(app.baseUrl, 'shen-ayi', expectStatus(await admin.post('/accounts/shen-ayi/password-reset'), 200).body.password));
     expectStatus(await volunteer.get('/sessions/current'), 200);
+    expectStatus(await staff.post('/accounts/shen-ayi/disabling'), 200);
+    expectStatus(await volunteer.get('/sessions/current'), 401);
+    expectStatus(await staff.post('/accounts/shen-ayi/enabling'), 200);
+    expectStatus(await volunteer.get('/sessions/current'), 200);
   });
 
   it('answers activity, record and import commands as documented', async () => {

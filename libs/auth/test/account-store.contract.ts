@@ -44,6 +44,23 @@ export function accountStoreContract(adapter: string, makeFixture: () => Promise
       expect(await store.find('li.ming')).toBeNull();
     });
 
+    it('disables an account and enables it again, after a reopen too; lists the disabled ids', async () => {
+      const account = anAccount('wang.li');
+      await store.create(account);
+      await store.create(anAccount('li.ming'));
+      expect(await store.disabledIds()).toEqual([]);
+      expect(await store.setDisabled('wang.li', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' })).toBe(true);
+      expect(await store.setDisabled('nobody', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' })).toBe(false);
+      store = await fixture.reopen();
+      expect(await store.find('wang.li')).toEqual({ ...account, disabled: { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' } });
+      expect((await store.findById('acct-wang.li'))?.disabled).toEqual({ at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' });
+      expect(await store.disabledIds()).toEqual(['acct-wang.li']);
+      expect((await store.list()).map((a) => [a.username, a.disabled?.by ?? null])).toEqual([['li.ming', null], ['wang.li', 'acct-admin']]);
+      expect(await store.setDisabled('wang.li', null)).toBe(true);
+      expect(await store.find('wang.li')).toEqual(account);
+      expect(await store.disabledIds()).toEqual([]);
+    });
+
     it('lists all accounts, or those bound to given units or volunteers, by username', async () => {
       await store.create(anAccount('c-staff', { orgUnitId: 'c' }));
       await store.create(anAccount('a-staff', { orgUnitId: 'a' }));

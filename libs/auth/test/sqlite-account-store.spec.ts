@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,30 @@ describe('SQLite account store', () => {
         const bytes = readFileSync(join(dir, file));
         expect([file, bytes.includes(Buffer.from('13912345678')), bytes.includes(Buffer.from('欧阳娜娜'))]).toEqual([file, false, false]);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('opens a file made before accounts could be disabled, and disables its accounts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'haitang-accounts-'));
+    try {
+      const file = join(dir, 'accounts.sqlite');
+      const old = new Database(file);
+      old.exec(`CREATE TABLE accounts (
+        username TEXT PRIMARY KEY, account_id TEXT NOT NULL UNIQUE, role TEXT NOT NULL, org_unit_id TEXT, volunteer_id TEXT, display_name TEXT NOT NULL,
+        password_hash TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO accounts VALUES ('wang.li', 'acct-1', 'staff', 'taohuawu', NULL, '王丽', '$argon2id$fake', '2026-11-20T01:00:00.000Z', 'setup');`);
+      old.close();
+      const store = new SqliteAccountStore(file);
+      expect(await store.find('wang.li')).toEqual({
+        id: 'acct-1', username: 'wang.li', role: 'staff', orgUnitId: 'taohuawu', volunteerId: null, displayName: '王丽',
+        passwordHash: '$argon2id$fake', createdAt: '2026-11-20T01:00:00.000Z', createdBy: 'setup',
+      });
+      expect(await store.setDisabled('wang.li', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' })).toBe(true);
+      expect(await store.disabledIds()).toEqual(['acct-1']);
+      await store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

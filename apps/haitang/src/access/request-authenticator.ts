@@ -4,6 +4,8 @@ import { correlationIdOf } from '@haitang/ledger';
 import {
   AuthenticationError, bearerToken, IdentityProviderUnavailable, type Principal, setPrincipal, TokenVerifier,
 } from '@haitang/auth';
+import { DisabledAccounts } from '../accounts/disabled-accounts';
+import { accountDisabled } from '../accounts/sign-in';
 import { identityProviderUnavailable, signInRequired, unauthenticated } from './refusals';
 
 /**
@@ -16,7 +18,7 @@ export class RequestAuthenticator {
   private readonly logger = new Logger('access');
   private readonly verified = new WeakMap<object, Promise<Principal>>();
 
-  constructor(private readonly tokens: TokenVerifier) {}
+  constructor(private readonly tokens: TokenVerifier, private readonly disabled: DisabledAccounts) {}
 
   principal(request: FastifyRequest): Promise<Principal> {
     let found = this.verified.get(request.raw);
@@ -38,6 +40,8 @@ export class RequestAuthenticator {
       const token = bearerToken(request.headers.authorization);
       if (token === undefined) throw signInRequired();
       const principal = await this.tokens.verify(token);
+      // A disabled account's tokens are refused until they expire, or until it is enabled again.
+      if (principal.source === 'local' && this.disabled.has(principal.id)) throw accountDisabled();
       setPrincipal(request.raw, principal);
       return principal;
     } catch (error) {

@@ -49,6 +49,18 @@ export class ListedAccount extends AccountSummary implements Pick<Account, 'crea
 
   @ApiProperty({ type: String, description: 'Who created it (a username, or setup, demo, cli)' })
   createdBy: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Since when the account is disabled (null: it is not)' })
+  disabledAt: string | null;
+}
+
+/** The answer of POST /accounts/:username/disabling and …/enabling. */
+export class AccountStatusAnswer {
+  @ApiProperty({ type: String })
+  username: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Since when the account is disabled (null: it is enabled)' })
+  disabledAt: string | null;
 }
 
 /** The answer of GET /accounts. */

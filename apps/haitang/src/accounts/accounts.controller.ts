@@ -9,7 +9,8 @@ import { ApiProblemAnswers, correlationIdOf, problem, ProblemException } from '@
 import { READ_MODELS, type ReadModels, subtreeOrgUnitIds, volunteerIdsUnder } from '@haitang/read-store';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { roleNotPermitted } from '../access/refusals';
-import { AccountListAnswer, CreatedAccountAnswer, PasswordChangedAnswer, PasswordResetAnswer } from './account-answers';
+import { AccountListAnswer, AccountStatusAnswer, CreatedAccountAnswer, PasswordChangedAnswer, PasswordResetAnswer } from './account-answers';
+import { DisabledAccounts } from './disabled-accounts';
 import { AccountsQuery, ChangePasswordDto, CreateAccountDto } from './account.dto';
 import { SignIn } from './sign-in';
 
@@ -31,6 +32,7 @@ export class AccountsController {
     @Inject(SCOPE_DIRECTORY) private readonly scopes: ScopeDirectory,
     @Inject(READ_MODELS) private readonly db: ReadModels,
     @Inject(SignIn) private readonly signIn: SignIn,
+    @Inject(DisabledAccounts) private readonly disabled: DisabledAccounts,
     @InjectPinoLogger('accounts') private readonly logger: PinoLogger,
   ) {}
 
@@ -69,7 +71,7 @@ export class AccountsController {
   async list(@Query() q: AccountsQuery): Promise<AccountListAnswer> {
     const found = q.orgUnitId === undefined ? await this.accounts.list()
       : await this.accounts.list({ orgUnitIds: await subtreeOrgUnitIds(this.db, q.orgUnitId), volunteerIds: await volunteerIdsUnder(this.db, q.orgUnitId) });
-    return { orgUnitId: q.orgUnitId ?? null, accounts: found.map((a) => ({ ...accountView(a), createdAt: a.createdAt, createdBy: a.createdBy })) };
+    return { orgUnitId: q.orgUnitId ?? null, accounts: found.map((a) => ({ ...accountView(a), createdAt: a.createdAt, createdBy: a.createdBy, disabledAt: a.disabled?.at ?? null })) };
   }
 
   @Post('me/password')
@@ -92,6 +94,41 @@ export class AccountsController {
     await this.accounts.setPasswordHash(caller.username, await hashPassword(dto.newPassword));
     this.logger.info({ correlationId: correlationIdOf(req.raw), actor: caller.id }, 'password changed');
     return { username: caller.username, changed: true };
+  }
+
+  @Post(':username/disabling')
+  @HttpCode(200)
+  @Access({ action: 'write', roles: ['staff'], scope: [account(param('username'))] })
+  @ApiOperation({ summary: 'Disable an account (someone left): it cannot sign in and its tokens are refused at once; staff for accounts of their subtree, admin for any' })
+  @ApiOkResponse({ type: AccountStatusAnswer })
+  disable(@Param('username') username: string, @Req() req: FastifyRequest): Promise<AccountStatusAnswer> {
+    return this.setDisabled(username, req, true);
+  }
+
+  @Post(':username/enabling')
+  @HttpCode(200)
+  @Access({ action: 'write', roles: ['staff'], scope: [account(param('username'))] })
+  @ApiOperation({ summary: 'Enable a disabled account again (the same rule as disabling)' })
+  @ApiOkResponse({ type: AccountStatusAnswer })
+  enable(@Param('username') username: string, @Req() req: FastifyRequest): Promise<AccountStatusAnswer> {
+    return this.setDisabled(username, req, false);
+  }
+
+  /** Disabling twice keeps the first time; enabling an enabled account changes nothing (a retry answers the same). */
+  private async setDisabled(username: string, req: FastifyRequest, disable: boolean): Promise<AccountStatusAnswer> {
+    const caller = principalOf(req.raw)!;
+    const target = await this.accounts.find(normalizeUsername(username));
+    if (!target) throw new ProblemException(problem(404, 'account-not-found', '找不到该账号。(No such account.)'));
+    if (disable && target.id === caller.id) {
+      throw new ProblemException(problem(409, 'cannot-disable-self', '不能停用自己正在使用的账号。(You cannot disable the account you are signed in with.)'));
+    }
+    const disabled = disable ? target.disabled ?? { at: new Date().toISOString(), by: caller.id } : null;
+    if ((target.disabled ?? null) !== disabled) {
+      await this.accounts.setDisabled(target.username, disabled);
+      await this.disabled.refresh();
+      this.logger.info({ correlationId: correlationIdOf(req.raw), actor: caller.id, account: target.id }, disable ? 'account disabled' : 'account enabled');
+    }
+    return { username: target.username, disabledAt: disabled?.at ?? null };
   }
 
   @Post(':username/password-reset')

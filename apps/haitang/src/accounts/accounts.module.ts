@@ -5,6 +5,7 @@ import {
 import { dataFile, type HaitangConfig } from '../config';
 import { AccountsController } from './accounts.controller';
 import { SessionsController } from './sessions.controller';
+import { DisabledAccounts } from './disabled-accounts';
 import { SignIn } from './sign-in';
 import { shutdownStep } from '../shutdown-watchdog';
 
@@ -39,8 +40,9 @@ export class AccountsModule implements OnApplicationShutdown {
           useFactory: (local: LocalTokens) => new TokenVerifier(local, config.auth.oidc ? new OidcTokens(config.auth.oidc) : null),
         },
         SignIn,
+        DisabledAccounts,
       ],
-      exports: [ACCOUNT_STORE, LocalTokens, TokenVerifier, SignIn],
+      exports: [ACCOUNT_STORE, LocalTokens, TokenVerifier, SignIn, DisabledAccounts],
     };
   }
 

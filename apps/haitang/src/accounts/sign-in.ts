@@ -4,6 +4,10 @@ import {
   normalizeUsername, verifyPassword,
 } from '@haitang/auth';
 
+/** The refusal of a disabled account's sign-in and of its tokens (401). */
+export const accountDisabled = () => new AuthenticationError('account-disabled',
+  '该账号已停用，请联系社区工作人员。(This account has been disabled; ask your community’s staff.)');
+
 /**
  * Checks a username and password and issues a token. An unknown username costs
  * the same argon2 work as a wrong password, so timing does not tell which
@@ -23,6 +27,8 @@ export class SignIn {
     this.decoy ??= hashPassword(generatePassword());
     const ok = await verifyPassword(account?.passwordHash ?? await this.decoy, password);
     if (!account || !ok) throw new AuthenticationError('invalid-credentials', '用户名或密码不正确。(Wrong username or password.)');
+    // Said only to whoever knows the password: it tells nobody else that the account exists.
+    if (account.disabled) throw accountDisabled();
     return accountView(account);
   }
 

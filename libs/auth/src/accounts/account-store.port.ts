@@ -14,6 +14,10 @@ export interface AccountStore {
   countByRole(role: AccountRole): Promise<number>;
   /** False when there is no such account. */
   setPasswordHash(username: string, passwordHash: string): Promise<boolean>;
+  /** Disables the account (`{ at, by }`) or enables it again (null); false when there is no such account. */
+  setDisabled(username: string, disabled: { at: string; by: string } | null): Promise<boolean>;
+  /** The ids of every disabled account. */
+  disabledIds(): Promise<string[]>;
   /** Removes the accounts bound to a volunteer (erasure); answers how many. */
   removeVolunteerAccounts(volunteerId: string): Promise<number>;
   close(): Promise<void>;

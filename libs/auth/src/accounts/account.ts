@@ -26,6 +26,8 @@ export interface Account {
   readonly createdAt: string;
   /** Who created it (a username, or `setup`/`demo`/`cli`). */
   readonly createdBy: string;
+  /** Only while the account is disabled: since when, and by whom (an account id). It cannot sign in, and its tokens are refused. */
+  readonly disabled?: { readonly at: string; readonly by: string };
 }
 
 /** What clients see of an account (never the hash). */

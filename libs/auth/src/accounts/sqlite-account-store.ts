@@ -6,12 +6,13 @@ import { AccountExistsError, type AccountStore } from './account-store.port';
 
 interface Row {
   account_id: string; username: string; role: AccountRole; org_unit_id: string | null; volunteer_id: string | null; display_name: string;
-  password_hash: string; created_at: string; created_by: string;
+  password_hash: string; created_at: string; created_by: string; disabled_at: string | null; disabled_by: string | null;
 }
 
 const toAccount = (r: Row): Account => ({
   id: r.account_id, username: r.username, role: r.role, orgUnitId: r.org_unit_id, volunteerId: r.volunteer_id, displayName: r.display_name,
   passwordHash: r.password_hash, createdAt: r.created_at, createdBy: r.created_by,
+  ...(r.disabled_at !== null ? { disabled: { at: r.disabled_at, by: r.disabled_by ?? '' } } : {}),
 });
 
 /**
@@ -35,6 +36,9 @@ export class SqliteAccountStore implements AccountStore {
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS accounts_by_unit ON accounts (org_unit_id) WHERE org_unit_id IS NOT NULL;
     CREATE INDEX IF NOT EXISTS accounts_by_volunteer ON accounts (volunteer_id) WHERE volunteer_id IS NOT NULL;`);
+    // Files made before accounts could be disabled get the two columns (an ALTER that rewrites nothing).
+    const columns = (this.db.prepare('SELECT name FROM pragma_table_info(\'accounts\')').all() as { name: string }[]).map((c) => c.name);
+    if (!columns.includes('disabled_at')) this.db.exec('ALTER TABLE accounts ADD COLUMN disabled_at TEXT; ALTER TABLE accounts ADD COLUMN disabled_by TEXT;');
   }
 
   async create(a: Account): Promise<void> {
@@ -69,6 +73,14 @@ export class SqliteAccountStore implements AccountStore {
 
   async setPasswordHash(username: string, passwordHash: string): Promise<boolean> {
     return this.db.prepare('UPDATE accounts SET password_hash = ? WHERE username = ?').run(passwordHash, username).changes > 0;
+  }
+
+  async setDisabled(username: string, disabled: { at: string; by: string } | null): Promise<boolean> {
+    return this.db.prepare('UPDATE accounts SET disabled_at = ?, disabled_by = ? WHERE username = ?').run(disabled?.at ?? null, disabled?.by ?? null, username).changes > 0;
+  }
+
+  async disabledIds(): Promise<string[]> {
+    return (this.db.prepare('SELECT account_id FROM accounts WHERE disabled_at IS NOT NULL').pluck().all() as string[]);
   }
 
   async removeVolunteerAccounts(volunteerId: string): Promise<number> {

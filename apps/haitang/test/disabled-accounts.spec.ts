@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteAccountStore } from '@haitang/auth';
+import { DisabledAccounts } from '../src/accounts/disabled-accounts';
+
+/** Two processes over one accounts file (the Docker setup): each learns of the other's disabling when it reads them again. */
+describe('DisabledAccounts', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'haitang-disabled-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('knows the disabled accounts at start, and another process’s change after its next reading', async () => {
+    const file = join(dir, 'accounts.sqlite');
+    const [storeA, storeB] = [new SqliteAccountStore(file), new SqliteAccountStore(file)];
+    const account = { role: 'staff' as const, orgUnitId: 'c1', volunteerId: null, displayName: '王丽', passwordHash: '$argon2id$fake', createdAt: '2026-11-20T01:00:00.000Z', createdBy: 'setup' };
+    await storeA.create({ ...account, id: 'acct-1', username: 'wang.li' });
+    await storeA.create({ ...account, id: 'acct-2', username: 'li.ming' });
+    await storeA.setDisabled('li.ming', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' });
+    const [a, b] = [new DisabledAccounts(storeA), new DisabledAccounts(storeB)];
+    await a.onModuleInit();
+    await b.onModuleInit();
+    try {
+      expect([a.has('acct-1'), a.has('acct-2'), b.has('acct-2')]).toEqual([false, true, true]);
+      await storeA.setDisabled('wang.li', { at: '2026-11-26T09:00:00.000Z', by: 'acct-admin' });
+      await a.refresh();
+      expect([a.has('acct-1'), b.has('acct-1')]).toEqual([true, false]);
+      await b.refresh();
+      expect(b.has('acct-1')).toBe(true);
+    } finally {
+      a.onModuleDestroy();
+      b.onModuleDestroy();
+      await storeA.close();
+      await storeB.close();
+    }
+  });
+});
