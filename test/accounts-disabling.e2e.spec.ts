@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { client, type HaitangProcess, signIn, startHaitang } from './support/haitang-process';
+import { client, type HaitangProcess, signIn, startHaitang, TEST_ADMIN } from './support/haitang-process';
 
 const PASSWORD = 'disabling-test-password';
 
@@ -74,9 +74,34 @@ describe('accounts: disabling and enabling', () => {
     const self = await staff.post('/accounts/staff-gs/disabling');
     expect([self.status, self.body.code]).toEqual([409, 'cannot-disable-self']);
     expect((await admin.post('/accounts/nobody-here/disabling')).status).toBe(404);
-    // An admin may disable staff anywhere.
+    // An admin may disable staff anywhere; staff cannot touch an admin.
     expect((await admin.post('/accounts/staff-xc/disabling')).status).toBe(200);
     expect((await foreign.get('/org-units')).body.code).toBe('account-disabled');
+    expect((await staff.post(`/accounts/${TEST_ADMIN.username}/disabling`)).status).toBe(403);
+  });
+
+  it('leaves an account an admin disabled to admins, and an erased volunteer’s tokens refused too', async () => {
+    const colleague = client(app.baseUrl, await signIn(app.baseUrl, 'staff-gs2', PASSWORD));
+    expect((await admin.post('/accounts/staff-gs2/disabling')).status).toBe(200);
+    const undo = await staff.post('/accounts/staff-gs2/enabling');
+    expect([undo.status, undo.body.code]).toEqual([403, 'disabled-by-admin']);
+    expect((await colleague.get('/org-units')).body.code).toBe('account-disabled');
+    expect((await admin.post('/accounts/staff-gs2/enabling')).status).toBe(200);
+    expect((await colleague.get('/org-units')).status).toBe(200);
+
+    // Erasure removes the volunteer's accounts; a token one of them still holds is refused from the next
+    // reading of the disabled accounts on (within 5 s: the ledger's erasure does not tell the access check).
+    ids.erased = (await staff.post('/volunteers', { homeOrgUnitId: ids.community, displayName: '小赵' })).body.id;
+    expect((await staff.post('/accounts', { username: 'xiao-zhao', role: 'volunteer', volunteerId: ids.erased, password: PASSWORD })).status).toBe(201);
+    const erased = client(app.baseUrl, await signIn(app.baseUrl, 'xiao-zhao', PASSWORD));
+    expect((await erased.get(`/volunteers/${ids.erased}/hours`)).status).toBe(200);
+    expect((await staff.call('DELETE', `/api/v1/volunteers/${ids.erased}/personal-data`, { reason: '本人申请' })).status).toBe(200);
+    let code: string | undefined;
+    for (let i = 0; i < 35 && code !== 'account-disabled'; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 200));
+      code = (await erased.get(`/volunteers/${ids.erased}/hours`)).body.code;
+    }
+    expect(code).toBe('account-disabled');
   });
 
   it('keeps accounts disabled across a restart', async () => {

@@ -205,6 +205,15 @@ describe('cli demo: the seed story as demo data (built code, own process)', () =
       expect(await signIn(app.baseUrl, 'zhang.wei', second)).toEqual(expect.any(String));
 
       expect((await cli(['reset-password', 'nobody'], dir)).code).toBe(1);
+
+      // An admin disabled by another is enabled again from the command line, while the server runs.
+      expect((await (await as('admin')).post('/accounts/zhang.wei/disabling')).status).toBe(200);
+      const refused = await client(app.baseUrl).post('/sessions', { username: 'zhang.wei', password: second });
+      expect([refused.status, refused.body.code]).toEqual([401, 'account-disabled']);
+      const enabled = await cli(['enable', 'zhang.wei'], dir);
+      expect([enabled.code, enabled.stdout]).toEqual([0, expect.stringContaining('enabled')]);
+      expect(await signIn(app.baseUrl, 'zhang.wei', second)).toEqual(expect.any(String));
+      expect((await cli(['enable', 'nobody'], dir)).code).toBe(1);
     });
   });
 });

@@ -27,6 +27,9 @@ Commands:
           Create an administrator account with a random password, printed once.
   reset-password <username>
           Give an existing account a new random password, printed once.
+  enable <username>
+          Enable a disabled account again (e.g. the last admin, disabled by another).
+          Accounts are disabled with POST /api/v1/accounts/:username/disabling.
   rebuild Rebuild every read model (hours, dashboards, reports) from the event log:
           replays the log into fresh tables with a progress bar, then swaps them in
           in one step. A running Haitang keeps answering meanwhile and continues
@@ -77,7 +80,7 @@ async function demo(): Promise<void> {
 }
 
 /** create-admin / reset-password: works on the accounts file alone, also while Haitang runs. */
-async function administer(command: 'create-admin' | 'reset-password', username: string): Promise<number> {
+async function administer(command: 'create-admin' | 'reset-password' | 'enable', username: string): Promise<number> {
   const config = loadConfig();
   const store = new SqliteAccountStore(dataFile(config, 'accounts.sqlite'));
   try {
@@ -96,12 +99,21 @@ async function administer(command: 'create-admin' | 'reset-password', username: 
       return 0;
     }
     const name = normalizeUsername(username);
+    if (command === 'enable') {
+      if (!(await store.setDisabled(name, null))) {
+        process.stderr.write(`No account "${name}" in ${config.dataDir}.\n`);
+        return 1;
+      }
+      process.stdout.write(`The account "${name}" is enabled (a running Haitang accepts it within 5 seconds).\n`);
+      return 0;
+    }
     const password = generatePassword();
     if (!(await store.setPasswordHash(name, await hashPassword(password)))) {
       process.stderr.write(`No account "${name}" in ${config.dataDir}.\n`);
       return 1;
     }
-    printOnce('海棠 Haitang: new password', [`username: ${name}`, `password: ${password}`, '', 'This password is shown only this once; the old one no longer works', '(tokens signed in with it stay valid until they expire).']);
+    const disabled = (await store.find(name))?.disabled ? ['', `The account is disabled: it signs in only once enabled again (enable ${name}).`] : [];
+    printOnce('海棠 Haitang: new password', [`username: ${name}`, `password: ${password}`, '', 'This password is shown only this once; the old one no longer works', '(tokens signed in with it stay valid until they expire).', ...disabled]);
     return 0;
   } finally {
     await store.close();
@@ -114,7 +126,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if ((command === 'create-admin' || command === 'reset-password') && rest.length === 1) {
+  if ((command === 'create-admin' || command === 'reset-password' || command === 'enable') && rest.length === 1) {
     return administer(command, rest[0]);
   }
   if (command === 'rebuild' && rest.length === 0) {

@@ -35,3 +35,18 @@ describe('DisabledAccounts', () => {
     }
   });
 });
+
+describe('DisabledAccounts: readings that finish out of order', () => {
+  it('keeps the newer reading when an older one lands after it', async () => {
+    const answers: ((ids: string[]) => void)[] = [];
+    const store = { disabledIds: () => new Promise<string[]>((resolve) => answers.push(resolve)) };
+    const disabled = new DisabledAccounts(store as never);
+    const older = disabled.refresh();
+    const newer = disabled.refresh();
+    answers[1](['acct-newly-disabled']);
+    await newer;
+    answers[0]([]);
+    await older;
+    expect(disabled.has('acct-newly-disabled')).toBe(true);
+  });
+});

@@ -61,6 +61,19 @@ export function accountStoreContract(adapter: string, makeFixture: () => Promise
       expect(await store.disabledIds()).toEqual([]);
     });
 
+    it('never disables the last enabled admin', async () => {
+      await store.create(anAccount('root', { role: 'admin', orgUnitId: null }));
+      await store.create(anAccount('root2', { role: 'admin', orgUnitId: null }));
+      const at = { at: '2026-11-26T08:00:00.000Z', by: 'acct-root' };
+      expect(await store.setDisabled('root2', at)).toBe(true);
+      expect(await store.setDisabled('root', at)).toBe(false);
+      expect((await store.find('root'))?.disabled).toBeUndefined();
+      // Disabling it again, once disabled, changes nothing and is no refusal.
+      expect(await store.setDisabled('root2', at)).toBe(true);
+      expect(await store.setDisabled('root2', null)).toBe(true);
+      expect(await store.setDisabled('root', at)).toBe(true);
+    });
+
     it('lists all accounts, or those bound to given units or volunteers, by username', async () => {
       await store.create(anAccount('c-staff', { orgUnitId: 'c' }));
       await store.create(anAccount('a-staff', { orgUnitId: 'a' }));
@@ -82,13 +95,16 @@ export function accountStoreContract(adapter: string, makeFixture: () => Promise
       expect(await store.setPasswordHash('nobody', '$argon2id$new')).toBe(false);
     });
 
-    it('removes the accounts of an erased volunteer, and only those', async () => {
+    it('removes the accounts of an erased volunteer, and only those, keeping their ids as removed (refused like disabled ones)', async () => {
       await store.create(anAccount('v1', { role: 'volunteer', orgUnitId: null, volunteerId: 'v-1' }));
       await store.create(anAccount('v1-again', { role: 'volunteer', orgUnitId: null, volunteerId: 'v-1' }));
       await store.create(anAccount('v2', { role: 'volunteer', orgUnitId: null, volunteerId: 'v-2' }));
       expect(await store.removeVolunteerAccounts('v-1')).toBe(2);
       expect(await store.removeVolunteerAccounts('v-1')).toBe(0);
       expect((await store.list()).map((a) => a.username)).toEqual(['v2']);
+      expect(await store.disabledIds()).toEqual(['acct-v1', 'acct-v1-again']);
+      store = await fixture.reopen();
+      expect(await store.disabledIds()).toEqual(['acct-v1', 'acct-v1-again']);
     });
   });
 }

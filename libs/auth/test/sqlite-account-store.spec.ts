@@ -43,6 +43,26 @@ describe('SQLite account store', () => {
     }
   });
 
+  it('completes a file whose migration stopped half-way (one of the two columns added)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'haitang-accounts-'));
+    try {
+      const file = join(dir, 'accounts.sqlite');
+      const old = new Database(file);
+      old.exec(`CREATE TABLE accounts (
+        username TEXT PRIMARY KEY, account_id TEXT NOT NULL UNIQUE, role TEXT NOT NULL, org_unit_id TEXT, volunteer_id TEXT, display_name TEXT NOT NULL,
+        password_hash TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL, disabled_at TEXT
+      ) WITHOUT ROWID;
+      INSERT INTO accounts VALUES ('wang.li', 'acct-1', 'staff', 'taohuawu', NULL, '王丽', '$argon2id$fake', '2026-11-20T01:00:00.000Z', 'setup', NULL);`);
+      old.close();
+      const store = new SqliteAccountStore(file);
+      expect(await store.setDisabled('wang.li', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' })).toBe(true);
+      expect((await store.find('wang.li'))?.disabled).toEqual({ at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' });
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('opens a file made before accounts could be disabled, and disables its accounts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'haitang-accounts-'));
     try {

@@ -8,11 +8,11 @@ import {
 import { ApiProblemAnswers, correlationIdOf, problem, ProblemException } from '@haitang/ledger';
 import { READ_MODELS, type ReadModels, subtreeOrgUnitIds, volunteerIdsUnder } from '@haitang/read-store';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { roleNotPermitted } from '../access/refusals';
+import { roleNotPermitted, unauthenticated } from '../access/refusals';
 import { AccountListAnswer, AccountStatusAnswer, CreatedAccountAnswer, PasswordChangedAnswer, PasswordResetAnswer } from './account-answers';
 import { DisabledAccounts } from './disabled-accounts';
 import { AccountsQuery, ChangePasswordDto, CreateAccountDto } from './account.dto';
-import { SignIn } from './sign-in';
+import { accountDisabled, SignIn } from './sign-in';
 
 const invalid = (field: string, message: string) => new ProblemException(problem(422, `${field}-invalid`, message, [{ field, message }]));
 
@@ -114,17 +114,29 @@ export class AccountsController {
     return this.setDisabled(username, req, false);
   }
 
-  /** Disabling twice keeps the first time; enabling an enabled account changes nothing (a retry answers the same). */
+  /**
+   * Disabling twice keeps the first time; enabling an enabled account changes nothing (a retry answers the same).
+   * The caller is read afresh (another process may have disabled them a moment ago), the last enabled admin
+   * stays enabled, and an account an admin disabled is enabled again only by an admin.
+   */
   private async setDisabled(username: string, req: FastifyRequest, disable: boolean): Promise<AccountStatusAnswer> {
     const caller = principalOf(req.raw)!;
+    if (caller.source === 'local' && (await this.accounts.findById(caller.id))?.disabled) throw unauthenticated(accountDisabled());
     const target = await this.accounts.find(normalizeUsername(username));
     if (!target) throw new ProblemException(problem(404, 'account-not-found', '找不到该账号。(No such account.)'));
     if (disable && target.id === caller.id) {
       throw new ProblemException(problem(409, 'cannot-disable-self', '不能停用自己正在使用的账号。(You cannot disable the account you are signed in with.)'));
     }
+    if (!disable && target.disabled && caller.role !== 'admin' && (await this.accounts.findById(target.disabled.by))?.role === 'admin') {
+      throw new ProblemException(problem(403, 'disabled-by-admin', '该账号由管理员停用，只有管理员可以恢复。(An admin disabled this account; only an admin can enable it again.)'));
+    }
     const disabled = disable ? target.disabled ?? { at: new Date().toISOString(), by: caller.id } : null;
     if ((target.disabled ?? null) !== disabled) {
-      await this.accounts.setDisabled(target.username, disabled);
+      if (!(await this.accounts.setDisabled(target.username, disabled))) {
+        // Refused for the last enabled admin, or the account went meanwhile (a volunteer erased).
+        if (!(await this.accounts.find(target.username))) throw new ProblemException(problem(404, 'account-not-found', '找不到该账号。(No such account.)'));
+        throw new ProblemException(problem(409, 'last-admin', '这是最后一个可用的管理员账号，不能停用。(This is the last enabled admin account.)'));
+      }
       await this.disabled.refresh();
       this.logger.info({ correlationId: correlationIdOf(req.raw), actor: caller.id, account: target.id }, disable ? 'account disabled' : 'account enabled');
     }

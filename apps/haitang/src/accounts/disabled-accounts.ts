@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ACCOUNT_STORE, type AccountStore } from '@haitang/auth';
 
 /** How often the disabled accounts are read again: an account disabled by another process stops working within this time. */
@@ -14,12 +14,18 @@ export const DISABLED_REFRESH_MS = 5_000;
 export class DisabledAccounts implements OnModuleInit, OnModuleDestroy {
   private ids: ReadonlySet<string> = new Set();
   private timer: NodeJS.Timeout | null = null;
+  /** Reads are numbered: one that finishes after a later one has landed is dropped (an older picture never wins). */
+  private started = 0;
+  private landed = 0;
+  private readonly logger = new Logger('accounts');
 
   constructor(@Inject(ACCOUNT_STORE) private readonly accounts: AccountStore) {}
 
   async onModuleInit(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), DISABLED_REFRESH_MS);
+    this.timer = setInterval(() => void this.refresh().catch((error: Error) => {
+      this.logger.warn(`The disabled accounts could not be read again (tokens of accounts disabled elsewhere may still be accepted): ${error.message}`);
+    }), DISABLED_REFRESH_MS);
     this.timer.unref();
   }
 
@@ -30,7 +36,11 @@ export class DisabledAccounts implements OnModuleInit, OnModuleDestroy {
 
   /** Reads the disabled accounts again (at once after this process disabled or enabled one). */
   async refresh(): Promise<void> {
-    this.ids = new Set(await this.accounts.disabledIds());
+    const read = ++this.started;
+    const ids = await this.accounts.disabledIds();
+    if (read < this.landed) return;
+    this.landed = read;
+    this.ids = new Set(ids);
   }
 
   has(accountId: string): boolean {

@@ -14,11 +14,15 @@ export interface AccountStore {
   countByRole(role: AccountRole): Promise<number>;
   /** False when there is no such account. */
   setPasswordHash(username: string, passwordHash: string): Promise<boolean>;
-  /** Disables the account (`{ at, by }`) or enables it again (null); false when there is no such account. */
+  /**
+   * Disables the account (`{ at, by }`) or enables it again (null); false when there is no such account, and
+   * when disabling it would leave no enabled admin (checked and written in one step: two admins disabling
+   * each other at the same moment leave one of them enabled).
+   */
   setDisabled(username: string, disabled: { at: string; by: string } | null): Promise<boolean>;
-  /** The ids of every disabled account. */
+  /** The ids of every disabled account, and of every account removed (their tokens are refused alike), in id order. */
   disabledIds(): Promise<string[]>;
-  /** Removes the accounts bound to a volunteer (erasure); answers how many. */
+  /** Removes the accounts bound to a volunteer (erasure), keeping their ids as removed; answers how many. */
   removeVolunteerAccounts(volunteerId: string): Promise<number>;
   close(): Promise<void>;
 }

@@ -30,15 +30,19 @@ export class SqliteAccountStore implements AccountStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('secure_delete = ON');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS accounts (
-      username TEXT PRIMARY KEY, account_id TEXT NOT NULL UNIQUE, role TEXT NOT NULL, org_unit_id TEXT, volunteer_id TEXT, display_name TEXT NOT NULL,
-      password_hash TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL
-    ) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS accounts_by_unit ON accounts (org_unit_id) WHERE org_unit_id IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS accounts_by_volunteer ON accounts (volunteer_id) WHERE volunteer_id IS NOT NULL;`);
-    // Files made before accounts could be disabled get the two columns (an ALTER that rewrites nothing).
-    const columns = (this.db.prepare('SELECT name FROM pragma_table_info(\'accounts\')').all() as { name: string }[]).map((c) => c.name);
-    if (!columns.includes('disabled_at')) this.db.exec('ALTER TABLE accounts ADD COLUMN disabled_at TEXT; ALTER TABLE accounts ADD COLUMN disabled_by TEXT;');
+    // One write transaction: two processes opening an older file at once (the server and `npm run admin`) migrate it once.
+    this.db.transaction(() => {
+      this.db.exec(`CREATE TABLE IF NOT EXISTS accounts (
+        username TEXT PRIMARY KEY, account_id TEXT NOT NULL UNIQUE, role TEXT NOT NULL, org_unit_id TEXT, volunteer_id TEXT, display_name TEXT NOT NULL,
+        password_hash TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL, disabled_at TEXT, disabled_by TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS accounts_by_unit ON accounts (org_unit_id) WHERE org_unit_id IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS accounts_by_volunteer ON accounts (volunteer_id) WHERE volunteer_id IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS removed_accounts (account_id TEXT PRIMARY KEY, removed_at TEXT NOT NULL) WITHOUT ROWID;`);
+      // Files made before accounts could be disabled get the columns they lack (an ALTER that rewrites nothing).
+      const columns = new Set((this.db.prepare('SELECT name FROM pragma_table_info(\'accounts\')').all() as { name: string }[]).map((c) => c.name));
+      for (const column of ['disabled_at', 'disabled_by']) if (!columns.has(column)) this.db.exec(`ALTER TABLE accounts ADD COLUMN ${column} TEXT`);
+    }).immediate();
   }
 
   async create(a: Account): Promise<void> {
@@ -76,15 +80,24 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async setDisabled(username: string, disabled: { at: string; by: string } | null): Promise<boolean> {
-    return this.db.prepare('UPDATE accounts SET disabled_at = ?, disabled_by = ? WHERE username = ?').run(disabled?.at ?? null, disabled?.by ?? null, username).changes > 0;
+    // One statement, so the count of the other enabled admins and the change cannot be split by another writer.
+    return this.db.prepare(`UPDATE accounts SET disabled_at = @at, disabled_by = @by WHERE username = @username
+      AND (@at IS NULL OR role <> 'admin' OR disabled_at IS NOT NULL
+        OR EXISTS (SELECT 1 FROM accounts other WHERE other.role = 'admin' AND other.disabled_at IS NULL AND other.username <> @username))`)
+      .run({ at: disabled?.at ?? null, by: disabled?.by ?? null, username }).changes > 0;
   }
 
   async disabledIds(): Promise<string[]> {
-    return (this.db.prepare('SELECT account_id FROM accounts WHERE disabled_at IS NOT NULL').pluck().all() as string[]);
+    return this.db.prepare(`SELECT account_id FROM accounts WHERE disabled_at IS NOT NULL
+      UNION ALL SELECT account_id FROM removed_accounts ORDER BY account_id`).pluck().all() as string[];
   }
 
   async removeVolunteerAccounts(volunteerId: string): Promise<number> {
-    const removed = this.db.prepare('DELETE FROM accounts WHERE volunteer_id = ?').run(volunteerId).changes;
+    // Their ids (opaque, not personal data) stay behind as removed, so the tokens they hold are refused like a disabled account's.
+    const removed = this.db.transaction(() => {
+      this.db.prepare('INSERT OR IGNORE INTO removed_accounts SELECT account_id, ? FROM accounts WHERE volunteer_id = ?').run(new Date().toISOString(), volunteerId);
+      return this.db.prepare('DELETE FROM accounts WHERE volunteer_id = ?').run(volunteerId).changes;
+    }).immediate();
     if (removed > 0) {
       // secure_delete zeroes the rows, but a b-tree may keep a removed username as a separator key in an
       // inner page: VACUUM rewrites the file without it, and the checkpoint empties the WAL.
