@@ -71,6 +71,8 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
       w.street = parent;
       w['org-unit'] = (await setup('/org-units', { kind: 'community', name: names[0], parentId: parent })).id;
       w.volunteer = (await setup('/volunteers', { homeOrgUnitId: w['org-unit'], displayName: names[1], realName: '测试', phone: '13800000000' })).id;
+      // Erased by the matrix (erasure removes the volunteer's accounts, so not the volunteer who calls).
+      w.erasable = (await setup('/volunteers', { homeOrgUnitId: w['org-unit'], displayName: `${names[1]}的邻居` })).id;
       w.team = (await setup('/teams', { orgUnitId: w['org-unit'], name: '红引擎志愿服务队', kind: 'red-engine' })).id;
       w.activity = (await setup('/activities', { orgUnitId: w['org-unit'], title: '社情民意议事会', category: 'public-opinion', location: '活动室', startsAt: iso(now - 60 * MIN), endsAt: iso(now + 60 * MIN) })).id;
       w.record = (await setup('/service-records', { volunteerId: w.volunteer, orgUnitId: w['org-unit'], category: 'other', serviceDate: shanghaiDay(now - 86_400_000), minutes: 60, description: '整理议事会记录' })).id;
@@ -120,7 +122,7 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
       case 'POST /api/v1/teams/:id/members': return { body: { volunteerId: w.volunteer } };
       case 'POST /api/v1/teams/:id/members/:volunteerId/leaving': return { params: { volunteerId: w.volunteer }, body: {} };
       case 'POST /api/v1/volunteers': return { body: { displayName: `志愿者${n}` } };
-      case 'DELETE /api/v1/volunteers/:id/personal-data': return { body: { reason: '本人申请' } };
+      case 'DELETE /api/v1/volunteers/:id/personal-data': return { params: { id: w.erasable }, body: { reason: '本人申请' } };
       case 'POST /api/v1/activities': return { body: { title: `活动${n}`, category: 'other', location: '活动室', startsAt: iso(now + 86_400_000), endsAt: iso(now + 86_400_000 + 60 * MIN) } };
       case 'POST /api/v1/activities/:id/rescheduling': return { body: { startsAt: iso(now - 50 * MIN), endsAt: iso(now + 70 * MIN) } };
       case 'POST /api/v1/activities/:id/cancellation': return { body: { reason: '下雨' } };
