@@ -37,7 +37,7 @@ const TARGET = '<target>';
 const GUARD_CODES = ['token-missing', 'token-invalid', 'role-not-permitted', 'read-only-role', 'out-of-scope', 'no-access-rule'];
 
 /** One side of the world: the ids of records in a scope, by kind (plus a pending record for approvals). */
-type World = Record<Kind | 'pending' | 'street', string>;
+type World = Record<Kind | 'pending' | 'street' | 'erasable', string>;
 
 describe('authorization matrix: every route × role × inside/outside scope, from the route table', () => {
   let dir: string;
