@@ -76,6 +76,13 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
   }
 
+  /** Fills in the sign-in form and sends it, for a sign-in that is to be refused (the page stays). */
+  async function signInExpectingRefusal(page: Page, username: string, password: string): Promise<void> {
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+  }
+
   /** Inputs, selects and text areas on the page that have no label (a screen reader could not name them). */
   // (Browser code is passed as text: the test project is compiled without the DOM library.)
   const unlabelled = (page: Page) => page.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea')]
@@ -344,6 +351,33 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await see(staff.getByTestId('certificate')).toContainText('兹证明 施大爷');
     await see(staff.getByText('已核验：与账本一致')).toBeVisible();
     await shoot(staff, '10b-staff-certificate');
+  });
+
+  it('staff give a volunteer a new password, disable her account (her phone is signed out) and enable it again', async () => {
+    await staff.getByRole('link', { name: '账号' }).click();
+    await staff.waitForURL(/\/staff\/accounts$/);
+    await see(staff.getByRole('listitem').filter({ hasText: 'yu-ayi' })).toContainText('俞阿姨');
+    await staff.getByRole('button', { name: '重置俞阿姨的密码' }).click();
+    const fresh = (await staff.getByTestId('new-password').textContent())!.trim();
+    expect(fresh).toMatch(/^[a-z0-9-]{10,}$/);
+    passwords['yu-ayi'] = fresh;
+
+    await staff.getByRole('button', { name: '停用俞阿姨的账号' }).click();
+    await staff.getByRole('dialog').getByRole('button', { name: '停用', exact: true }).click();
+    await see(staff.getByRole('status')).toContainText('已停用俞阿姨的账号');
+    await see(staff.getByRole('listitem').filter({ hasText: 'yu-ayi' })).toContainText('已停用');
+    await shoot(staff, '10c-staff-accounts');
+
+    // Her phone: the next page load is refused, and signing in says why.
+    await phone.goto(`${app.baseUrl}/me`);
+    await phone.waitForURL(/\/sign-in/);
+    await signInExpectingRefusal(phone, 'yu-ayi', fresh);
+    await see(phone.getByText(/该账号已停用/)).toBeVisible();
+
+    await staff.getByRole('button', { name: '恢复俞阿姨的账号' }).click();
+    await see(staff.getByRole('status')).toContainText('已恢复俞阿姨的账号');
+    await signIn(phone, 'yu-ayi', fresh);
+    await phone.waitForURL(/\/me$/);
   });
 
   it('the demo volunteer signs in and sees only their own page', async () => {

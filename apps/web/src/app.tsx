@@ -5,6 +5,7 @@ import { match, navigate, useLocation } from './router';
 import { type Account, homeOf, useSession } from './session/session';
 import { SignInPage } from './session/sign-in-page';
 import { ActivitiesPage } from './staff/activities-page';
+import { AccountsPage } from './staff/accounts-page';
 import { ActivityPage } from './staff/activity-page';
 import { CertificatesPage } from './staff/certificates-page';
 import { ImportPage } from './staff/import-page';
@@ -29,6 +30,7 @@ const PAGES: [string, Page][] = [
   ['/staff/records', { roles: ['staff'], render: () => <RecordsPage /> }],
   ['/staff/import', { roles: ['staff'], render: () => <ImportPage /> }],
   ['/staff/certificates', { roles: ['staff'], render: () => <CertificatesPage /> }],
+  ['/staff/accounts', { roles: ['staff'], render: () => <AccountsPage /> }],
   ['/me', { roles: ['volunteer'], render: () => <MePage /> }],
   ['/me/report', { roles: ['volunteer'], render: () => <ReportPage /> }],
   ['/me/certificate', { roles: ['volunteer'], render: () => <CertificateRequestPage /> }],

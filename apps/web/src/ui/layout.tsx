@@ -10,6 +10,7 @@ const NAV: Record<Account['role'], { to: string; label: MessageKey }[]> = {
     { to: '/staff/records', label: 'nav.records' },
     { to: '/staff/import', label: 'nav.import' },
     { to: '/staff/certificates', label: 'nav.certificates' },
+    { to: '/staff/accounts', label: 'nav.accounts' },
     { to: '/dashboard', label: 'nav.dashboard' },
   ],
   volunteer: [
