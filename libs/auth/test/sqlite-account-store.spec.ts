@@ -43,43 +43,33 @@ describe('SQLite account store', () => {
     }
   });
 
-  it('completes a file whose migration stopped half-way (one of the two columns added)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'haitang-accounts-'));
-    try {
-      const file = join(dir, 'accounts.sqlite');
-      const old = new Database(file);
-      old.exec(`CREATE TABLE accounts (
-        username TEXT PRIMARY KEY, account_id TEXT NOT NULL UNIQUE, role TEXT NOT NULL, org_unit_id TEXT, volunteer_id TEXT, display_name TEXT NOT NULL,
-        password_hash TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL, disabled_at TEXT
-      ) WITHOUT ROWID;
-      INSERT INTO accounts VALUES ('wang.li', 'acct-1', 'staff', 'taohuawu', NULL, '王丽', '$argon2id$fake', '2026-11-20T01:00:00.000Z', 'setup', NULL);`);
-      old.close();
-      const store = new SqliteAccountStore(file);
-      expect(await store.setDisabled('wang.li', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' })).toBe(true);
-      expect((await store.find('wang.li'))?.disabled).toEqual({ at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' });
-      await store.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  /** An accounts file as an older Haitang left it: the first columns, plus `extra` (a migration stopped half-way), and one staff account. */
+  function olderFile(dir: string, extra: readonly string[]): string {
+    const file = join(dir, 'accounts.sqlite');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE accounts (
+      username TEXT PRIMARY KEY, account_id TEXT NOT NULL UNIQUE, role TEXT NOT NULL, org_unit_id TEXT, volunteer_id TEXT, display_name TEXT NOT NULL,
+      password_hash TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL${extra.map((c) => `, ${c} TEXT`).join('')}
+    ) WITHOUT ROWID`);
+    old.prepare(`INSERT INTO accounts (username, account_id, role, org_unit_id, display_name, password_hash, created_at, created_by)
+      VALUES ('wang.li', 'acct-1', 'staff', 'taohuawu', '王丽', '$argon2id$fake', '2026-11-20T01:00:00.000Z', 'setup')`).run();
+    old.close();
+    return file;
+  }
 
-  it('opens a file made before accounts could be disabled, and disables its accounts', async () => {
+  it.each([
+    ['made before accounts could be disabled', []],
+    ['whose migration stopped half-way (one of the two columns added)', ['disabled_at']],
+  ])('opens a file %s, keeps its accounts, and disables them', async (_why, extra) => {
     const dir = mkdtempSync(join(tmpdir(), 'haitang-accounts-'));
     try {
-      const file = join(dir, 'accounts.sqlite');
-      const old = new Database(file);
-      old.exec(`CREATE TABLE accounts (
-        username TEXT PRIMARY KEY, account_id TEXT NOT NULL UNIQUE, role TEXT NOT NULL, org_unit_id TEXT, volunteer_id TEXT, display_name TEXT NOT NULL,
-        password_hash TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL
-      ) WITHOUT ROWID;
-      INSERT INTO accounts VALUES ('wang.li', 'acct-1', 'staff', 'taohuawu', NULL, '王丽', '$argon2id$fake', '2026-11-20T01:00:00.000Z', 'setup');`);
-      old.close();
-      const store = new SqliteAccountStore(file);
+      const store = new SqliteAccountStore(olderFile(dir, extra));
       expect(await store.find('wang.li')).toEqual({
         id: 'acct-1', username: 'wang.li', role: 'staff', orgUnitId: 'taohuawu', volunteerId: null, displayName: '王丽',
         passwordHash: '$argon2id$fake', createdAt: '2026-11-20T01:00:00.000Z', createdBy: 'setup',
       });
       expect(await store.setDisabled('wang.li', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' })).toBe(true);
+      expect((await store.find('wang.li'))?.disabled).toEqual({ at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' });
       expect(await store.disabledIds()).toEqual(['acct-1']);
       await store.close();
     } finally {
