@@ -199,6 +199,7 @@ describe.each(STORAGE_BACKENDS)('the answers of every route match the OpenAPI do
 
     const certificate = expectStatus(await staff.post(`/volunteers/${ids.v2}/certificates`, { from: shanghaiDay(Date.now() - 60 * DAY), to: shanghaiDay(Date.now()) }), 201).body;
     expectStatus(await checked().get(`/certificates/${certificate.number}?code=${certificate.verificationCode}`), 200);
+    expectStatus(await staff.get(`/volunteers/${ids.v2}/certificates`), 200);
 
     expectStatus(await admin.get('/audit?limit=5'), 200);
     expectStatus(await staff.get(`/audit?orgUnitId=${ids.community}&actor=xinjia-staff&from=${shanghaiDay(Date.now() - DAY)}&to=${shanghaiDay(Date.now())}`), 200);

@@ -123,6 +123,23 @@ describe.each(STORAGE_BACKENDS)('certificates ($name)', (backend) => {
     });
   });
 
+  it('are listed for the volunteer and their staff, and shown in the unit’s audit trail with who issued them', async () => {
+    const mine = await self.get(`/volunteers/${ids.volunteer}/certificates`);
+    expect(mine.status).toBe(200);
+    expect(mine.body.certificates.map((c: { number: string }) => c.number)).toEqual([`${year}-000002`, `${year}-000001`]);
+    expect(mine.body.certificates[1]).toEqual({
+      number: first.number, verificationCode: first.verificationCode, from, to: today, approvedMinutes: 150, approvedHours: 2.5, issuedAt: expect.any(String),
+    });
+    expect((await staff.get(`/volunteers/${ids.volunteer}/certificates`)).body).toEqual(mine.body);
+    expect((await self.get(`/volunteers/${ids.other}/certificates`)).status).toBe(403);
+    const foreign = client(app.baseUrl, await signIn(app.baseUrl, 'staff-fy', PASSWORD));
+    expect((await foreign.get(`/volunteers/${ids.volunteer}/certificates`)).status).toBe(403);
+
+    const trail = (await staff.get(`/audit?orgUnitId=${ids.community}&limit=500`)).body.entries as { type: string; actor: { username?: string } | null; data: { number?: string } }[];
+    const issued = trail.filter((e) => e.type === 'CertificateIssued.v1');
+    expect(issued.map((e) => [e.data.number, e.actor?.username])).toEqual([[`${year}-000001`, 'li-ayi'], [`${year}-000002`, 'staff-qy']]);
+  });
+
   it('reveal nothing to a wrong code or a guessed number, and refuse malformed ones with 400', async () => {
     const wrongCode = first.verificationCode === 'ABCDEFGH' ? 'HGFEDCBA' : 'ABCDEFGH';
     const wrong = await anyone.get(`/certificates/${first.number}?code=${wrongCode}`);

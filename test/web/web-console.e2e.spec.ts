@@ -336,6 +336,10 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await see(phone.getByTestId('certificate')).toContainText(`经审核累计服务时长 ${hours(verified.certified.approvedMinutes)} 小时`);
     await see(phone.getByTestId('certificate-number')).toHaveText(number);
     await shoot(phone, '10a-volunteer-certificate');
+    // Her page lists it, to open (print, send) again.
+    await phone.goto(`${app.baseUrl}/me`);
+    await phone.getByRole('link', { name: number }).click();
+    await see(phone.getByTestId('certificate-number')).toHaveText(number);
 
     const visitor = await newPage(PHONE);
     await visitor.goto(url.toString());

@@ -17,5 +17,5 @@ export const EVENT_TYPES: readonly HaitangEventType[] = [
   'ActivityPlanned.v1', 'ActivityRescheduled.v1', 'ActivityCancelled.v1', 'VolunteerEnrolled.v1', 'EnrollmentWithdrawn.v1',
   'VolunteerCheckedIn.v1', 'VolunteerCheckedOut.v1', 'ActivityCompleted.v1',
   'ServiceRecorded.v1', 'ServiceApproved.v1', 'ServiceRejected.v1', 'ServiceAmended.v1', 'ServiceRevoked.v1',
-  'CertificateIssued.v1',
+  'CertificateIssued.v1', 'CertificateNumbered.v1',
 ];

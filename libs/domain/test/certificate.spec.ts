@@ -1,5 +1,6 @@
 import {
-  certificateDecider, certificateRegisterStream, certificateYear, type CertificateIssued, type IssueCertificate, parseCertificateNumber, VERIFICATION_CODE,
+  certificateDecider, type CertificateIssued, certificateNumbered, type CertificateNumbered, certificateRegisterStream, certificateYear, type IssueCertificate,
+  parseCertificateNumber, VERIFICATION_CODE,
 } from '../src';
 import { spec } from './decider-spec';
 import { missingVolunteer, volunteer } from './fixtures';
@@ -41,7 +42,12 @@ describe('certificates', () => {
     });
 
     it('numbers each next certificate after those the register holds', () => {
-      spec(certificateDecider).given([issued('2026-000001'), issued('2026-000002', 'ABCDEFGH')]).when(issue, ctx).then([issued('2026-000003')]);
+      const numbered = (number: string): CertificateNumbered => ({ type: 'CertificateNumbered.v1', data: { number, volunteerId: 'vol-9' } });
+      spec(certificateDecider).given([numbered('2026-000001'), numbered('2026-000002')]).when(issue, ctx).then([issued('2026-000003')]);
+    });
+
+    it('enters the certificate in the register as its number and whose it is', () => {
+      expect(certificateNumbered(issued('2026-000007'))).toEqual({ type: 'CertificateNumbered.v1', data: { number: '2026-000007', volunteerId: 'vol-1' } });
     });
 
     it('numbers the millionth of a year with seven digits, and reads that number back', () => {

@@ -1,5 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { certificateDecider, certificateRegisterStream, certificateYear, volunteerDecider, volunteerStream } from '@haitang/domain';
+import {
+  certificateDecider, type CertificateIssued, certificateNumbered, certificateRegisterStream, certificateYear, volunteerDecider, volunteerStream,
+} from '@haitang/domain';
 import { DecisionRunner } from '../command-pipeline/decision-runner';
 import { CertificateCommandMessage } from '../command-pipeline/ledger-command';
 
@@ -26,11 +28,15 @@ export class CertificateCommandHandler implements ICommandHandler<CertificateCom
 
   private issue({ command, context }: CertificateCommandMessage) {
     return this.runner.run(context, async (load) => {
-      const volunteer = (await load(volunteerDecider, volunteerStream(command.volunteerId))).state;
+      const volunteer = await load(volunteerDecider, volunteerStream(command.volunteerId));
       const register = await load(certificateDecider, certificateRegisterStream(certificateYear(context.now)));
-      const events = certificateDecider.decide(command, register.state, { now: context.now, volunteer });
-      const { number, verificationCode } = events[0].data;
-      return { appends: [{ stream: register, events }], result: { id: number, number, verificationCode } };
+      const [issued] = certificateDecider.decide(command, register.state, { now: context.now, volunteer: volunteer.state }) as [CertificateIssued];
+      const { number, verificationCode } = issued.data;
+      // One atomic append: the number in the register, the certificate in the volunteer's stream.
+      return {
+        appends: [{ stream: register, events: [certificateNumbered(issued)] }, { stream: volunteer, events: [issued] }],
+        result: { id: number, number, verificationCode },
+      };
     });
   }
 }

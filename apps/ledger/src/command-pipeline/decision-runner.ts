@@ -99,7 +99,10 @@ export class DecisionRunner {
         return { result: decision.result, position: appended.position, replayed: false };
       } catch (error) {
         if (error instanceof WrongExpectedVersionError) {
+          // The store names the first stale stream it found; the decision's other streams may be stale as well
+          // (another process appended to the same pair), so all of them are read afresh for the next attempt.
           this.cache.forget(error.streamId);
+          for (const { stream } of decision.appends) this.cache.forget(stream.streamId);
           if (attempt < MAX_ATTEMPTS) {
             retriesCounter.inc();
             continue;

@@ -84,3 +84,36 @@ export class CertificateVerificationAnswer {
   @ApiProperty({ type: 'integer', description: 'The log position the ledger’s figures were read at' })
   checkedAtPosition: number;
 }
+
+/** One certificate of GET /volunteers/:id/certificates. */
+export class IssuedCertificateView {
+  @ApiProperty({ example: '2026-000042' })
+  number: string;
+
+  @ApiProperty({ example: 'K7Q2M9XD' })
+  verificationCode: string;
+
+  @ApiProperty({ example: '2026-01-01' })
+  from: string;
+
+  @ApiProperty({ example: '2026-06-30' })
+  to: string;
+
+  @ApiProperty({ type: 'integer', description: 'The approved minutes it certifies' })
+  approvedMinutes: number;
+
+  @ApiProperty({ type: Number })
+  approvedHours: number;
+
+  @ApiProperty({ type: String, description: 'When the ledger recorded it (ISO-8601 UTC)' })
+  issuedAt: string;
+}
+
+/** The answer of GET /volunteers/:id/certificates. */
+export class VolunteerCertificatesAnswer {
+  @ApiProperty({ type: String })
+  volunteerId: string;
+
+  @ApiProperty({ type: IssuedCertificateView, isArray: true, description: 'Newest first' })
+  certificates: IssuedCertificateView[];
+}

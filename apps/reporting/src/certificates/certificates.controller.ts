@@ -3,14 +3,16 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@ne
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access, param, Public, volunteer } from '@haitang/auth';
-import { type CertificateIssued, certificateRegisterStream, parseCertificateNumber, VERIFICATION_CODE_ALPHABET } from '@haitang/domain';
-import { EVENT_STORE, type EventStore } from '@haitang/event-store';
+import {
+  type CertificateIssued, type CertificateNumbered, certificateRegisterStream, parseCertificateNumber, VERIFICATION_CODE_ALPHABET, volunteerStream,
+} from '@haitang/domain';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@haitang/event-store';
 import {
   answer, ApiCommandAnswer, ApiProblemAnswers, CertificateCommandMessage, CommandGateway, ParseIdPipe, problem, ProblemException,
 } from '@haitang/ledger';
 import { PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels, type ServiceInPeriod, serviceInPeriod } from '@haitang/read-store';
 import {
-  CertificateIssuedAnswer, CertificateVerificationAnswer, IssueCertificateDto, type ServiceFiguresView, VerifyCertificateQuery,
+  CertificateIssuedAnswer, CertificateVerificationAnswer, IssueCertificateDto, type ServiceFiguresView, VerifyCertificateQuery, VolunteerCertificatesAnswer,
 } from './certificate-answers';
 
 const volunteerNotFound = () => new ProblemException(problem(404, 'volunteer-not-found', '找不到该志愿者。(Volunteer not found.)'));
@@ -87,8 +89,8 @@ export class CertificatesController {
       const message = '证明编号的格式是 年份-六位序号，例如 2026-000042。(A certificate number looks like 2026-000042.)';
       throw new ProblemException(problem(400, 'certificate-number-invalid', message, [{ field: 'number', message }]));
     }
-    const [entry] = await this.log.readStream(certificateRegisterStream(place.year), place.serial - 1, 1);
-    const issued = entry?.type === 'CertificateIssued.v1' ? (entry.data as CertificateIssued['data']) : null;
+    const issuedEvent = await this.certificate(number, place);
+    const issued = issuedEvent ? (issuedEvent.data as CertificateIssued['data']) : null;
     // The same answer for an unknown number and a wrong code: a guessed number reveals nothing.
     if (!issued || issued.number !== number || !sameCode(issued.verificationCode, query.code)) throw certificateNotFound();
     const checkedAtPosition = this.progress.position;
@@ -100,12 +102,40 @@ export class CertificatesController {
       volunteer: { displayName: issued.displayName ?? now.displayName, homeOrgUnitName: issued.homeOrgUnitName === undefined ? now.homeOrgUnitName : issued.homeOrgUnitName },
       from: issued.from,
       to: issued.to,
-      issuedAt: entry.recordedAt,
+      issuedAt: issuedEvent!.recordedAt,
       certified: figures(issued),
       ledgerNow: figures(now),
       matchesLedger: sameFigures(issued, now),
       checkedAtPosition,
     };
+  }
+
+  @Get('volunteers/:id/certificates')
+  @ApiBearerAuth()
+  @Access({ action: 'read', roles: ['official', 'staff', 'volunteer'], scope: [volunteer(param('id'))] })
+  @ApiOperation({ summary: 'The certificates issued to a volunteer, newest first, with their numbers and verification codes' })
+  @ApiOkResponse({ type: VolunteerCertificatesAnswer })
+  async list(@Param('id', ParseIdPipe) id: string): Promise<VolunteerCertificatesAnswer> {
+    const stream = await this.log.readStream(volunteerStream(id));
+    if (stream.length === 0) throw volunteerNotFound();
+    const certificates = stream.filter((e) => e.type === 'CertificateIssued.v1').reverse().map((e) => {
+      const c = e.data as CertificateIssued['data'];
+      return {
+        number: c.number, verificationCode: c.verificationCode, from: c.from, to: c.to,
+        approvedMinutes: c.approvedMinutes, approvedHours: Math.round(c.approvedMinutes / 6) / 10, issuedAt: e.recordedAt,
+      };
+    });
+    return { volunteerId: id, certificates };
+  }
+
+  /** The certificate the year's register says `number` is: one event of the register, then the volunteer's stream; null if none. */
+  private async certificate(number: string, place: { year: string; serial: number }): Promise<RecordedEvent | null> {
+    const [entry] = await this.log.readStream(certificateRegisterStream(place.year), place.serial - 1, 1);
+    if (entry?.type !== 'CertificateNumbered.v1') return null;
+    const { number: entered, volunteerId } = entry.data as CertificateNumbered['data'];
+    if (entered !== number) return null;
+    const stream = await this.log.readStream(volunteerStream(volunteerId));
+    return stream.find((e) => e.type === 'CertificateIssued.v1' && (e.data as CertificateIssued['data']).number === number) ?? null;
   }
 }
 

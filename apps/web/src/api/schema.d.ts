@@ -845,7 +845,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The certificates issued to a volunteer, newest first, with their numbers and verification codes */
+        get: operations["CertificatesController_list"];
         put?: never;
         /** Issue a certificate of the volunteer’s approved service over a period (free; numbered; verifiable online) */
         post: operations["CertificatesController_issue"];
@@ -2004,6 +2005,26 @@ export interface components {
             matchesLedger: boolean;
             /** @description The log position the ledger’s figures were read at */
             checkedAtPosition: number;
+        };
+        IssuedCertificateView: {
+            /** @example 2026-000042 */
+            number: string;
+            /** @example K7Q2M9XD */
+            verificationCode: string;
+            /** @example 2026-01-01 */
+            from: string;
+            /** @example 2026-06-30 */
+            to: string;
+            /** @description The approved minutes it certifies */
+            approvedMinutes: number;
+            approvedHours: number;
+            /** @description When the ledger recorded it (ISO-8601 UTC) */
+            issuedAt: string;
+        };
+        VolunteerCertificatesAnswer: {
+            volunteerId: string;
+            /** @description Newest first */
+            certificates: components["schemas"]["IssuedCertificateView"][];
         };
     };
     responses: never;
@@ -3847,6 +3868,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditTrailAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CertificatesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolunteerCertificatesAnswer"];
                 };
             };
             /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */

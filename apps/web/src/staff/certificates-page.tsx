@@ -6,6 +6,7 @@ import { hours } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 import { Empty, ErrorNotice, Loading } from '../ui/states';
 import { useApi } from '../ui/use-api';
+import { CertificateList } from '../certificates/certificate-list';
 import { CertificateRequestForm } from '../volunteer/certificate-request-page';
 
 /**
@@ -30,6 +31,7 @@ export function CertificatesPage() {
         <p className="muted">{t('certificate.requestExplain')}</p>
         <CertificateRequestForm volunteerId={chosen.id} cancelTo="/staff/certificates" />
         <button type="button" className="button button-ghost" onClick={() => setChosen(null)}>{t('certificate.otherVolunteer')}</button>
+        <CertificateList volunteerId={chosen.id} />
       </div>
     );
   }

@@ -1,4 +1,5 @@
 import { api, read, seenPosition, type Schema } from '../api/client';
+import { CertificateList } from '../certificates/certificate-list';
 import { useI18n } from '../i18n/i18n';
 import { Link, useLocation } from '../router';
 import { useAccount } from '../session/session';
@@ -35,6 +36,7 @@ export function MePage() {
           : <HoursCard hours={hoursView.data} />}
       <Link to="/me/report" className="button button-primary button-block">{t('me.report')}</Link>
       {hoursView.data && hoursView.data.approvedMinutes > 0 && <Link to="/me/certificate" className="button button-secondary button-block">{t('certificate.request')}</Link>}
+      <CertificateList volunteerId={id} />
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">{t('me.history')}</h2>
         {records.error ? <ErrorNotice error={records.error} onRetry={records.reload} />

@@ -10,11 +10,15 @@ import type { VolunteerState } from '../volunteers/volunteer';
  * recomputes the same figures from the ledger as it is now (never from a
  * stored PDF), so a record corrected since shows.
  *
- * Numbers run per year of issue (Asia/Shanghai): `2026-000042` is the 42nd of
- * 2026. Each year has a register stream, `certificates-2026`, whose version
- * checks make the numbers unique and gap-free. A number alone opens nothing:
- * numbers are easy to guess, so verifying also takes the certificate's
- * verification code, printed on it beside the number.
+ * The certificate itself (`CertificateIssued`) is an event of the volunteer's
+ * stream: their unit's audit trail shows who issued it, and the volunteer's
+ * certificates are read from their stream. Numbers run per year of issue
+ * (Asia/Shanghai): `2026-000042` is the 42nd of 2026. Each year has a register
+ * stream, `certificates-2026`, where `CertificateNumbered` says whose
+ * certificate each number is; its version checks make the numbers unique and
+ * gap-free, and both events are appended together. A number alone opens
+ * nothing: numbers are easy to guess, so verifying also takes the
+ * certificate's verification code, printed on it beside the number.
  */
 
 /** The volunteer as the certificate names them when it is issued (their display name, never personal data). */
@@ -46,7 +50,9 @@ export type CertificateIssued = DomainEvent<'CertificateIssued.v1', {
   from: string;
   to: string;
 } & CertificateHolder & CertifiedService>;
-export type CertificateEvent = CertificateIssued;
+/** In the year's register: which volunteer's stream holds the certificate with this number. */
+export type CertificateNumbered = DomainEvent<'CertificateNumbered.v1', { number: string; volunteerId: string }>;
+export type CertificateEvent = CertificateIssued | CertificateNumbered;
 
 export type IssueCertificate = {
   type: 'IssueCertificate';
@@ -94,9 +100,18 @@ export const certificateYear = (now: Date): string => shanghaiDate(now).slice(0,
 const initialState: CertificateRegisterState = { issued: 0 };
 
 function evolve(state: CertificateRegisterState, event: CertificateEvent): CertificateRegisterState {
-  return event.type === 'CertificateIssued.v1' ? { issued: state.issued + 1 } : state;
+  return event.type === 'CertificateNumbered.v1' ? { issued: state.issued + 1 } : state;
 }
 
+/** The register's entry for a certificate (appended to the year's register, with the certificate in the volunteer's stream). */
+export const certificateNumbered = (issued: CertificateIssued): CertificateNumbered => ({
+  type: 'CertificateNumbered.v1', data: { number: issued.data.number, volunteerId: issued.data.volunteerId },
+});
+
+/**
+ * Decides a certificate on the year's register: [CertificateIssued], for the
+ * volunteer's stream (its register entry is `certificateNumbered` of it).
+ */
 function decide(command: CertificateCommand, state: CertificateRegisterState, context: CertificateContext): CertificateEvent[] {
   const { volunteer, now } = context;
   if (!volunteer.exists) throw notFound('volunteer-not-found', '找不到该志愿者。(Volunteer not found.)');
