@@ -88,6 +88,11 @@ describe('accounts: disabling and enabling', () => {
     expect((await colleague.get('/org-units')).body.code).toBe('account-disabled');
     expect((await admin.post('/accounts/staff-gs2/enabling')).status).toBe(200);
     expect((await colleague.get('/org-units')).status).toBe(200);
+    // Disabled by staff, then by an admin too: from then on it is the admin's to undo.
+    expect((await staff.post('/accounts/staff-gs2/disabling')).status).toBe(200);
+    expect((await admin.post('/accounts/staff-gs2/disabling')).status).toBe(200);
+    expect((await staff.post('/accounts/staff-gs2/enabling')).body.code).toBe('disabled-by-admin');
+    expect((await admin.post('/accounts/staff-gs2/enabling')).status).toBe(200);
 
     // Erasure removes the volunteer's accounts; a token one of them still holds is refused from the next
     // reading of the disabled accounts on (within 5 s: the ledger's erasure does not tell the access check).

@@ -374,9 +374,11 @@ browserSuite('web console in chromium (built app, demo data)', () => {
 
     // Her phone: the next page load is refused, and signing in says why.
     await phone.goto(`${app.baseUrl}/me`);
-    await phone.waitForURL(/\/sign-in/);
+    await phone.waitForURL(/\/sign-in\?.*disabled=1/);
+    await see(phone.getByText('该账号已停用，请联系社区工作人员。')).toBeVisible();
+    await phone.goto(`${app.baseUrl}/sign-in`);
     await signInExpectingRefusal(phone, 'yu-ayi', fresh);
-    await see(phone.getByText(/该账号已停用/)).toBeVisible();
+    await see(phone.getByRole('alert')).toContainText('该账号已停用');
 
     await staff.getByRole('button', { name: '恢复俞阿姨的账号' }).click();
     await see(staff.getByRole('status')).toContainText('已恢复俞阿姨的账号');

@@ -16,13 +16,13 @@ describe('DisabledAccounts', () => {
     const account = { role: 'staff' as const, orgUnitId: 'c1', volunteerId: null, displayName: '王丽', passwordHash: '$argon2id$fake', createdAt: '2026-11-20T01:00:00.000Z', createdBy: 'setup' };
     await storeA.create({ ...account, id: 'acct-1', username: 'wang.li' });
     await storeA.create({ ...account, id: 'acct-2', username: 'li.ming' });
-    await storeA.setDisabled('li.ming', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' });
+    await storeA.setDisabled('li.ming', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin', byAdmin: true });
     const [a, b] = [new DisabledAccounts(storeA), new DisabledAccounts(storeB)];
     await a.onModuleInit();
     await b.onModuleInit();
     try {
       expect([a.has('acct-1'), a.has('acct-2'), b.has('acct-2')]).toEqual([false, true, true]);
-      await storeA.setDisabled('wang.li', { at: '2026-11-26T09:00:00.000Z', by: 'acct-admin' });
+      await storeA.setDisabled('wang.li', { at: '2026-11-26T09:00:00.000Z', by: 'acct-admin', byAdmin: true });
       await a.refresh();
       expect([a.has('acct-1'), b.has('acct-1')]).toEqual([true, false]);
       await b.refresh();

@@ -6,6 +6,7 @@ export * from './http/problem';
 export * from './http/problem-details.filter';
 export * from './http/validation';
 export * from './http/correlation';
+export * from './http/logged-url';
 export * from './http/json-depth';
 export * from './http/ids';
 export * from './check-in-codes/check-in-code';

@@ -49,22 +49,25 @@ export function accountStoreContract(adapter: string, makeFixture: () => Promise
       await store.create(account);
       await store.create(anAccount('li.ming'));
       expect(await store.disabledIds()).toEqual([]);
-      expect(await store.setDisabled('wang.li', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' })).toBe(true);
-      expect(await store.setDisabled('nobody', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' })).toBe(false);
+      expect(await store.setDisabled('wang.li', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin', byAdmin: true })).toBe(true);
+      expect(await store.setDisabled('nobody', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin', byAdmin: true })).toBe(false);
       store = await fixture.reopen();
-      expect(await store.find('wang.li')).toEqual({ ...account, disabled: { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' } });
-      expect((await store.findById('acct-wang.li'))?.disabled).toEqual({ at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' });
+      expect(await store.find('wang.li')).toEqual({ ...account, disabled: { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin', byAdmin: true } });
+      expect((await store.findById('acct-wang.li'))?.disabled).toEqual({ at: '2026-11-26T08:00:00.000Z', by: 'acct-admin', byAdmin: true });
       expect(await store.disabledIds()).toEqual(['acct-wang.li']);
       expect((await store.list()).map((a) => [a.username, a.disabled?.by ?? null])).toEqual([['li.ming', null], ['wang.li', 'acct-admin']]);
       expect(await store.setDisabled('wang.li', null)).toBe(true);
       expect(await store.find('wang.li')).toEqual(account);
       expect(await store.disabledIds()).toEqual([]);
+      // Who disabled it: an admin or not.
+      expect(await store.setDisabled('li.ming', { at: '2026-11-26T09:00:00.000Z', by: 'acct-staff', byAdmin: false })).toBe(true);
+      expect((await store.find('li.ming'))?.disabled).toEqual({ at: '2026-11-26T09:00:00.000Z', by: 'acct-staff', byAdmin: false });
     });
 
     it('never disables the last enabled admin', async () => {
       await store.create(anAccount('root', { role: 'admin', orgUnitId: null }));
       await store.create(anAccount('root2', { role: 'admin', orgUnitId: null }));
-      const at = { at: '2026-11-26T08:00:00.000Z', by: 'acct-root' };
+      const at = { at: '2026-11-26T08:00:00.000Z', by: 'acct-root', byAdmin: true };
       expect(await store.setDisabled('root2', at)).toBe(true);
       expect(await store.setDisabled('root', at)).toBe(false);
       expect((await store.find('root'))?.disabled).toBeUndefined();

@@ -68,8 +68,8 @@ describe('SQLite account store', () => {
         id: 'acct-1', username: 'wang.li', role: 'staff', orgUnitId: 'taohuawu', volunteerId: null, displayName: '王丽',
         passwordHash: '$argon2id$fake', createdAt: '2026-11-20T01:00:00.000Z', createdBy: 'setup',
       });
-      expect(await store.setDisabled('wang.li', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' })).toBe(true);
-      expect((await store.find('wang.li'))?.disabled).toEqual({ at: '2026-11-26T08:00:00.000Z', by: 'acct-admin' });
+      expect(await store.setDisabled('wang.li', { at: '2026-11-26T08:00:00.000Z', by: 'acct-admin', byAdmin: true })).toBe(true);
+      expect((await store.find('wang.li'))?.disabled).toEqual({ at: '2026-11-26T08:00:00.000Z', by: 'acct-admin', byAdmin: true });
       expect(await store.disabledIds()).toEqual(['acct-1']);
       await store.close();
     } finally {

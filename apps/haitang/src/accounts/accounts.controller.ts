@@ -127,17 +127,21 @@ export class AccountsController {
     if (disable && target.id === caller.id) {
       throw new ProblemException(problem(409, 'cannot-disable-self', '不能停用自己正在使用的账号。(You cannot disable the account you are signed in with.)'));
     }
-    if (!disable && target.disabled && caller.role !== 'admin' && (await this.accounts.findById(target.disabled.by))?.role === 'admin') {
+    if (!disable && target.disabled?.byAdmin && caller.role !== 'admin') {
       throw new ProblemException(problem(403, 'disabled-by-admin', '该账号由管理员停用，只有管理员可以恢复。(An admin disabled this account; only an admin can enable it again.)'));
     }
-    const disabled = disable ? target.disabled ?? { at: new Date().toISOString(), by: caller.id } : null;
+    // Disabling again keeps the first time, except that an admin's disabling replaces a staff member's (then only an admin undoes it).
+    const disabled = !disable ? null
+      : target.disabled && (target.disabled.byAdmin || caller.role !== 'admin') ? target.disabled
+        : { at: target.disabled?.at ?? new Date().toISOString(), by: caller.id, byAdmin: caller.role === 'admin' };
     if ((target.disabled ?? null) !== disabled) {
       if (!(await this.accounts.setDisabled(target.username, disabled))) {
         // Refused for the last enabled admin, or the account went meanwhile (a volunteer erased).
         if (!(await this.accounts.find(target.username))) throw new ProblemException(problem(404, 'account-not-found', '找不到该账号。(No such account.)'));
         throw new ProblemException(problem(409, 'last-admin', '这是最后一个可用的管理员账号，不能停用。(This is the last enabled admin account.)'));
       }
-      await this.disabled.refresh();
+      // The change is made: a failed re-reading of the set is logged, not answered (the timer reads it again).
+      await this.disabled.refresh().catch((error: Error) => this.logger.warn({ error: error.message }, 'disabled accounts not read again'));
       this.logger.info({ correlationId: correlationIdOf(req.raw), actor: caller.id, account: target.id }, disable ? 'account disabled' : 'account enabled');
     }
     return { username: target.username, disabledAt: disabled?.at ?? null };

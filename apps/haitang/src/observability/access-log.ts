@@ -1,13 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PinoLogger } from 'nestjs-pino';
-import { correlationIdOf } from '@haitang/ledger';
+import { correlationIdOf, loggedUrl } from '@haitang/ledger';
 
 /** Probes polled every few seconds would drown the access log. */
 const QUIET = new Set(['/health', '/metrics']);
 
-/** A certificate's verification code opens it: it is not written to the log (the API's and the console page's URL alike). */
-const CODE = /([?&]code=)[^&#]*/gi;
-export const loggedUrl = (url: string): string => (url.includes('code=') ? url.replace(CODE, '$1…') : url);
 
 /**
  * One JSON line per answered request (HAITANG_LOG_REQUESTS, on by default), the

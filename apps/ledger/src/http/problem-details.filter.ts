@@ -6,6 +6,7 @@ import {
 } from '@haitang/event-store';
 import { type Problem, problem, ProblemException } from './problem';
 import { correlationIdOf } from './correlation';
+import { loggedUrl } from './logged-url';
 
 const DOMAIN_STATUS: Record<DomainError['kind'], number> = { 'not-found': 404, conflict: 409, invalid: 422 };
 
@@ -108,7 +109,7 @@ export function rawProblemResponse(body: Problem): string {
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest | undefined, error: unknown, logger: Logger): void {
   const { problem: body, headers } = toProblem(error);
-  if (body.status >= 500) logger.error({ err: error, correlationId: request && correlationIdOf(request.raw), method: request?.method, url: request?.url }, 'request failed');
+  if (body.status >= 500) logger.error({ err: error, correlationId: request && correlationIdOf(request.raw), method: request?.method, url: loggedUrl(request?.url) }, 'request failed');
   void reply
     .status(body.status)
     .headers(headers)

@@ -20,10 +20,10 @@ export type JsonAnswerOf<Operation> = Operation extends { responses: infer Respo
   : never;
 
 let token: string | null = null;
-let whenSignedOut: () => void = () => undefined;
+let whenSignedOut: (code?: string) => void = () => undefined;
 
 /** The bearer token sent with every request (null when signed out). */
-export function useToken(value: string | null, onUnauthorized: () => void): void {
+export function useToken(value: string | null, onUnauthorized: (code?: string) => void): void {
   token = value;
   whenSignedOut = onUnauthorized;
 }
@@ -38,7 +38,14 @@ const authorization: Middleware = {
   },
   onResponse({ response }) {
     // An expired or revoked session: back to the sign-in page.
-    if (response.status === 401 && token) whenSignedOut();
+    // The problem's code says why (token-expired, account-disabled…), for the sign-in page to say.
+    if (response.status === 401 && token) {
+      return response.clone().json().then((body: { code?: unknown }) => (typeof body?.code === 'string' ? body.code : undefined), () => undefined)
+        .then((code) => {
+          whenSignedOut(code);
+          return response;
+        });
+    }
     return response;
   },
 };

@@ -58,7 +58,9 @@ function Certificate({ number, code }: { number: string; code: string }) {
       <div className="narrow">
         {answer.error.status === 404 || answer.error.status === 400
           ? <Notice kind="warning" title={t('certificate.notFound')}><p>{t('certificate.notFoundDetail')}</p></Notice>
-          : <ErrorNotice error={answer.error} onRetry={answer.reload} />}
+          : answer.error.status === 429
+            ? <Notice kind="warning" title={t('certificate.tooMany')} />
+            : <ErrorNotice error={answer.error} onRetry={answer.reload} />}
         <VerifyForm number={number} embedded />
       </div>
     );
@@ -92,7 +94,7 @@ function CertificateSheet({ certificate: c, code }: { certificate: Schema<'Certi
         <p className="certificate-body">
           {t('certificate.statement', {
             name: c.volunteer.displayName,
-            unit: c.volunteer.homeOrgUnitName ?? '',
+            unit: c.volunteer.homeOrgUnitName ? (lang === 'zh' ? `（${c.volunteer.homeOrgUnitName}）` : ` (${c.volunteer.homeOrgUnitName})`) : '',
             from: day(c.from, lang),
             to: day(c.to, lang),
             h: hours(c.certified.approvedMinutes),

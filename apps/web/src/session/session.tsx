@@ -38,10 +38,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   // The token goes with every request; a 401 (expired, revoked) signs out and asks to sign in again.
-  useToken(session?.token ?? null, () => {
+  useToken(session?.token ?? null, (code) => {
     signOut();
     const here = window.location.pathname + window.location.search;
-    if (!here.startsWith('/sign-in')) navigate(`/sign-in?next=${encodeURIComponent(here)}&expired=1`, { replace: true });
+    const why = code === 'account-disabled' ? 'disabled=1' : 'expired=1';
+    if (!here.startsWith('/sign-in')) navigate(`/sign-in?next=${encodeURIComponent(here)}&${why}`, { replace: true });
   });
 
   // Sign out on expiry even while the page stays open.

@@ -43,6 +43,7 @@ export function SignInPage() {
           </div>
         </div>
         {query.get('expired') && <Notice kind="info" title={t('signIn.expired')} />}
+        {query.get('disabled') && <Notice kind="warning" title={t('signIn.disabled')} />}
         {next?.startsWith('/check-in/') && <Notice kind="info" title={t('signIn.forCheckIn')} />}
         <form onSubmit={submit} className="form">
           <div className="field">

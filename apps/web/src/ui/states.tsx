@@ -29,7 +29,9 @@ export function ErrorNotice({ error, onRetry }: { error: ApiError; onRetry?: () 
       : error.status === 404 ? t('error.notFound')
         : error.status >= 500 ? t('error.server')
           : t('error.refused');
-  const detail = error.status === 0 ? t('error.networkDetail') : error.status === 403 ? t('error.forbiddenDetail') : api(error.detail || error.title);
+  // A 403 of the access check says nothing specific; another 403 (a rule, e.g. only an admin may undo an admin) says why.
+  const generic403 = error.status === 403 && (error.code === 'out-of-scope' || error.code === 'role-not-permitted' || !error.detail);
+  const detail = error.status === 0 ? t('error.networkDetail') : generic403 ? t('error.forbiddenDetail') : api(error.detail || error.title);
   return (
     <div className="notice notice-error" role="alert">
       <p className="notice-title">{heading}</p>

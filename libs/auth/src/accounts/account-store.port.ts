@@ -1,4 +1,4 @@
-import type { Account, AccountRole } from './account';
+import type { Account, AccountDisabling, AccountRole } from './account';
 
 /**
  * Where accounts live. Small on purpose: the standalone SQLite file today, a
@@ -19,7 +19,7 @@ export interface AccountStore {
    * when disabling it would leave no enabled admin (checked and written in one step: two admins disabling
    * each other at the same moment leave one of them enabled).
    */
-  setDisabled(username: string, disabled: { at: string; by: string } | null): Promise<boolean>;
+  setDisabled(username: string, disabled: AccountDisabling | null): Promise<boolean>;
   /** The ids of every disabled account, and of every account removed (their tokens are refused alike), in id order. */
   disabledIds(): Promise<string[]>;
   /** Removes the accounts bound to a volunteer (erasure), keeping their ids as removed; answers how many. */

@@ -26,8 +26,17 @@ export interface Account {
   readonly createdAt: string;
   /** Who created it (a username, or `setup`/`demo`/`cli`). */
   readonly createdBy: string;
-  /** Only while the account is disabled: since when, and by whom (an account id). It cannot sign in, and its tokens are refused. */
-  readonly disabled?: { readonly at: string; readonly by: string };
+  /**
+   * Only while the account is disabled: since when, by whom (an account id), and whether an admin did it (then
+   * only an admin enables it again). It cannot sign in, and its tokens are refused.
+   */
+  readonly disabled?: AccountDisabling;
+}
+
+export interface AccountDisabling {
+  readonly at: string;
+  readonly by: string;
+  readonly byAdmin: boolean;
 }
 
 /** What clients see of an account (never the hash). */

@@ -1,18 +1,18 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Account, AccountRole } from './account';
+import type { Account, AccountDisabling, AccountRole } from './account';
 import { AccountExistsError, type AccountStore } from './account-store.port';
 
 interface Row {
   account_id: string; username: string; role: AccountRole; org_unit_id: string | null; volunteer_id: string | null; display_name: string;
-  password_hash: string; created_at: string; created_by: string; disabled_at: string | null; disabled_by: string | null;
+  password_hash: string; created_at: string; created_by: string; disabled_at: string | null; disabled_by: string | null; disabled_by_admin: number | null;
 }
 
 const toAccount = (r: Row): Account => ({
   id: r.account_id, username: r.username, role: r.role, orgUnitId: r.org_unit_id, volunteerId: r.volunteer_id, displayName: r.display_name,
   passwordHash: r.password_hash, createdAt: r.created_at, createdBy: r.created_by,
-  ...(r.disabled_at !== null ? { disabled: { at: r.disabled_at, by: r.disabled_by ?? '' } } : {}),
+  ...(r.disabled_at !== null ? { disabled: { at: r.disabled_at, by: r.disabled_by ?? '', byAdmin: r.disabled_by_admin === 1 } } : {}),
 });
 
 /**
@@ -34,14 +34,16 @@ export class SqliteAccountStore implements AccountStore {
     this.db.transaction(() => {
       this.db.exec(`CREATE TABLE IF NOT EXISTS accounts (
         username TEXT PRIMARY KEY, account_id TEXT NOT NULL UNIQUE, role TEXT NOT NULL, org_unit_id TEXT, volunteer_id TEXT, display_name TEXT NOT NULL,
-        password_hash TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL, disabled_at TEXT, disabled_by TEXT
+        password_hash TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL, disabled_at TEXT, disabled_by TEXT, disabled_by_admin INTEGER
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS accounts_by_unit ON accounts (org_unit_id) WHERE org_unit_id IS NOT NULL;
       CREATE INDEX IF NOT EXISTS accounts_by_volunteer ON accounts (volunteer_id) WHERE volunteer_id IS NOT NULL;
       CREATE TABLE IF NOT EXISTS removed_accounts (account_id TEXT PRIMARY KEY, removed_at TEXT NOT NULL) WITHOUT ROWID;`);
       // Files made before accounts could be disabled get the columns they lack (an ALTER that rewrites nothing).
       const columns = new Set((this.db.prepare('SELECT name FROM pragma_table_info(\'accounts\')').all() as { name: string }[]).map((c) => c.name));
-      for (const column of ['disabled_at', 'disabled_by']) if (!columns.has(column)) this.db.exec(`ALTER TABLE accounts ADD COLUMN ${column} TEXT`);
+      for (const [column, type] of [['disabled_at', 'TEXT'], ['disabled_by', 'TEXT'], ['disabled_by_admin', 'INTEGER']]) {
+        if (!columns.has(column)) this.db.exec(`ALTER TABLE accounts ADD COLUMN ${column} ${type}`);
+      }
     }).immediate();
   }
 
@@ -79,12 +81,12 @@ export class SqliteAccountStore implements AccountStore {
     return this.db.prepare('UPDATE accounts SET password_hash = ? WHERE username = ?').run(passwordHash, username).changes > 0;
   }
 
-  async setDisabled(username: string, disabled: { at: string; by: string } | null): Promise<boolean> {
+  async setDisabled(username: string, disabled: AccountDisabling | null): Promise<boolean> {
     // One statement, so the count of the other enabled admins and the change cannot be split by another writer.
-    return this.db.prepare(`UPDATE accounts SET disabled_at = @at, disabled_by = @by WHERE username = @username
+    return this.db.prepare(`UPDATE accounts SET disabled_at = @at, disabled_by = @by, disabled_by_admin = @byAdmin WHERE username = @username
       AND (@at IS NULL OR role <> 'admin' OR disabled_at IS NOT NULL
         OR EXISTS (SELECT 1 FROM accounts other WHERE other.role = 'admin' AND other.disabled_at IS NULL AND other.username <> @username))`)
-      .run({ at: disabled?.at ?? null, by: disabled?.by ?? null, username }).changes > 0;
+      .run({ at: disabled?.at ?? null, by: disabled?.by ?? null, byAdmin: disabled ? Number(disabled.byAdmin) : null, username }).changes > 0;
   }
 
   async disabledIds(): Promise<string[]> {
