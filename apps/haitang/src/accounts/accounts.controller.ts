@@ -15,6 +15,7 @@ import { AccountsQuery, ChangePasswordDto, CreateAccountDto } from './account.dt
 import { accountDisabled, SignIn } from './sign-in';
 
 const invalid = (field: string, message: string) => new ProblemException(problem(422, `${field}-invalid`, message, [{ field, message }]));
+const accountNotFound = () => new ProblemException(problem(404, 'account-not-found', '找不到该账号。(No such account.)'));
 
 /**
  * Sign-in accounts: an admin creates any; staff create official, staff and
@@ -123,7 +124,7 @@ export class AccountsController {
     const caller = principalOf(req.raw)!;
     if (caller.source === 'local' && (await this.accounts.findById(caller.id))?.disabled) throw unauthenticated(accountDisabled());
     const target = await this.accounts.find(normalizeUsername(username));
-    if (!target) throw new ProblemException(problem(404, 'account-not-found', '找不到该账号。(No such account.)'));
+    if (!target) throw accountNotFound();
     if (disable && target.id === caller.id) {
       throw new ProblemException(problem(409, 'cannot-disable-self', '不能停用自己正在使用的账号。(You cannot disable the account you are signed in with.)'));
     }
@@ -137,7 +138,7 @@ export class AccountsController {
     if ((target.disabled ?? null) !== disabled) {
       if (!(await this.accounts.setDisabled(target.username, disabled))) {
         // Refused for the last enabled admin, or the account went meanwhile (a volunteer erased).
-        if (!(await this.accounts.find(target.username))) throw new ProblemException(problem(404, 'account-not-found', '找不到该账号。(No such account.)'));
+        if (!(await this.accounts.find(target.username))) throw accountNotFound();
         throw new ProblemException(problem(409, 'last-admin', '这是最后一个可用的管理员账号，不能停用。(This is the last enabled admin account.)'));
       }
       // The change is made: a failed re-reading of the set is logged, not answered (the timer reads it again).
@@ -155,7 +156,7 @@ export class AccountsController {
   async reset(@Param('username') username: string, @Req() req: FastifyRequest): Promise<PasswordResetAnswer> {
     const caller = principalOf(req.raw)!;
     const target = await this.accounts.find(normalizeUsername(username));
-    if (!target) throw new ProblemException(problem(404, 'account-not-found', '找不到该账号。(No such account.)'));
+    if (!target) throw accountNotFound();
     const password = generatePassword();
     await this.accounts.setPasswordHash(target.username, await hashPassword(password));
     this.logger.info({ correlationId: correlationIdOf(req.raw), actor: caller.id, account: target.id }, 'password reset');

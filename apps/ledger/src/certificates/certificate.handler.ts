@@ -6,7 +6,8 @@ import { DecisionRunner } from '../command-pipeline/decision-runner';
 import { CertificateCommandMessage } from '../command-pipeline/ledger-command';
 
 /**
- * Issues a certificate into its year's register. The register's version check
+ * Issues a certificate: the certificate into the volunteer's stream, its number
+ * into the year's register, in one append. The register's version check
  * makes every number unique: two certificates issued at once are decided on
  * the same register, one append wins, and the other is decided again on the
  * register that now holds the first, so it takes the next number. Within this

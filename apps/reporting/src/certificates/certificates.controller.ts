@@ -62,9 +62,8 @@ export class CertificatesController {
     const context = this.gateway.contextOf(req);
     // Everything acknowledged so far is counted: the figures are read once the read models reach the log's head.
     // (A repeat of a certificate already issued is answered its first answer by the ledger: no need to wait.)
-    const head = await this.log.headPosition();
     const repeat = await this.log.getReceipt(context.commandId);
-    if (!repeat && !(await this.progress.waitFor(head, 5000))) {
+    if (!repeat && !(await this.progress.waitFor(await this.log.headPosition(), 5000))) {
       throw new ProblemException(problem(503, 'read-models-behind', '统计数据正在更新，请稍后再试。(The figures are still catching up; retry in a moment.)'), { 'retry-after': '1' });
     }
     const asOfPosition = this.progress.position;

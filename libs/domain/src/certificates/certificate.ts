@@ -116,7 +116,7 @@ function decide(command: CertificateCommand, state: CertificateRegisterState, co
   const { volunteer, now } = context;
   if (!volunteer.exists) throw notFound('volunteer-not-found', '找不到该志愿者。(Volunteer not found.)');
   if (!isCalendarDate(command.from) || !isCalendarDate(command.to)) {
-    throw invalid('date-invalid', '日期格式应为 YYYY-MM-DD。(Dates are written YYYY-MM-DD.)');
+    throw invalid('date-invalid', '日期不对：应为真实存在的日期，写作 YYYY-MM-DD。(Not a real date written YYYY-MM-DD.)');
   }
   if (command.from > command.to) throw invalid('period-reversed', '开始日期不能晚于结束日期。(The period starts after it ends.)');
   const today = shanghaiDate(now);

@@ -111,7 +111,7 @@ function recordService(command: RecordService, state: ServiceRecordState, contex
   if (!context.volunteer?.exists) throw invalid('volunteer-not-found', '找不到该志愿者。(The volunteer does not exist.)');
   if (!context.orgUnit?.exists) throw invalid('org-unit-not-found', '找不到组织单位。(The org unit does not exist.)');
   if (!isServiceCategory(command.category)) throw invalid('category-unknown', '服务类别不正确。(Unknown category.)');
-  if (!isCalendarDate(command.serviceDate)) throw invalid('service-date-invalid', '服务日期格式应为 YYYY-MM-DD。(serviceDate must be YYYY-MM-DD.)');
+  if (!isCalendarDate(command.serviceDate)) throw invalid('service-date-invalid', '服务日期不对：应为真实存在的日期，写作 YYYY-MM-DD。(serviceDate must be a real date written YYYY-MM-DD.)');
   if (command.serviceDate > shanghaiDate(context.now)) throw invalid('service-date-in-future', '服务日期不能晚于今天。(serviceDate lies in the future.)');
   if (command.serviceDate < '2000-01-01') throw invalid('service-date-too-old', '服务日期过早。(serviceDate is before 2000.)');
   const minutes = checkMinutes(command.minutes);
