@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { parseStarThresholds } from '@haitang/domain';
 import type { OidcSettings } from '@haitang/auth';
 import { type StoreChoice, storeChoice } from '@haitang/event-store';
+import { busChoice } from '@haitang/messaging';
 
 /** Everything Haitang reads from the environment, in one place (see README, Configuration). */
 export interface HaitangConfig {
@@ -144,7 +145,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig 
 
 function projectorChoice(env: NodeJS.ProcessEnv, readStore: StoreChoice): 'inside' | 'external' {
   const value = (env.HAITANG_PROJECTOR ?? 'inside').trim().toLowerCase();
-  if (value === 'inside' || value === '') return 'inside';
+  if (value === 'inside' || value === '') {
+    if (busChoice(env).kind === 'kafka') {
+      throw new Error('HAITANG_BUS=kafka is for the projector processes (apps/projector, fed by apps/relay): set HAITANG_PROJECTOR=external here, and HAITANG_BUS=kafka there');
+    }
+    return 'inside';
+  }
   if (value !== 'external') throw new Error(`HAITANG_PROJECTOR must be inside or external, got "${env.HAITANG_PROJECTOR}"`);
   if (readStore.kind === 'postgres') return 'external';
   throw new Error('HAITANG_PROJECTOR=external needs HAITANG_READ_STORE=postgres: a separate projector process (apps/projector) keeps read models in PostgreSQL; with SQLite the projector runs inside Haitang');

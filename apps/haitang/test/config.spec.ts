@@ -22,6 +22,8 @@ describe('configuration: where the stores live', () => {
     expect(() => loadConfig({ HAITANG_READ_STORE: 'postgres', HAITANG_READ_STORE_URL: 'not a url' })).toThrow(/HAITANG_READ_STORE_URL is not a postgres/);
     expect(() => loadConfig({ HAITANG_PROJECTOR: 'external' })).toThrow(/HAITANG_PROJECTOR=external needs HAITANG_READ_STORE=postgres/);
     expect(() => loadConfig({ HAITANG_PROJECTOR: 'elsewhere' })).toThrow(/HAITANG_PROJECTOR must be inside or external/);
+    expect(() => loadConfig({ HAITANG_BUS: 'kafka', KAFKA_BROKERS: 'kafka:9092' })).toThrow(/HAITANG_BUS=kafka is for the projector processes/);
+    expect(() => loadConfig({ HAITANG_BUS: 'carrier-pigeon' })).toThrow(/HAITANG_BUS must be store, inprocess or kafka/);
   });
 
   it('runs the projector thread at niceness 10 unless told otherwise, and refuses what is not a niceness', () => {

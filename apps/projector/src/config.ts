@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { storeChoice } from '@haitang/event-store';
+import { type BusChoice, busChoice } from '@haitang/messaging';
 import type { EventLogLocation } from '@haitang/read-store';
 
 /** What the projector process reads from the environment (the same variables as Haitang; see README). */
@@ -12,6 +13,8 @@ export interface ProjectorConfig {
   readonly eventStore: EventLogLocation;
   /** The PostgreSQL database of the read models. */
   readonly readStoreUrl: string;
+  /** Where new events come from (HAITANG_BUS): the event store's log itself, or the Kafka topic a relay fills. */
+  readonly bus: BusChoice;
 }
 
 export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
@@ -28,5 +31,6 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
     logLevel: env.LOG_LEVEL ?? 'info',
     eventStore: eventStore.kind === 'postgres' ? eventStore : { kind: 'sqlite', file: resolve(env.HAITANG_DATA_DIR ?? './data', 'events.sqlite') },
     readStoreUrl: readStore.url,
+    bus: busChoice(env),
   };
 }

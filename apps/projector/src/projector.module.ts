@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
 import { Gauge, collectDefaultMetrics, register } from 'prom-client';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
+import { KafkaEventBus, LogViaBus } from '@haitang/messaging';
 import { openProjectorLog, type PostgresProjector, startPostgresProjector } from '@haitang/read-store';
 import type { ProjectorConfig } from './config';
 
@@ -74,7 +75,7 @@ export class ProjectorModule implements OnApplicationShutdown {
       imports: [LoggerModule.forRoot({ pinoHttp: { level: config.logLevel, autoLogging: false } })],
       controllers: [ProjectorStatusController],
       providers: [
-        { provide: EVENT_STORE, useFactory: () => openProjectorLog(config.eventStore) },
+        { provide: EVENT_STORE, useFactory: () => openLog(config) },
         {
           provide: PROJECTOR,
           inject: [EVENT_STORE],
@@ -91,5 +92,19 @@ export class ProjectorModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.projector.stop();
     await this.store.close();
+  }
+}
+
+/** The log the projector follows: the event store's, or (HAITANG_BUS=kafka) the Kafka topic a relay fills, the store still answering the head. */
+async function openLog(config: ProjectorConfig): Promise<EventStore> {
+  const store = await openProjectorLog(config.eventStore);
+  if (config.bus.kind !== 'kafka') return store;
+  const logger = new Logger('kafka');
+  try {
+    const bus = await KafkaEventBus.open({ ...config.bus, clientId: 'haitang-projector', log: (level, message) => logger[level](message) });
+    return new LogViaBus(store, bus);
+  } catch (error) {
+    await store.close();
+    throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { KafkaEventBus, kafkaSettings } from '../src';
+import { busChoice, KafkaEventBus, kafkaSettings } from '../src';
 import { eventBusContract, type EventBusFixture } from './event-bus.contract';
 
 /**
@@ -39,5 +39,13 @@ describe('Kafka settings', () => {
     expect(() => kafkaSettings({ KAFKA_BROKERS: 'kafka' })).toThrow('not host:port');
     expect(() => kafkaSettings({ KAFKA_BROKERS: 'kafka:9092', HAITANG_KAFKA_TOPIC: 'with space' })).toThrow('not a Kafka topic name');
     expect(() => kafkaSettings({ KAFKA_BROKERS: 'kafka:9092', HAITANG_KAFKA_REPLICATION: '0' })).toThrow('HAITANG_KAFKA_REPLICATION');
+  });
+
+  it('chooses the store by default, Kafka when asked, and refuses anything else', () => {
+    expect(busChoice({})).toEqual({ kind: 'store' });
+    expect(busChoice({ HAITANG_BUS: 'inprocess' })).toEqual({ kind: 'store' });
+    expect(busChoice({ HAITANG_BUS: 'Kafka', KAFKA_BROKERS: 'kafka:9092', HAITANG_KAFKA_TOPIC: 'suzhou.events' })).toEqual({ kind: 'kafka', brokers: ['kafka:9092'], topic: 'suzhou.events', replicationFactor: 1 });
+    expect(() => busChoice({ HAITANG_BUS: 'kafka' })).toThrow('KAFKA_BROKERS');
+    expect(() => busChoice({ HAITANG_BUS: 'rabbitmq' })).toThrow('HAITANG_BUS must be store, inprocess or kafka');
   });
 });
