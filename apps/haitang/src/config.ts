@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parseStarThresholds } from '@haitang/domain';
 import type { OidcSettings } from '@haitang/auth';
-import { type StoreChoice, storeChoice } from '@haitang/event-store';
+import { type EventStoreChoice, type StoreChoice, storeChoice } from '@haitang/event-store';
 import { busChoice } from '@haitang/messaging';
 
 /** Everything Haitang reads from the environment, in one place (see README, Configuration). */
@@ -23,7 +23,7 @@ export interface HaitangConfig {
   /** Fastify's trustProxy (HAITANG_TRUST_PROXY): whose X-Forwarded-For to believe for the client's address. */
   readonly trustProxy: boolean | number | string;
   /** Where the event log lives: SQLite files in the data dir (default) or a PostgreSQL database. */
-  readonly eventStore: StoreChoice;
+  readonly eventStore: EventStoreChoice;
   /** Where the read models live. */
   readonly readStore: StoreChoice;
   /**

@@ -30,8 +30,11 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const where = [config.eventStore.kind === 'postgres' && 'event log', config.readStore.kind === 'postgres' && 'read models'].filter(Boolean);
-  const stores = where.length > 0 ? ` (${where.join(' and ')} in PostgreSQL)` : '';
+  const where = [
+    config.eventStore.kind !== 'sqlite' && `event log in ${config.eventStore.kind === 'postgres' ? 'PostgreSQL' : 'KurrentDB'}`,
+    config.readStore.kind === 'postgres' && 'read models in PostgreSQL',
+  ].filter(Boolean);
+  const stores = where.length > 0 ? ` (${where.join(', ')})` : '';
   app.get(Logger).log(`Haitang is listening on http://localhost:${port} (API docs: /docs), data in ${config.dataDir}${stores}`, 'main');
 }
 

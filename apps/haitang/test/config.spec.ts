@@ -15,6 +15,17 @@ describe('configuration: where the stores live', () => {
     expect(loadConfig({ HAITANG_EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://h@db/x' }).readStore).toEqual({ kind: 'sqlite' });
   });
 
+  it('keeps the event log in KurrentDB when told, at KURRENTDB_URL, in a namespace of its own', () => {
+    expect(loadConfig({ HAITANG_EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://kurrentdb:2113?tls=false' }).eventStore)
+      .toEqual({ kind: 'kurrentdb', url: 'kurrentdb://kurrentdb:2113?tls=false', namespace: 'haitang' });
+    expect(loadConfig({ HAITANG_EVENT_STORE: 'KurrentDB', HAITANG_EVENT_STORE_URL: 'esdb+discover://a,b,c', HAITANG_KURRENTDB_NAMESPACE: 'gusu_2026' }).eventStore)
+      .toEqual({ kind: 'kurrentdb', url: 'esdb+discover://a,b,c', namespace: 'gusu_2026' });
+    expect(() => loadConfig({ HAITANG_EVENT_STORE: 'kurrentdb' })).toThrow(/set KURRENTDB_URL/);
+    expect(() => loadConfig({ HAITANG_EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'http://kurrentdb:2113' })).toThrow(/KURRENTDB_URL is not a KurrentDB connection string/);
+    expect(() => loadConfig({ HAITANG_EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://k:2113', HAITANG_KURRENTDB_NAMESPACE: 'gu-su' })).toThrow(/letters, digits and _ only/);
+    expect(() => loadConfig({ HAITANG_READ_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://k:2113' })).toThrow(/HAITANG_READ_STORE must be sqlite or postgres/);
+  });
+
   it('refuses at start what it cannot use, saying what to set', () => {
     expect(() => loadConfig({ HAITANG_EVENT_STORE: 'postgres' })).toThrow(/HAITANG_EVENT_STORE_URL or DATABASE_URL/);
     expect(() => loadConfig({ HAITANG_READ_STORE: 'mysql' })).toThrow(/HAITANG_READ_STORE must be sqlite or postgres/);

@@ -9,7 +9,7 @@ export interface ProjectorConfig {
   readonly port: number;
   readonly host: string;
   readonly logLevel: string;
-  /** The event log: events.sqlite in HAITANG_DATA_DIR, or a PostgreSQL database. */
+  /** The event log: events.sqlite in HAITANG_DATA_DIR, a PostgreSQL database, or KurrentDB. */
   readonly eventStore: EventLogLocation;
   /** The PostgreSQL database of the read models. */
   readonly readStoreUrl: string;
@@ -29,7 +29,7 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
     port,
     host: env.HOST ?? '0.0.0.0',
     logLevel: env.LOG_LEVEL ?? 'info',
-    eventStore: eventStore.kind === 'postgres' ? eventStore : { kind: 'sqlite', file: resolve(env.HAITANG_DATA_DIR ?? './data', 'events.sqlite') },
+    eventStore: eventStore.kind === 'sqlite' ? { kind: 'sqlite', file: resolve(env.HAITANG_DATA_DIR ?? './data', 'events.sqlite') } : eventStore,
     readStoreUrl: readStore.url,
     bus: busChoice(env),
   };

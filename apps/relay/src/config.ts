@@ -9,7 +9,7 @@ export interface RelayConfig {
   readonly port: number;
   readonly host: string;
   readonly logLevel: string;
-  /** The event log to relay: events.sqlite in HAITANG_DATA_DIR, or a PostgreSQL database. */
+  /** The event log to relay: events.sqlite in HAITANG_DATA_DIR, a PostgreSQL database, or KurrentDB. */
   readonly eventStore: EventLogLocation;
   /** Where to (KAFKA_BROKERS, HAITANG_KAFKA_TOPIC, HAITANG_KAFKA_REPLICATION). */
   readonly kafka: { readonly brokers: readonly string[]; readonly topic: string; readonly replicationFactor: number };

@@ -1,15 +1,19 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { type EventStore, PostgresEventStore, SqliteEventStore } from '@haitang/event-store';
+import { type EventStore, KurrentDbEventStore, PostgresEventStore, SqliteEventStore } from '@haitang/event-store';
 import { PositionWaiters } from '../projection-progress';
 import type { ProjectorStatus } from '../read-models.port';
 
 /** Where the projector thread reads the log from. */
-export type EventLogLocation = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+export type EventLogLocation =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'postgres'; readonly url: string }
+  | { readonly kind: 'kurrentdb'; readonly url: string; readonly namespace: string };
 
 /** The log as a projector reads it: its own small pool, or a SQLite connection that never writes (the ledger does). */
 export function openProjectorLog(location: EventLogLocation): Promise<EventStore> | EventStore {
   if (location.kind === 'postgres') return PostgresEventStore.open({ url: location.url, applicationName: 'haitang projector', poolSize: 2 });
+  if (location.kind === 'kurrentdb') return KurrentDbEventStore.open({ url: location.url, namespace: location.namespace });
   return new SqliteEventStore({ file: location.file, busyTimeoutMs: 30_000, writerThread: false });
 }
 
