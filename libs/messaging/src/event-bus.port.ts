@@ -19,8 +19,11 @@ export interface EventBus {
    * bus has them durably (Kafka: acknowledged by every in-sync replica).
    */
   publish(events: readonly RecordedEvent[]): Promise<void>;
-  /** The position of the last event the bus holds (0 when empty): where a relay goes on from. */
-  lastPublishedPosition(): Promise<number>;
+  /**
+   * The last event the bus holds (null when empty): where a relay goes on
+   * from, once it has checked that the event is the store's at that position.
+   */
+  lastPublished(): Promise<PublishedMark | null>;
   /**
    * The events with position > `after`, in order, each exactly once, as
    * batches of at most `batchSize`; then waits for more. Fails with
@@ -28,6 +31,12 @@ export interface EventBus {
    */
   follow(after: number, options?: FollowOptions): AsyncIterable<RecordedEvent[]>;
   close(): Promise<void>;
+}
+
+/** Which event a bus holds last. */
+export interface PublishedMark {
+  readonly position: number;
+  readonly eventId: string;
 }
 
 /** The bus lacks a position a consumer needs: published out of order, or removed by retention. */

@@ -1,5 +1,5 @@
 import type { EventStore } from '@haitang/event-store';
-import type { EventBus } from './event-bus.port';
+import type { EventBus, PublishedMark } from './event-bus.port';
 
 export interface LogRelayOptions {
   /** Events read from the store and published at a time (default 500). */
@@ -20,6 +20,12 @@ export interface LogRelayOptions {
  * twice, and consumers drop the repeats. Never publish from a request
  * ("append, then publish" would lose or invent events on a crash between the two).
  *
+ * Before going on, it checks that the last event the bus holds is the
+ * store's event at that position: a bus filled from another log (a store
+ * reset or restored from an older backup, a topic shared by mistake) would
+ * otherwise make it skip the store's events up to there. It then stops
+ * relaying and says why (the error stands: /health answers 503).
+ *
  * Run one relay per log: a second would only publish repeats.
  */
 export class LogRelay {
@@ -31,7 +37,7 @@ export class LogRelay {
   /** The last position of the batch whose publishing failed: the failure stands until the bus holds it. */
   private failedUpTo = 0;
 
-  constructor(private readonly store: Pick<EventStore, 'follow'>, private readonly bus: EventBus, private readonly options: LogRelayOptions = {}) {}
+  constructor(private readonly store: Pick<EventStore, 'follow' | 'readAll'>, private readonly bus: EventBus, private readonly options: LogRelayOptions = {}) {}
 
   /** The position of the last event the bus acknowledged (as this relay knows it). */
   get position(): number {
@@ -59,7 +65,7 @@ export class LogRelay {
     while (!signal.aborted) {
       let batchEnd = 0;
       try {
-        this.relayed = await this.bus.lastPublishedPosition();
+        this.relayed = await this.resumePosition(await this.bus.lastPublished());
         if (this.relayed >= this.failedUpTo) this.failure = null;
         log('info', `Relaying the event log to the bus from position ${this.relayed}.`);
         for await (const batch of this.store.follow(this.relayed, { signal, batchSize: this.options.batchSize ?? 500, pollIntervalMs: this.options.pollIntervalMs })) {
@@ -72,6 +78,10 @@ export class LogRelay {
       } catch (error) {
         if (signal.aborted) break;
         this.failure = error as Error;
+        if (error instanceof ForeignBusError) {
+          log('error', error.message);
+          return;
+        }
         this.failedUpTo = batchEnd;
         log('error', `The event log is not being relayed: ${(error as Error)?.message ?? error} (retrying)`);
         await sleep(this.options.retryMs ?? 1000, signal);
@@ -79,11 +89,29 @@ export class LogRelay {
     }
   }
 
+  /** Where to go on from: after the bus's last event, once it is known to be the store's event at that position. */
+  private async resumePosition(last: PublishedMark | null): Promise<number> {
+    if (!last) return 0;
+    const [stored] = await this.store.readAll(last.position - 1, 1);
+    if (stored?.position !== last.position || stored.eventId !== last.eventId) {
+      throw new ForeignBusError(
+        `The bus holds event ${last.eventId} at position ${last.position}, the event store ${stored?.position === last.position ? `event ${stored.eventId}` : 'no event'} there: `
+        + 'the bus was filled from another log. Point the relay and the projectors at a new topic (HAITANG_KAFKA_TOPIC) and start them again.',
+      );
+    }
+    return last.position;
+  }
+
   async stop(): Promise<void> {
     this.controller.abort();
     await this.running?.catch(() => undefined);
     this.running = null;
   }
+}
+
+/** The bus does not hold this store's log: relaying would skip or mix events. Not retried. */
+export class ForeignBusError extends Error {
+  override readonly name = 'ForeignBusError';
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

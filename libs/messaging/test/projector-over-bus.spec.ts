@@ -20,8 +20,8 @@ class RepeatingBus implements EventBus {
     await this.inner.publish(events);
     if (this.calls % 3 === 0) await this.inner.publish(events);
   }
-  lastPublishedPosition() {
-    return this.inner.lastPublishedPosition();
+  lastPublished() {
+    return this.inner.lastPublished();
   }
   follow(after: number, options?: Parameters<EventBus['follow']>[1]) {
     return this.inner.follow(after, options);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RecordedEvent, SqliteEventStore } from '@haitang/event-store';
 import { type EventBus, InProcessBroker, InProcessEventBus, KafkaEventBus, kafkaSettings, LogRelay } from '../src';
-import { followFor } from './event-bus.contract';
+import { followFor, loggedEvents } from './event-bus.contract';
 
 /** A bus whose publishing fails the next `failures` times (the broker down), the rest passed through. */
 class FlakyBus implements EventBus {
@@ -19,8 +19,8 @@ class FlakyBus implements EventBus {
     }
     await this.inner.publish(events);
   }
-  lastPublishedPosition() {
-    return this.inner.lastPublishedPosition();
+  lastPublished() {
+    return this.inner.lastPublished();
   }
   follow(after: number, options?: Parameters<EventBus['follow']>[1]) {
     return this.inner.follow(after, options);
@@ -100,6 +100,34 @@ function relaySuite(adapter: string, openBus: () => Promise<{ bus: EventBus; reo
       expect(relayed.map((e) => e.position)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
       expect(relayed.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
       await bus.close();
+    });
+
+    it('refuses to relay into a bus filled from another log, and says so', async () => {
+      const { bus } = await openBus();
+      const errors: string[] = [];
+      // Another log's events at positions 1..5 (a topic shared by mistake), and a store with 10 of its own.
+      await bus.publish(loggedEvents(1, 5));
+      await appendMany(0, 10);
+      const relay = new LogRelay(store, bus, { pollIntervalMs: 10, retryMs: 10, log: (level, message) => level === 'error' && errors.push(message) });
+      relay.start();
+      await until(() => relay.error !== null);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await relay.stop();
+      expect(relay.error).toMatchObject({ name: 'ForeignBusError' });
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain('the bus was filled from another log');
+      expect(relay.publishedEvents).toBe(0);
+      expect((await followFor(bus, 0, 5)).flat().map((e) => e.eventId)).toEqual(loggedEvents(1, 5).map((e) => e.eventId));
+      // A store that holds fewer events than the bus (reset, or an older backup) is refused the same way.
+      const { bus: ahead } = await openBus();
+      await ahead.publish((await store.readAll(0, 10)).concat(loggedEvents(11, 12)));
+      const second = new LogRelay(store, ahead, { pollIntervalMs: 10, retryMs: 10 });
+      second.start();
+      await until(() => second.error !== null);
+      await second.stop();
+      expect(second.error?.message).toContain('the event store no event there');
+      await bus.close();
+      await ahead.close();
     });
   });
 }

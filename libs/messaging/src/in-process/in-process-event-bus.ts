@@ -1,5 +1,5 @@
 import type { FollowOptions, RecordedEvent } from '@haitang/event-store';
-import type { EventBus } from '../event-bus.port';
+import type { EventBus, PublishedMark } from '../event-bus.port';
 import { OrderedDelivery, slices, startOffset } from '../ordered-delivery';
 
 /**
@@ -56,10 +56,12 @@ export class InProcessEventBus implements EventBus {
     this.broker.append(events);
   }
 
-  async lastPublishedPosition(): Promise<number> {
+  async lastPublished(): Promise<PublishedMark | null> {
     this.assertOpen();
     const size = this.broker.size;
-    return size === 0 ? 0 : this.broker.read(size - 1, 1)[0].position;
+    if (size === 0) return null;
+    const [last] = this.broker.read(size - 1, 1);
+    return { position: last.position, eventId: last.eventId };
   }
 
   async *follow(after: number, options: FollowOptions = {}): AsyncGenerator<RecordedEvent[]> {
