@@ -63,7 +63,7 @@ describe.each([
       const vars = env(service);
       if (program.includes('/haitang/')) {
         const config = loadConfig(vars);
-        expect([config.eventStore.kind, config.readStore.kind, config.projector]).toEqual([expected.eventStore, 'postgres', 'external']);
+        expect([config.eventStore.kind, config.readStore.kind, config.authStore.kind, config.projector]).toEqual([expected.eventStore, 'postgres', 'postgres', 'external']);
       } else if (program.includes('/projector/')) {
         const config = loadProjectorConfig(vars);
         expect([config.eventStore.kind, config.bus.kind]).toEqual([expected.eventStore, expected.bus]);

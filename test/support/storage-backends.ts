@@ -25,11 +25,11 @@ export const SQLITE: StorageBackend = {
   },
 };
 
-/** Both stores in one fresh PostgreSQL database on the test run's cluster. */
+/** Every store (event log, read models, accounts and personal-data keys) in one fresh PostgreSQL database on the test run's cluster. */
 export const POSTGRES: StorageBackend = {
   name: 'PostgreSQL',
   async prepare() {
-    return { HAITANG_EVENT_STORE: 'postgres', HAITANG_READ_STORE: 'postgres', DATABASE_URL: await freshDatabase('e2e') };
+    return { HAITANG_EVENT_STORE: 'postgres', HAITANG_READ_STORE: 'postgres', HAITANG_AUTH_STORE: 'postgres', DATABASE_URL: await freshDatabase('e2e') };
   },
   async deleteReadModels(_dataDir, env) {
     const db = new Client({ connectionString: env.DATABASE_URL });

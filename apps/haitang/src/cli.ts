@@ -7,8 +7,9 @@ import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { ALL_PROJECTIONS, rebuildPostgresReadModels, rebuildReadModels } from '@haitang/read-store';
 import { dataFile, loadConfig } from './config';
 import { formatSummary, loadDemo } from './demo/load-demo';
-import { ACCOUNT_STORE, AccountExistsError, type AccountStore, generatePassword, hashPassword, newAccount, normalizeUsername, SqliteAccountStore } from '@haitang/auth';
+import { ACCOUNT_STORE, AccountExistsError, type AccountStore, generatePassword, hashPassword, newAccount, normalizeUsername } from '@haitang/auth';
 import { ensureFirstAdmin, printOnce } from './accounts/first-admin';
+import { openAccountStore } from './infrastructure/auth-stores';
 import { createDemoAccounts, formatDemoAccounts } from './demo/demo-accounts';
 import { openEventLog } from './infrastructure/event-log';
 import { seedStory } from './demo/seed-story';
@@ -82,7 +83,7 @@ async function demo(): Promise<void> {
 /** create-admin / reset-password: works on the accounts file alone, also while Haitang runs. */
 async function administer(command: 'create-admin' | 'reset-password' | 'enable', username: string): Promise<number> {
   const config = loadConfig();
-  const store = new SqliteAccountStore(dataFile(config, 'accounts.sqlite'));
+  const store = await openAccountStore(config);
   try {
     if (command === 'create-admin') {
       const { account, generatedPassword } = await newAccount({ username, role: 'admin', displayName: '管理员' }, 'cli');

@@ -26,6 +26,8 @@ export interface HaitangConfig {
   readonly eventStore: EventStoreChoice;
   /** Where the read models live. */
   readonly readStore: StoreChoice;
+  /** Where the sign-in accounts and the personal-data keys live (HAITANG_AUTH_STORE): SQLite files in the data dir, or PostgreSQL. */
+  readonly authStore: StoreChoice;
   /**
    * Who keeps the read models (HAITANG_PROJECTOR): 'inside' this process (default), or 'external': a
    * separate projector process (apps/projector) over a PostgreSQL read store; this one only follows it.
@@ -137,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig 
     trustProxy: trustProxy(env.HAITANG_TRUST_PROXY),
     eventStore: storeChoice(env, 'HAITANG_EVENT_STORE'),
     readStore,
+    authStore: storeChoice(env, 'HAITANG_AUTH_STORE'),
     projector: projectorChoice(env, readStore),
     projectorNice: integer(env, 'HAITANG_PROJECTOR_NICE', 10, 0, 19),
     shutdownTimeoutMs: integer(env, 'HAITANG_SHUTDOWN_TIMEOUT', 10, 1, 600) * 1000,

@@ -15,6 +15,14 @@ describe('configuration: where the stores live', () => {
     expect(loadConfig({ HAITANG_EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://h@db/x' }).readStore).toEqual({ kind: 'sqlite' });
   });
 
+  it('keeps accounts and personal-data keys in SQLite files unless told to use PostgreSQL', () => {
+    expect(loadConfig({}).authStore).toEqual({ kind: 'sqlite' });
+    expect(loadConfig({ HAITANG_AUTH_STORE: 'postgres', DATABASE_URL: 'postgres://h@db/x' }).authStore).toEqual({ kind: 'postgres', url: 'postgres://h@db/x' });
+    expect(loadConfig({ HAITANG_AUTH_STORE: 'postgres', HAITANG_AUTH_STORE_URL: 'postgres://h@auth/a', DATABASE_URL: 'postgres://h@db/x' }).authStore).toEqual({ kind: 'postgres', url: 'postgres://h@auth/a' });
+    expect(() => loadConfig({ HAITANG_AUTH_STORE: 'postgres' })).toThrow(/HAITANG_AUTH_STORE_URL or DATABASE_URL/);
+    expect(() => loadConfig({ HAITANG_AUTH_STORE: 'kurrentdb' })).toThrow(/HAITANG_AUTH_STORE must be sqlite or postgres/);
+  });
+
   it('keeps the event log in KurrentDB when told, at KURRENTDB_URL, in a namespace of its own', () => {
     expect(loadConfig({ HAITANG_EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://kurrentdb:2113?tls=false' }).eventStore)
       .toEqual({ kind: 'kurrentdb', url: 'kurrentdb://kurrentdb:2113?tls=false', namespace: 'haitang' });

@@ -17,3 +17,5 @@ export * from './access/policy';
 export * from './access/authorize';
 export * from './access/request-principal';
 export * from './access/scope-directory.port';
+export * from './postgres/postgres-account-store';
+export * from './postgres/postgres-vault';

@@ -7,15 +7,16 @@ export type EventStoreChoice = StoreChoice | { readonly kind: 'kurrentdb'; reado
 const KURRENTDB_URL = /^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\/\S+$/i;
 
 /**
- * HAITANG_EVENT_STORE / HAITANG_READ_STORE = sqlite (default) | postgres; the
+ * HAITANG_EVENT_STORE / HAITANG_READ_STORE / HAITANG_AUTH_STORE (the sign-in
+ * accounts and the personal-data keys) = sqlite (default) | postgres; the
  * event store may also be kurrentdb. A PostgreSQL store takes its own URL
- * (HAITANG_EVENT_STORE_URL / HAITANG_READ_STORE_URL), else DATABASE_URL; a
+ * (HAITANG_EVENT_STORE_URL / HAITANG_READ_STORE_URL / HAITANG_AUTH_STORE_URL), else DATABASE_URL; a
  * KurrentDB store HAITANG_EVENT_STORE_URL, else KURRENTDB_URL, and its streams
  * start with HAITANG_KURRENTDB_NAMESPACE (default haitang).
  */
-export function storeChoice(env: NodeJS.ProcessEnv, variable: 'HAITANG_READ_STORE'): StoreChoice;
+export function storeChoice(env: NodeJS.ProcessEnv, variable: 'HAITANG_READ_STORE' | 'HAITANG_AUTH_STORE'): StoreChoice;
 export function storeChoice(env: NodeJS.ProcessEnv, variable: 'HAITANG_EVENT_STORE'): EventStoreChoice;
-export function storeChoice(env: NodeJS.ProcessEnv, variable: 'HAITANG_EVENT_STORE' | 'HAITANG_READ_STORE'): EventStoreChoice {
+export function storeChoice(env: NodeJS.ProcessEnv, variable: 'HAITANG_EVENT_STORE' | 'HAITANG_READ_STORE' | 'HAITANG_AUTH_STORE'): EventStoreChoice {
   const kind = (env[variable] ?? 'sqlite').trim().toLowerCase();
   if (kind === 'sqlite' || kind === '') return { kind: 'sqlite' };
   if (variable === 'HAITANG_EVENT_STORE' && (kind === 'kurrentdb' || kind === 'eventstoredb')) return kurrentDbChoice(env);

@@ -1,8 +1,9 @@
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import {
-  ACCOUNT_STORE, type AccountStore, loadSigningKey, LocalTokens, OidcTokens, SqliteAccountStore, TokenVerifier,
+  ACCOUNT_STORE, type AccountStore, loadSigningKey, LocalTokens, OidcTokens, TokenVerifier,
 } from '@haitang/auth';
 import { dataFile, type HaitangConfig } from '../config';
+import { openAccountStore } from '../infrastructure/auth-stores';
 import { AccountsController } from './accounts.controller';
 import { SessionsController } from './sessions.controller';
 import { DisabledAccounts } from './disabled-accounts';
@@ -25,7 +26,7 @@ export class AccountsModule implements OnApplicationShutdown {
       module: AccountsModule,
       controllers: [SessionsController, AccountsController],
       providers: [
-        { provide: ACCOUNT_STORE, useFactory: () => new SqliteAccountStore(dataFile(config, 'accounts.sqlite')) },
+        { provide: ACCOUNT_STORE, useFactory: () => openAccountStore(config) },
         {
           provide: LocalTokens,
           useFactory: () => {
@@ -50,3 +51,4 @@ export class AccountsModule implements OnApplicationShutdown {
     await shutdownStep('accounts', () => this.accounts.close());
   }
 }
+

@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { loadMasterKey, PERSONAL_DATA_VAULT, type PersonalDataVault, SqliteVault } from '@haitang/auth';
+import { loadMasterKey, PERSONAL_DATA_VAULT, type PersonalDataVault } from '@haitang/auth';
+import { openVault } from './auth-stores';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import { CHECK_IN_CODE_KEY } from '@haitang/ledger';
 import { hkdfSync } from 'node:crypto';
@@ -38,7 +39,11 @@ export class InfrastructureModule implements OnApplicationShutdown {
             return key;
           },
         },
-        { provide: PERSONAL_DATA_VAULT, inject: [MASTER_KEY], useFactory: (key: Buffer) => new SqliteVault(dataFile(config, 'vault.sqlite'), key) },
+        {
+          provide: PERSONAL_DATA_VAULT,
+          inject: [MASTER_KEY],
+          useFactory: (key: Buffer) => openVault(config, key),
+        },
         // Check-in codes are signed with a key of their own, derived from the master key (no extra secret to keep).
         { provide: CHECK_IN_CODE_KEY, inject: [MASTER_KEY], useFactory: (key: Buffer) => Buffer.from(hkdfSync('sha256', key, 'haitang', 'check-in codes v1', 32)) },
       ],

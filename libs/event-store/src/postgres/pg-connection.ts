@@ -82,4 +82,4 @@ export function isConnectionFailure(error: unknown): boolean {
 
 /** Advisory-lock keys: (HAITANG, n). One namespace for every lock Haitang takes. */
 export const ADVISORY_CLASS = 0x4854; // "HT"
-export const ADVISORY_LOCKS = { append: 1, migrate: 2 } as const;
+export const ADVISORY_LOCKS = { append: 1, migrate: 2, accounts: 3 } as const;

@@ -1,0 +1,76 @@
+import { Client } from 'pg';
+import { newAccount, PostgresAccountStore } from '../src';
+import { describePostgres, freshDatabase } from '../../../test/support/postgres';
+import { accountStoreContract } from './account-store.contract';
+
+/** The same contract as the SQLite file, unchanged, against a real PostgreSQL server: a fresh database per test. */
+describePostgres('PostgreSQL account store', () => {
+  accountStoreContract('PostgreSQL', async () => {
+    const url = await freshDatabase('accounts');
+    let store = await PostgresAccountStore.open({ url });
+    return {
+      store,
+      async reopen() {
+        await store.close();
+        store = await PostgresAccountStore.open({ url });
+        return store;
+      },
+      async cleanup() {
+        await store.close();
+      },
+    };
+  });
+
+  it('leaves one admin enabled when two processes disable the two admins at the same moment, again and again', async () => {
+    const url = await freshDatabase('accounts_race');
+    const [a, b] = await Promise.all([PostgresAccountStore.open({ url }), PostgresAccountStore.open({ url })]);
+    try {
+      for (const username of ['admin-a', 'admin-b']) await a.create((await newAccount({ username, role: 'admin', displayName: '管理员' }, 'setup')).account);
+      for (let round = 0; round < 20; round++) {
+        const at = new Date().toISOString();
+        const outcomes = await Promise.all([
+          a.setDisabled('admin-a', { at, by: 'acct-b', byAdmin: true }),
+          b.setDisabled('admin-b', { at, by: 'acct-a', byAdmin: true }),
+        ]);
+        expect(outcomes.filter(Boolean)).toHaveLength(1);
+        const enabled = (await a.list()).filter((x) => x.role === 'admin' && !x.disabled);
+        expect(enabled).toHaveLength(1);
+        await a.setDisabled('admin-a', null);
+        await a.setDisabled('admin-b', null);
+      }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('keeps no page with an erased volunteer\'s account', async () => {
+    const url = await freshDatabase('accounts_erase');
+    const store = await PostgresAccountStore.open({ url });
+    try {
+      await store.create((await newAccount({ username: 'zhao13812345678', role: 'volunteer', volunteerId: 'v1', displayName: '赵阿姨' }, 'staff')).account);
+      await store.create((await newAccount({ username: 'wangli', role: 'staff', orgUnitId: 'taohuawu', displayName: '王丽' }, 'admin')).account);
+      expect(await store.removeVolunteerAccounts('v1')).toBe(1);
+      const db = new Client({ connectionString: url });
+      await db.connect();
+      try {
+        // Every tuple of the table's pages, dead ones included, as the heap holds them.
+        await db.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
+        const pages = Number((await db.query(`SELECT pg_relation_size('auth_accounts') / current_setting('block_size')::int AS n`)).rows[0].n);
+        expect(pages).toBeGreaterThan(0);
+        const leftovers: string[] = [];
+        for (let p = 0; p < pages; p++) {
+          const raw = (await db.query(`SELECT encode(get_raw_page('auth_accounts', $1), 'escape') AS page`, [p])).rows[0].page as string;
+          if (raw.includes('13812345678')) leftovers.push(`page ${p}`);
+          expect(raw).toContain('wangli');
+        }
+        expect(leftovers).toEqual([]);
+        expect((await db.query('SELECT count(*)::int AS n FROM auth_removed_accounts')).rows[0].n).toBe(1);
+      } finally {
+        await db.end();
+      }
+    } finally {
+      await store.close();
+    }
+  });
+});
