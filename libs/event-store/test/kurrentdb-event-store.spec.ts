@@ -1,9 +1,10 @@
 import { createServer } from 'node:net';
 import fc from 'fast-check';
 import { KurrentDbEventStore } from '../src';
-import { decodeData, decodeProperties, encodeProperties, recordIdFor } from '../src/kurrentdb/event-codec';
+import { decodeData, decodeProperties, encodeProperties, jsonData } from '../src/kurrentdb/event-codec';
 import { type LogPointer, mapLimited, pointerRuns } from '../src/kurrentdb/pointer-runs';
-import { StreamNames } from '../src/kurrentdb/stream-names';
+import { assertDistinctIgnoringCase, StreamNames } from '../src/kurrentdb/stream-names';
+import { isConnectionFailure, reachedFollower } from '../src/kurrentdb/connection-failure';
 import { describeKurrentDb, freshNamespace, kurrentDbUrl } from '../../../test/support/kurrentdb';
 import { eventStoreContract, type EventStoreFixture } from './event-store.contract';
 
@@ -73,24 +74,46 @@ describe('KurrentDB stream names', () => {
   });
 });
 
+describe('KurrentDB appends: what the server would refuse or answer oddly', () => {
+  it('refuses names in one append that differ only in case (the server takes them for one)', () => {
+    expect(() => assertDistinctIgnoringCase(['haitang-stream-a', 'haitang-stream-b', 'haitang-stream-a'], 'streams')).not.toThrow();
+    expect(() => assertDistinctIgnoringCase(['haitang-event-X1', 'haitang-event-x1'], 'event ids'))
+      .toThrow('KurrentDB cannot take haitang-event-X1 and haitang-event-x1 in one append: event ids that differ only in case.');
+  });
+
+  it('takes a write refused by a follower, and not a timeout of the client, for the server being unavailable', () => {
+    const clientError = (type: string, raw?: object) => Object.assign(new Error(type), { type, _raw: raw });
+    expect(reachedFollower(clientError('unknown', { code: 9, details: 'kurrent.rpc.NotLeaderNodeErrorDetails' }))).toBe(true);
+    expect(isConnectionFailure(clientError('unknown', { code: 9, details: 'kurrent.rpc.NotLeaderNodeErrorDetails' }))).toBe(true);
+    expect(reachedFollower(clientError('unknown', { code: 9, details: 'something else' }))).toBe(false);
+    expect(reachedFollower(clientError('unavailable', { code: 14, details: 'NotLeaderNode' }))).toBe(false);
+    expect(isConnectionFailure(clientError('unavailable'))).toBe(true);
+    expect(isConnectionFailure(clientError('timeout'))).toBe(false);
+    expect(isConnectionFailure(Object.assign(new Error('raw'), { code: 14 }))).toBe(true);
+  });
+});
+
 describe('KurrentDB event properties', () => {
   const metadata = { actor: { id: 'staff-1', role: 'staff', orgUnitId: null }, commandId: 'c-1', nested: { list: [1, 'two', null, { deep: true }] }, text: '清理楼道 "q" \\ \n' };
 
   it('carry nested metadata, the position and the event id as flat strings, and give them back in every form the client may hand over', () => {
-    const properties = encodeProperties(metadata, 42, 'e-1');
+    const properties = encodeProperties(metadata, 42, 'e-1', '2026-11-26T08:00:00.123Z');
     for (const value of Object.values(properties)) expect(typeof value).toBe('string');
-    const expected = { metadata, position: 42, eventId: 'e-1' };
+    const expected = { metadata, position: 42, eventId: 'e-1', recordedAt: '2026-11-26T08:00:00.123Z' };
     // What the server returns: the properties plus keys of its own, parsed by the client, or left as bytes or text.
     const stored = { ...properties, '$schema.format': 'Json', '$schema.name': 'Tested.v1' };
     expect(decodeProperties(stored, 'x@0')).toEqual(expected);
     expect(decodeProperties(Buffer.from(JSON.stringify(stored)), 'x@0')).toEqual(expected);
     expect(decodeProperties(new Uint8Array(Buffer.from(JSON.stringify(stored))), 'x@0')).toEqual(expected);
     expect(decodeProperties(JSON.stringify(stored), 'x@0')).toEqual(expected);
-    expect(decodeProperties(encodeProperties({}, 1, 'e'), 'x@0')).toEqual({ metadata: {}, position: 1, eventId: 'e' });
+    expect(decodeProperties(encodeProperties({}, 1, 'e', '2026-11-26T08:00:00.123Z'), 'x@0')).toEqual({ metadata: {}, position: 1, eventId: 'e', recordedAt: '2026-11-26T08:00:00.123Z' });
+    // Written before the append time was kept: the server's own time is used.
+    const { 'haitang-recorded-at': _, ...older } = properties;
+    expect(decodeProperties(older, 'x@0').recordedAt).toBeUndefined();
   });
 
   it('refuse what Haitang did not write, saying which event and why', () => {
-    const good = encodeProperties(metadata, 7, 'e-7');
+    const good = encodeProperties(metadata, 7, 'e-7', '2026-11-26T08:00:00.123Z');
     const cases: [unknown, RegExp][] = [
       [undefined, /x@3: its metadata is missing/],
       [new Uint8Array(), /x@3: its metadata is not JSON/],
@@ -104,10 +127,11 @@ describe('KurrentDB event properties', () => {
       [{ ...good, 'haitang-metadata': '[]' }, /x@3: haitang-metadata is not a JSON object/],
       [{ ...good, 'haitang-metadata': 'null' }, /not a JSON object/],
       [{ ...good, 'haitang-event-id': 5 }, /haitang-event-id is not a string/],
+      [{ ...good, 'haitang-recorded-at': 'yesterday' }, /x@3: haitang-recorded-at is not a time/],
     ];
     for (const [raw, message] of cases) expect(() => decodeProperties(raw, 'x@3')).toThrow(message);
-    expect(() => encodeProperties([] as unknown as Record<string, unknown>, 1, 'e')).toThrow(/metadata must be an object/);
-    expect(() => encodeProperties({}, 0, 'e')).toThrow(/not a position/);
+    expect(() => encodeProperties([] as unknown as Record<string, unknown>, 1, 'e', '2026-11-26T08:00:00.123Z')).toThrow(/metadata must be an object/);
+    expect(() => encodeProperties({}, 0, 'e', '2026-11-26T08:00:00.123Z')).toThrow(/not a position/);
   });
 
   it('read data parsed already or as JSON bytes, and refuse bytes that are not JSON', () => {
@@ -117,16 +141,14 @@ describe('KurrentDB event properties', () => {
     expect(() => decodeData(Buffer.from('not json'), false, 'x@0')).toThrow(/x@0: its data is not JSON \(stored as bytes\)/);
   });
 
-  it('use a Haitang event id as the record id when it is a UUID, and a stable UUID made from it otherwise', () => {
-    const v7 = '01938f5e-7b1a-7cc2-9f3e-2b1d4c5e6f70';
-    expect(recordIdFor(v7)).toBe(v7);
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-    for (const id of ['e1', 'e0\\', '', v7.toUpperCase(), '海棠']) {
-      expect(recordIdFor(id)).toMatch(uuid);
-      expect(recordIdFor(id)).toBe(recordIdFor(id));
-    }
-    expect(recordIdFor('e1')).not.toBe(recordIdFor('e2'));
-    expect(recordIdFor(v7.toUpperCase())).not.toBe(v7);
+  it('refuse, before sending, data that cannot be written as JSON', () => {
+    expect(jsonData({ a: [1, '海棠'] }, 'e1')).toEqual({ a: [1, '海棠'] });
+    expect(jsonData(undefined, 'e1')).toBeNull();
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => jsonData(cycle, 'e2')).toThrow(/Event e2: its data cannot be written as JSON/);
+    expect(() => jsonData({ n: BigInt(1) }, 'e3')).toThrow(/Event e3: its data cannot be written as JSON/);
+    expect(() => jsonData(() => 1, 'e4')).toThrow(/Event e4: its data cannot be written as JSON/);
   });
 });
 

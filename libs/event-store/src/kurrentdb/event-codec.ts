@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * What a Haitang event carries in KurrentDB besides its type and data.
  *
@@ -18,18 +16,38 @@ import { createHash } from 'node:crypto';
 export const METADATA_PROPERTY = 'haitang-metadata';
 export const POSITION_PROPERTY = 'haitang-position';
 export const EVENT_ID_PROPERTY = 'haitang-event-id';
+/** When the append was sent, to the millisecond: the server's own creation time reaches readers rounded down to the second. */
+export const RECORDED_AT_PROPERTY = 'haitang-recorded-at';
 
 export interface DecodedProperties {
   readonly metadata: Record<string, unknown>;
   readonly position: number;
   /** The Haitang event id, when it was stored (always, by this adapter). */
   readonly eventId: string | undefined;
+  /** When it was appended (ISO-8601), when stored. */
+  readonly recordedAt: string | undefined;
 }
 
-export function encodeProperties(metadata: Record<string, unknown>, position: number, eventId: string): Record<string, string> {
+export function encodeProperties(metadata: Record<string, unknown>, position: number, eventId: string, recordedAt: string): Record<string, string> {
   if (!isPlainObject(metadata)) throw new TypeError(`Event ${eventId}: metadata must be an object`);
   if (!Number.isSafeInteger(position) || position < 1) throw new RangeError(`Event ${eventId}: ${position} is not a position`);
-  return { [METADATA_PROPERTY]: JSON.stringify(metadata), [POSITION_PROPERTY]: String(position), [EVENT_ID_PROPERTY]: eventId };
+  return { [METADATA_PROPERTY]: JSON.stringify(metadata), [POSITION_PROPERTY]: String(position), [EVENT_ID_PROPERTY]: eventId, [RECORDED_AT_PROPERTY]: recordedAt };
+}
+
+/**
+ * An event's data as JSON text, refused before anything is sent when it has
+ * none (undefined, a function) or cannot have one (a BigInt, a cycle): the
+ * client would fail on it only after opening its call to the server.
+ */
+export function jsonData(data: unknown, eventId: string): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(data ?? null);
+  } catch (error) {
+    throw new TypeError(`Event ${eventId}: its data cannot be written as JSON (${(error as Error).message})`);
+  }
+  if (text === undefined) throw new TypeError(`Event ${eventId}: its data cannot be written as JSON`);
+  return data ?? null;
 }
 
 /** `where` names the event in errors (e.g. "haitang-stream-a@3"). */
@@ -38,6 +56,7 @@ export function decodeProperties(raw: unknown, where: string): DecodedProperties
   const metadataText = properties[METADATA_PROPERTY];
   const positionText = properties[POSITION_PROPERTY];
   const eventId = properties[EVENT_ID_PROPERTY];
+  const recordedAt = properties[RECORDED_AT_PROPERTY];
   if (typeof metadataText !== 'string' || typeof positionText !== 'string') {
     throw new Error(`KurrentDB event ${where} was not written by Haitang: its metadata lacks ${METADATA_PROPERTY} or ${POSITION_PROPERTY}`);
   }
@@ -52,7 +71,10 @@ export function decodeProperties(raw: unknown, where: string): DecodedProperties
   }
   if (!isPlainObject(metadata)) throw new Error(`KurrentDB event ${where}: ${METADATA_PROPERTY} is not a JSON object`);
   if (eventId !== undefined && typeof eventId !== 'string') throw new Error(`KurrentDB event ${where}: ${EVENT_ID_PROPERTY} is not a string`);
-  return { metadata, position: Number(positionText), eventId };
+  if (recordedAt !== undefined && (typeof recordedAt !== 'string' || Number.isNaN(Date.parse(recordedAt)))) {
+    throw new Error(`KurrentDB event ${where}: ${RECORDED_AT_PROPERTY} is not a time`);
+  }
+  return { metadata, position: Number(positionText), eventId, recordedAt };
 }
 
 /**
@@ -82,24 +104,6 @@ export function asObject(raw: unknown, where: string, what: string): Record<stri
   }
   if (!isPlainObject(value)) throw new Error(`KurrentDB event ${where}: its ${what} is ${value === undefined ? 'missing' : 'not a JSON object'}`);
   return value;
-}
-
-const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/**
- * The KurrentDB record id of a Haitang event: KurrentDB requires a UUID, Haitang
- * ids are UUIDs (v7) but the port does not promise it. A canonical (lower-case)
- * UUID is used as it is; anything else gets a name-based UUID (RFC 4122 v5
- * layout, SHA-1 of the id), the same for the same id. The Haitang id itself
- * travels in EVENT_ID_PROPERTY, so reads never depend on this mapping.
- */
-export function recordIdFor(eventId: string): string {
-  if (CANONICAL_UUID.test(eventId)) return eventId;
-  const hash = createHash('sha1').update('haitang-event-id\u0000').update(eventId, 'utf8').digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

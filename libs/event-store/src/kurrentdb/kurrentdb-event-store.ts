@@ -8,11 +8,11 @@ import {
   WrongExpectedVersionError,
 } from '../event-store.port';
 import { AppendSignal, followLog } from '../follow-log';
-import { errorType, failedBeforeSending, isConnectionFailure, redactedUrl } from './connection-failure';
+import { errorType, failedBeforeSending, isConnectionFailure, reachedFollower, redactedUrl } from './connection-failure';
 import { kurrentClient } from './kurrent-client';
-import { asObject, decodeData, decodeProperties, encodeProperties, recordIdFor } from './event-codec';
+import { asObject, decodeData, decodeProperties, encodeProperties, jsonData } from './event-codec';
 import { type LogPointer, mapLimited, type PointerRun, pointerRuns } from './pointer-runs';
-import { DEFAULT_NAMESPACE, StreamNames } from './stream-names';
+import { assertDistinctIgnoringCase, DEFAULT_NAMESPACE, StreamNames } from './stream-names';
 
 export interface KurrentDbEventStoreOptions {
   /** The client's connection string, e.g. kurrentdb://localhost:2113?tls=false. */
@@ -108,7 +108,7 @@ export class KurrentDbEventStore implements EventStore {
   private closed = false;
   private disposed = false;
 
-  private constructor(private readonly client: KurrentDBClient, names: StreamNames) {
+  private constructor(private client: KurrentDBClient, names: StreamNames, private readonly url: string) {
     this.names = names;
   }
 
@@ -122,7 +122,7 @@ export class KurrentDbEventStore implements EventStore {
     } catch (error) {
       throw new Error(`KurrentDB connection string ${where} is not valid: ${messageOf(error)}`, { cause: error });
     }
-    const store = new KurrentDbEventStore(client, names);
+    const store = new KurrentDbEventStore(client, names, options.url);
     try {
       store.head = await store.readHead();
     } catch (error) {
@@ -167,6 +167,11 @@ export class KurrentDbEventStore implements EventStore {
       // Errors of the append session itself may come unconverted (a raw gRPC error): converted here, as the client does its own.
       const error = raw instanceof Error ? kurrentClient().convertToCommandError(raw) : raw;
       if (isRevisionConflict(error)) return this.refused(error, streams, receipt, plan);
+      if (reachedFollower(error)) {
+        // The client stays on a follower until it connects again: it does, for the next append.
+        this.reconnect();
+        throw new StoreUnavailableError('KurrentDB answered from a follower that does not take writes; nothing was recorded. Please retry.', error);
+      }
       if (errorType(error) === 'unsupported') {
         throw new Error('This KurrentDB server cannot append to several streams atomically: Haitang needs KurrentDB 25.1 or later.', { cause: error });
       }
@@ -196,6 +201,7 @@ export class KurrentDbEventStore implements EventStore {
     const markers: AppendStreamRequest[] = [];
     const eventIds = new Set<string>();
     const versions: { streamId: string; version: number }[] = [];
+    const recordedAt = new Date().toISOString();
     let next = head;
     for (const stream of streams) {
       const { streamId, expectedVersion } = stream;
@@ -216,11 +222,13 @@ export class KurrentDbEventStore implements EventStore {
         eventIds.add(event.eventId);
         entry.version += 1;
         next += 1;
+        // A record id of its own (the client makes a random one): with the Haitang id as record id, an exact re-append
+        // looks idempotent to the server for the stream but not for its fresh markers, and KurrentDB 25.1–26.0.2
+        // answers that mix with an error that names no stream. The Haitang id travels as a property.
         entry.events.push(jsonEvent({
-          id: recordIdFor(event.eventId),
           type: event.type,
-          data: (event.data ?? null) as JSONType,
-          metadata: encodeProperties(event.metadata, next, event.eventId),
+          data: jsonData(event.data, event.eventId) as JSONType,
+          metadata: encodeProperties(event.metadata, next, event.eventId, recordedAt),
         }));
         pointers.push(jsonEvent({ type: KURRENTDB_EVENT_TYPES.pointer, data: { stream: streamId, version: entry.version } }));
         const marker: StoredMarker = { stream: streamId, version: entry.version, position: next };
@@ -232,6 +240,11 @@ export class KurrentDbEventStore implements EventStore {
       }
       versions.push({ streamId, version: entry.version });
     }
+
+    // The server refuses a stream twice in one append session, comparing names without case, and its
+    // refusal reads like a timeout to the client: refused here, in words.
+    assertDistinctIgnoringCase([...staged.keys()].map((id) => this.names.stream(id)), 'streams');
+    assertDistinctIgnoringCase([...eventIds].map((id) => this.names.event(id)), 'event ids');
 
     const requests: AppendStreamRequest[] = [];
     const expectations = new Map<string, ExpectedVersion>();
@@ -392,6 +405,13 @@ export class KurrentDbEventStore implements EventStore {
     return { commandId, fingerprint, result: result as Record<string, unknown>, position };
   }
 
+  /** A new client for the same connection string (it finds the cluster's leader again); the old one is let go. */
+  private reconnect(): void {
+    const old = this.client;
+    this.client = kurrentClient().KurrentDBClient.connectionString(this.url);
+    void release(old);
+  }
+
   /** Waits for the appends under way, then lets the client go. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -399,7 +419,7 @@ export class KurrentDbEventStore implements EventStore {
     await this.tail;
     this.disposed = true;
     this.appended.notify();
-    await this.client.dispose().catch(() => undefined);
+    await release(this.client);
   }
 
   /** The log's length: its last revision + 1, 0 while it does not exist. */
@@ -445,7 +465,8 @@ export class KurrentDbEventStore implements EventStore {
 
 function toRecorded(streamId: string, streamName: string, event: StoredEvent): RecordedEvent {
   const where = `${streamName}@${event.revision}`;
-  const { metadata, position, eventId } = decodeProperties(event.metadata, where);
+  const properties = decodeProperties(event.metadata, where);
+  const { metadata, position, eventId } = properties;
   return {
     position,
     streamId,
@@ -454,7 +475,7 @@ function toRecorded(streamId: string, streamName: string, event: StoredEvent): R
     type: event.type,
     data: decodeData(event.data, event.isJson, where),
     metadata,
-    recordedAt: isoOf(event.created, where),
+    recordedAt: properties.recordedAt ?? isoOf(event.created, where),
   };
 }
 
@@ -491,6 +512,31 @@ function messageOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const raw = (error as { _raw?: { message?: unknown } })._raw?.message;
   return typeof raw === 'string' && raw && raw !== error.message ? `${error.message} (${raw})` : error.message || error.name;
+}
+
+/**
+ * Lets a client go: its streams cancelled (`dispose`) and its gRPC channel
+ * closed, which `dispose` leaves open (a connection per client otherwise stays
+ * until the process ends). The channel is asked for with a time limit: a
+ * client that never connected would make one to hand over.
+ */
+async function release(client: KurrentDBClient): Promise<void> {
+  await client.dispose().catch(() => undefined);
+  const getChannel = (client as unknown as { getChannel?: () => Promise<{ close(): void }> }).getChannel;
+  if (typeof getChannel !== 'function') return;
+  let timer: NodeJS.Timeout | undefined;
+  const channel = await Promise.race([
+    getChannel().catch(() => undefined),
+    new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), 1000);
+    }),
+  ]);
+  clearTimeout(timer);
+  try {
+    channel?.close();
+  } catch {
+    // already closed
+  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -61,3 +61,16 @@ export class StreamNames {
     return undefined;
   }
 }
+
+/** Names KurrentDB would take for one and the same (it compares them without case in one append). */
+export function assertDistinctIgnoringCase(names: readonly string[], what: string): void {
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const folded = name.toLowerCase();
+    const other = seen.get(folded);
+    if (other !== undefined && other !== name) {
+      throw new Error(`KurrentDB cannot take ${other} and ${name} in one append: ${what} that differ only in case.`);
+    }
+    seen.set(folded, name);
+  }
+}
