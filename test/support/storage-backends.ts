@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { READ_STORE_TABLE_NAMES } from '../../libs/read-store/src/postgres/schema';
+import { freshNamespace, kurrentDbUrl } from './kurrentdb';
 import { freshDatabase, postgresAvailable } from './postgres';
 
 /**
@@ -43,5 +44,24 @@ export const POSTGRES: StorageBackend = {
   },
 };
 
-/** PostgreSQL is left out (and said so once by globalSetup) where no server binaries are installed. */
-export const STORAGE_BACKENDS: readonly StorageBackend[] = postgresAvailable ? [SQLITE, POSTGRES] : [SQLITE];
+/**
+ * The event log in KurrentDB (a fresh namespace on the server at KURRENTDB_URL), everything else in a fresh
+ * PostgreSQL database: the distributed setup's stores. Only when KURRENTDB_URL is set (globalSetup says so otherwise).
+ */
+export const KURRENTDB: StorageBackend = {
+  name: 'KurrentDB',
+  async prepare() {
+    return {
+      HAITANG_EVENT_STORE: 'kurrentdb', KURRENTDB_URL: process.env.KURRENTDB_URL ?? '', HAITANG_KURRENTDB_NAMESPACE: freshNamespace('e2e'),
+      HAITANG_READ_STORE: 'postgres', HAITANG_AUTH_STORE: 'postgres', DATABASE_URL: await freshDatabase('e2e_kurrent'),
+    };
+  },
+  deleteReadModels: (dataDir, env) => POSTGRES.deleteReadModels(dataDir, env),
+};
+
+/** PostgreSQL is left out (and said so once by globalSetup) where no server binaries are installed; KurrentDB unless KURRENTDB_URL names a server. */
+export const STORAGE_BACKENDS: readonly StorageBackend[] = [
+  SQLITE,
+  ...(postgresAvailable ? [POSTGRES] : []),
+  ...(postgresAvailable && kurrentDbUrl ? [KURRENTDB] : []),
+];
