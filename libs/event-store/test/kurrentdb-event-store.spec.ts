@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import fc from 'fast-check';
 import { KurrentDbEventStore } from '../src';
 import { decodeData, decodeProperties, encodeProperties, jsonData } from '../src/kurrentdb/event-codec';
@@ -6,6 +5,7 @@ import { type LogPointer, mapLimited, pointerRuns } from '../src/kurrentdb/point
 import { assertDistinctIgnoringCase, StreamNames } from '../src/kurrentdb/stream-names';
 import { isConnectionFailure, reachedFollower } from '../src/kurrentdb/connection-failure';
 import { describeKurrentDb, freshNamespace, kurrentDbUrl } from '../../../test/support/kurrentdb';
+import { freePort } from '../../../test/support/haitang-process';
 import { eventStoreContract, type EventStoreFixture } from './event-store.contract';
 
 /** The same contract suite as SQLite and PostgreSQL, unchanged, against the server at KURRENTDB_URL: a fresh namespace per test. */
@@ -225,15 +225,3 @@ describe('KurrentDB event store: opening', () => {
     await expect(KurrentDbEventStore.open({ url: 'postgres://localhost/haitang' })).rejects.toThrow(/^KurrentDB connection string postgres:\/\/localhost\/haitang is not valid/);
   });
 });
-
-/** A port nothing listens on (taken, then given back). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

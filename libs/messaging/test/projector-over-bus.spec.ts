@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { haitangTypes, PostgresEventStore, type RecordedEvent } from '@haitang/event-store';
 import { PostgresProjector, READ_STORE_TABLE_NAMES } from '@haitang/read-store';
-import { type EventBus, InProcessBroker, InProcessEventBus, LogRelay, LogViaBus } from '../src';
+import { InProcessBroker, InProcessEventBus, LogRelay, LogViaBus } from '../src';
+import { BusWrapper } from './bus-wrapper';
 import { describePostgres, freshDatabase } from '../../../test/support/postgres';
 import { sortedDump } from '../../read-store/test/dump';
 
@@ -11,23 +12,13 @@ const event = (type: string, data: Record<string, unknown>) => ({ eventId: rando
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Publishes every third batch twice over (as two relays, or a producer retrying without idempotence, would), and fails every fifth before publishing. */
-class RepeatingBus implements EventBus {
+class RepeatingBus extends BusWrapper {
   private calls = 0;
-  constructor(private readonly inner: EventBus) {}
-  async publish(events: readonly RecordedEvent[]): Promise<void> {
+  override async publish(events: readonly RecordedEvent[]): Promise<void> {
     this.calls++;
     if (this.calls % 5 === 0) throw new Error('broker unavailable');
     await this.inner.publish(events);
     if (this.calls % 3 === 0) await this.inner.publish(events);
-  }
-  lastPublished() {
-    return this.inner.lastPublished();
-  }
-  follow(after: number, options?: Parameters<EventBus['follow']>[1]) {
-    return this.inner.follow(after, options);
-  }
-  close() {
-    return this.inner.close();
   }
 }
 

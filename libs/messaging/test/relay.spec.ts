@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RecordedEvent, SqliteEventStore } from '@haitang/event-store';
 import { type EventBus, InProcessBroker, InProcessEventBus, KafkaEventBus, kafkaSettings, LogRelay } from '../src';
+import { BusWrapper } from './bus-wrapper';
 import { followFor, loggedEvents } from './event-bus.contract';
 
 /** A bus whose publishing fails the next `failures` times (the broker down), the rest passed through. */
-class FlakyBus implements EventBus {
+class FlakyBus extends BusWrapper {
   failures = 0;
-  constructor(private readonly inner: EventBus) {}
-  async publish(events: readonly RecordedEvent[]): Promise<void> {
+  override async publish(events: readonly RecordedEvent[]): Promise<void> {
     if (this.failures > 0) {
       this.failures--;
       // As when the broker wrote the batch but the acknowledgement was lost: the relay cannot tell.
@@ -18,15 +18,6 @@ class FlakyBus implements EventBus {
       throw new Error('broker unavailable');
     }
     await this.inner.publish(events);
-  }
-  lastPublished() {
-    return this.inner.lastPublished();
-  }
-  follow(after: number, options?: Parameters<EventBus['follow']>[1]) {
-    return this.inner.follow(after, options);
-  }
-  close() {
-    return this.inner.close();
   }
 }
 
