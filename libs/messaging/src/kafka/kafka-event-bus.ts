@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type Admin, ConfigResourceTypes, type Consumer, Kafka, logLevel, type LogEntry, Partitioners, type Producer } from 'kafkajs';
+import type { Admin, Consumer, Kafka, LogEntry, Producer } from 'kafkajs';
 import type { FollowOptions, RecordedEvent } from '@haitang/event-store';
 import type { EventBus, PublishedMark } from '../event-bus.port';
 import { OrderedDelivery, slices, startOffset } from '../ordered-delivery';
 import { Handoff } from './handoff';
+import { kafkajs } from './kafka-client';
 
 export interface KafkaEventBusOptions {
   /** host:port of one or more brokers (KAFKA_BROKERS, comma-separated). */
@@ -61,6 +62,7 @@ export class KafkaEventBus implements EventBus {
 
   /** Connects, creates the topic (one partition, kept forever) when missing, and refuses a topic it cannot keep the log in. */
   static async open(options: KafkaEventBusOptions): Promise<KafkaEventBus> {
+    const { Kafka, logLevel } = kafkajs();
     const kafka = new Kafka({
       clientId: options.clientId ?? 'haitang',
       brokers: [...options.brokers],
@@ -168,7 +170,7 @@ export class KafkaEventBus implements EventBus {
 
   private async connectedProducer(): Promise<Producer> {
     if (!this.producer) {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: kafkajs().Partitioners.DefaultPartitioner });
       await producer.connect();
       this.producer = producer;
     }
@@ -237,7 +239,7 @@ async function checkTopic(admin: Admin, topic: string): Promise<void> {
   if (metadata.partitions.length !== 1) {
     throw new Error(`topic ${topic} has ${metadata.partitions.length} partitions; Haitang's log needs exactly one (the order across streams).`);
   }
-  const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy'] }] });
+  const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: kafkajs().ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy'] }] });
   const policy = described.resources[0]?.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue ?? 'delete';
   if (policy.includes('compact')) throw new Error(`topic ${topic} is compacted (cleanup.policy=${policy}): it would keep only the last event of each stream.`);
 }
