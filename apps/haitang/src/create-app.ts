@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import {
-  assertShallowJson, clientErrorProblem, correlationIdOf, problem, ProblemDetailsFilter, ProblemException, rawProblemResponse, sendProblem, validationPipe,
+  assertCleanTextValues, assertShallowJson, clientErrorProblem, correlationIdOf, problem, ProblemDetailsFilter, ProblemException, rawProblemResponse, sendProblem, validationPipe,
 } from '@haitang/ledger';
 import { serveWebConsole } from '@haitang/reporting';
 import { HaitangModule } from './app.module';
@@ -69,6 +69,8 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
   fastify.addHook('preValidation', (request, _reply, done) => {
     try {
       assertShallowJson(request.body);
+      assertCleanTextValues(request.query);
+      assertCleanTextValues(request.params);
     } catch (error) {
       return done(error as Error);
     }

@@ -88,4 +88,27 @@ describePostgres('PostgreSQL account store', () => {
       await store.close();
     }
   });
+
+  it('does not hold sign-ins behind an erasure while another transaction reads the table (a pg_dump): the rewrite waits at most 2 s', async () => {
+    const url = await freshDatabase('accounts_dump');
+    const store = await PostgresAccountStore.open({ url });
+    const dump = new Client({ connectionString: url });
+    await dump.connect();
+    try {
+      await store.create((await newAccount({ username: 'zhao', role: 'volunteer', volunteerId: 'v1', displayName: '赵阿姨' }, 'staff')).account);
+      await store.create((await newAccount({ username: 'wangli', role: 'staff', orgUnitId: 'taohuawu', displayName: '王丽' }, 'admin')).account);
+      await dump.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await dump.query('SELECT count(*) FROM auth_accounts');
+      const started = Date.now();
+      expect(await store.removeVolunteerAccounts('v1')).toBe(1);
+      const took = Date.now() - started;
+      expect(took).toBeLessThan(10_000);
+      expect(await store.find('zhao')).toBeNull();
+      expect((await store.find('wangli'))?.displayName).toBe('王丽');
+      await dump.query('COMMIT');
+    } finally {
+      await dump.end();
+      await store.close();
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,13 +43,19 @@ describePostgres('personal data vault (PostgreSQL)', () => {
         return vault;
       },
       async openWithOtherMasterKey() {
-        vault = await PostgresVault.open({ url, masterKey: randomBytes(32) });
-        return vault;
+        return PostgresVault.open({ url, masterKey: randomBytes(32) });
       },
       async cleanup() {
         await vault.close().catch(() => undefined);
       },
     };
+  });
+
+  it('refuses at start a master key other than the one its keys were made with', async () => {
+    const url = await freshDatabase('vault_master');
+    const first = await PostgresVault.open({ url, masterKey: randomBytes(32) });
+    await first.close();
+    await expect(PostgresVault.open({ url, masterKey: randomBytes(32) })).rejects.toThrow(/give every Haitang process the same HAITANG_MASTER_KEY/);
   });
 
   it('is one vault for every process: a key made by one opens in another, and a key destroyed by one opens nowhere', async () => {
@@ -74,13 +81,27 @@ describe('personal data vault (SQLite file)', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'haitang-vault-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('leaves no readable trace of an erased volunteer\'s key or data in its files', async () => {
-    const vault = new SqliteVault(join(dir, 'vault.sqlite'), randomBytes(32));
+  it('leaves no readable trace of an erased volunteer\'s key in its files', async () => {
+    const file = join(dir, 'vault.sqlite');
+    const vault = new SqliteVault(file, randomBytes(32));
     const sealed = await vault.seal('v1', { phone: '13812345678' });
+    await vault.seal('v2', { phone: '13900000000' });
+    const wrapped = (volunteerId: string) => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return (db.prepare('SELECT wrapped_key FROM volunteer_keys WHERE volunteer_id = ?').get(volunteerId) as { wrapped_key: string }).wrapped_key;
+      } finally {
+        db.close();
+      }
+    };
+    const [gone, kept] = [wrapped('v1'), wrapped('v2')];
+    const inFiles = (text: string) => readdirSync(dir).some((f) => readFileSync(join(dir, f)).includes(text));
+    expect(inFiles(gone)).toBe(true);
     await vault.destroyKey('v1');
     expect(await vault.open('v1', sealed)).toBeNull();
     await vault.close();
-    for (const file of readdirSync(dir)) expect(readFileSync(join(dir, file)).includes('13812345678')).toBe(false);
+    expect(inFiles(gone)).toBe(false);
+    expect(inFiles(kept)).toBe(true);
   });
 
   it('masks names, phones and ID numbers', () => {

@@ -57,6 +57,7 @@ function relaySuite(adapter: string, openBus: () => Promise<{ bus: EventBus; reo
       await appendMany(120, 30);
       await until(() => relay.position === 150);
       await relay.stop();
+      await bus.close();
       await appendMany(150, 20);
       const again = await reopen();
       relay = new LogRelay(store, again, { batchSize: 50, pollIntervalMs: 10 });

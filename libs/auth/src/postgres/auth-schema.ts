@@ -20,4 +20,9 @@ export const AUTH_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE vault_keys (volunteer_id text PRIMARY KEY, wrapped_key text NOT NULL);
     `,
   },
+  {
+    version: 2,
+    description: 'a fingerprint of the master key the vault was made with',
+    sql: 'CREATE TABLE vault_master_key (id integer PRIMARY KEY CHECK (id = 1), fingerprint text NOT NULL);',
+  },
 ];

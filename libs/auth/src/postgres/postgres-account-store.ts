@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { ADVISORY_CLASS, ADVISORY_LOCKS } from '@haitang/event-store';
 import type { Account, AccountDisabling, AccountRole } from '../accounts/account';
 import { AccountExistsError, type AccountStore } from '../accounts/account-store.port';
-import { openAuthDatabase } from './auth-database';
+import { openAuthDatabase, rewriteTable } from './auth-database';
 
 interface Row {
   account_id: string; username: string; role: AccountRole; org_unit_id: string | null; volunteer_id: string | null; display_name: string;
@@ -23,7 +23,7 @@ const toAccount = (r: Row): Account => ({
  * Disabling takes a transaction-scoped advisory lock: under READ COMMITTED two
  * admins disabling each other at the same moment would each still see the
  * other enabled, and leave no admin. An erased volunteer's accounts are
- * deleted and the table rewritten (VACUUM FULL), so no page keeps the removed
+ * deleted and the table rewritten (rewriteTable), so no page keeps the removed
  * rows; PostgreSQL's write-ahead log keeps them until it recycles its segments.
  */
 export class PostgresAccountStore implements AccountStore {
@@ -105,7 +105,7 @@ export class PostgresAccountStore implements AccountStore {
     } finally {
       client.release();
     }
-    if (removed > 0) await this.pool.query('VACUUM FULL auth_accounts');
+    if (removed > 0) await rewriteTable(this.pool, 'auth_accounts');
     return removed;
   }
 
