@@ -1,5 +1,5 @@
 # The Haitang image: the standalone app (embedded SQLite) by default, or with
-# HAITANG_EVENT_STORE/HAITANG_READ_STORE=postgres as in docker-compose.yml.
+# other stores and processes as in docker-compose.yml and docker-compose.postgres.yml.
 FROM node:20-bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app

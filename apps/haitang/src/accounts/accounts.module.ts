@@ -12,7 +12,7 @@ import { shutdownStep } from '../shutdown-watchdog';
 
 /**
  * Accounts and tokens: the account store (accounts.sqlite in the data
- * directory), the token signing key (HAITANG_TOKEN_KEY or token-signing.key),
+ * directory, or PostgreSQL with HAITANG_AUTH_STORE=postgres), the token signing key (HAITANG_TOKEN_KEY or token-signing.key),
  * the verifier of bearer tokens (ours, and the identity provider's when
  * OIDC_ISSUER is set), sign-in and account routes.
  */

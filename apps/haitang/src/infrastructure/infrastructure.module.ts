@@ -11,10 +11,11 @@ import { shutdownStep } from '../shutdown-watchdog';
 const MASTER_KEY = Symbol('MasterKey');
 
 /**
- * The event store (SQLite file in HAITANG_DATA_DIR, or PostgreSQL when
- * HAITANG_EVENT_STORE=postgres: its schema is migrated before the app starts)
- * and the personal-data vault (always a SQLite file in the data dir, next to
- * master.key). Other modes swap these providers only.
+ * The event store (SQLite file in HAITANG_DATA_DIR, PostgreSQL when
+ * HAITANG_EVENT_STORE=postgres: its schema is migrated before the app starts,
+ * or KurrentDB) and the personal-data vault (vault.sqlite in the data dir, or
+ * PostgreSQL when HAITANG_AUTH_STORE=postgres; the master key from
+ * HAITANG_MASTER_KEY or master.key).
  */
 @Global()
 @Module({})

@@ -43,8 +43,8 @@ export class InProcessBroker {
 
 /**
  * The in-process adapter of the messaging port: the reference the contract
- * suite is written against, and the bus of a relay and a projector that share
- * one process (HAITANG_BUS=inprocess). Nothing survives the process.
+ * suite is written against, and a bus for a relay and a projector that share
+ * one process (the tests). Nothing survives the process.
  */
 export class InProcessEventBus implements EventBus {
   private closed = false;
