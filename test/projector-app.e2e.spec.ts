@@ -106,7 +106,7 @@ describePostgres('the projector as its own process (apps/projector) with HAITANG
     }
     expect(await hoursAt(last)).toBe(expected);
     const health = await healthOf(standby);
-    expect(health).toMatchObject({ status: 'ok', role: 'active', behind: 0 });
+    expect(health).toMatchObject({ status: 'ok', role: 'active', source: 'event store', behind: 0 });
     expect(health.projectedPosition).toBeGreaterThanOrEqual(last);
     const metrics = await (await fetch(`${standby.url}/metrics`)).text();
     expect(metrics).toMatch(/^haitang_projector_active 1$/m);

@@ -8,6 +8,8 @@ import { openProjectorLog, type PostgresProjector, startPostgresProjector } from
 import type { ProjectorConfig } from './config';
 
 const PROJECTOR = Symbol('PostgresProjector');
+/** Where new events come from, as /health says it: 'event store' or 'kafka:<topic>'. */
+const SOURCE = Symbol('ProjectorSource');
 
 collectDefaultMetrics({ prefix: 'haitang_projector_' });
 
@@ -17,6 +19,7 @@ export class ProjectorStatusController {
   constructor(
     @Inject(PROJECTOR) private readonly projector: PostgresProjector,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SOURCE) private readonly source: string,
   ) {
     const lagGauge = (name: string, help: string, value: () => Promise<number> | number) => new Gauge({
       name, help, async collect() {
@@ -36,12 +39,13 @@ export class ProjectorStatusController {
       head = await this.store.headPosition();
     } catch (error) {
       void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
-      return { status: 'error', role: this.projector.role, projectedPosition: this.projector.position, message: `The event log cannot be read: ${(error as Error).message}` };
+      return { status: 'error', role: this.projector.role, source: this.source, projectedPosition: this.projector.position, message: `The event log cannot be read: ${(error as Error).message}` };
     }
     if (failure) void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
     return {
       status: failure ? 'error' : 'ok',
       role: this.projector.role,
+      source: this.source,
       projectedPosition: this.projector.position,
       headPosition: head,
       behind: Math.max(0, head - this.projector.position),
@@ -76,6 +80,7 @@ export class ProjectorModule implements OnApplicationShutdown {
       controllers: [ProjectorStatusController],
       providers: [
         { provide: EVENT_STORE, useFactory: () => openLog(config) },
+        { provide: SOURCE, useValue: config.bus.kind === 'kafka' ? `kafka:${config.bus.topic}` : 'event store' },
         {
           provide: PROJECTOR,
           inject: [EVENT_STORE],
