@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
 import { storeChoice } from '@haitang/event-store';
 import { type BusChoice, busChoice } from '@haitang/messaging';
-import type { EventLogLocation } from '@haitang/read-store';
+import { type EventLogLocation, eventLogFromEnv } from '@haitang/read-store';
 
 /** What the projector process reads from the environment (the same variables as Haitang; see README). */
 export interface ProjectorConfig {
@@ -24,12 +23,11 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
   if (readStore.kind !== 'postgres') {
     throw new Error('The projector process keeps read models in PostgreSQL: set HAITANG_READ_STORE=postgres (with SQLite read models the projector runs inside Haitang)');
   }
-  const eventStore = storeChoice(env, 'HAITANG_EVENT_STORE');
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     logLevel: env.LOG_LEVEL ?? 'info',
-    eventStore: eventStore.kind === 'sqlite' ? { kind: 'sqlite', file: resolve(env.HAITANG_DATA_DIR ?? './data', 'events.sqlite') } : eventStore,
+    eventStore: eventLogFromEnv(env),
     readStoreUrl: readStore.url,
     bus: busChoice(env),
   };

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { join } from 'node:path';
-import { type EventStore, KurrentDbEventStore, PostgresEventStore, SqliteEventStore } from '@haitang/event-store';
+import { join, resolve } from 'node:path';
+import { type EventStore, KurrentDbEventStore, PostgresEventStore, SqliteEventStore, storeChoice } from '@haitang/event-store';
 import { PositionWaiters } from '../projection-progress';
 import type { ProjectorStatus } from '../read-models.port';
 
@@ -9,6 +9,12 @@ export type EventLogLocation =
   | { readonly kind: 'sqlite'; readonly file: string }
   | { readonly kind: 'postgres'; readonly url: string }
   | { readonly kind: 'kurrentdb'; readonly url: string; readonly namespace: string };
+
+/** Where a process started with only the environment finds the log (HAITANG_EVENT_STORE; events.sqlite in HAITANG_DATA_DIR by default). */
+export function eventLogFromEnv(env: NodeJS.ProcessEnv): EventLogLocation {
+  const choice = storeChoice(env, 'HAITANG_EVENT_STORE');
+  return choice.kind === 'sqlite' ? { kind: 'sqlite', file: resolve(env.HAITANG_DATA_DIR ?? './data', 'events.sqlite') } : choice;
+}
 
 /** The log as a projector reads it: its own small pool, or a SQLite connection that never writes (the ledger does). */
 export function openProjectorLog(location: EventLogLocation): Promise<EventStore> | EventStore {
