@@ -386,6 +386,30 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await phone.waitForURL(/\/me$/);
   });
 
+  it('staff open an account for a colleague who only reads the figures, and she signs in to the dashboard', async () => {
+    await staff.getByRole('link', { name: '账号' }).click();
+    await staff.waitForURL(/\/staff\/accounts$/);
+    await staff.getByRole('button', { name: '为同事开通账号' }).click();
+    const form = staff.getByRole('dialog');
+    await form.getByLabel('姓名').fill('钱书记');
+    await form.getByRole('radio', { name: /领导/ }).check();
+    await form.getByLabel('用户名').fill('Qian-Shuji');
+    await shoot(staff, '10d-staff-colleague-account');
+    await form.getByRole('button', { name: '开通' }).click();
+    const password = (await staff.getByTestId('new-password').textContent())!.trim();
+    expect(password).toMatch(/^[a-z0-9-]{10,}$/);
+    await see(staff.getByRole('listitem').filter({ hasText: 'qian-shuji' })).toContainText('钱书记');
+    await see(staff.getByRole('listitem').filter({ hasText: 'qian-shuji' })).toContainText('领导（查看）');
+
+    const qian = await newPage(DESKTOP);
+    await qian.goto(`${app.baseUrl}/`);
+    await signIn(qian, 'qian-shuji', password);
+    await see(qian.getByText('钱书记 · 领导（查看）')).toBeVisible();
+    // An official records nothing: the staff pages are not hers.
+    await qian.goto(`${app.baseUrl}/staff/accounts`);
+    await see(qian.getByText('没有权限')).toBeVisible();
+  });
+
   it('the demo volunteer signs in and sees only their own page', async () => {
     const v001 = await newPage(PHONE);
     await v001.goto(`${app.baseUrl}/`);

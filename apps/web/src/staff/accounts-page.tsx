@@ -29,7 +29,7 @@ export function AccountsPage() {
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [disabling, setDisabling] = useState<Listed | null>(null);
-  const [creating, setCreating] = useState(false);
+  const [creating, setCreating] = useState<'volunteer' | 'colleague' | null>(null);
 
   async function act(account: Listed, action: 'password-reset' | 'disabling' | 'enabling') {
     setBusy(account.username);
@@ -58,7 +58,12 @@ export function AccountsPage() {
 
   return (
     <div className="narrow">
-      <PageTitle actions={<button type="button" className="button button-primary" onClick={() => setCreating(true)}>{t('accounts.create')}</button>}>
+      <PageTitle actions={(
+        <div className="button-row">
+          <button type="button" className="button button-primary" onClick={() => setCreating('volunteer')}>{t('accounts.create')}</button>
+          <button type="button" className="button button-secondary" onClick={() => setCreating('colleague')}>{t('accounts.createColleague')}</button>
+        </div>
+      )}>
         {t('nav.accounts')}
       </PageTitle>
       <p className="muted">{t('accounts.explain')}</p>
@@ -109,14 +114,17 @@ export function AccountsPage() {
           </div>
         </Modal>
       )}
-      {creating && (
-        <CreateVolunteerAccount unit={unit} onClose={() => setCreating(false)} onCreated={(made) => {
-          setCreating(false);
+      {creating && (() => {
+        const onCreated = (made: { username: string; password: string }) => {
+          setCreating(null);
           setDone(null);
           setSecret(made);
           accounts.reload();
-        }} />
-      )}
+        };
+        return creating === 'volunteer'
+          ? <CreateVolunteerAccount unit={unit} onClose={() => setCreating(null)} onCreated={onCreated} />
+          : <CreateColleagueAccount unit={unit} onClose={() => setCreating(null)} onCreated={onCreated} />;
+      })()}
     </div>
   );
 }
@@ -174,6 +182,60 @@ function CreateVolunteerAccount({ unit, onClose, onCreated }: { unit: string; on
         {error && <ErrorNotice error={error} />}
         <div className="form-actions">
           <button type="submit" className="button button-primary" disabled={busy || !volunteer}>{busy ? t('state.saving') : t('accounts.createSubmit')}</button>
+          <button type="button" className="button button-secondary" onClick={onClose}>{t('action.cancel')}</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+/**
+ * Opens an account for a colleague of the unit: a member of staff (records
+ * and approves) or an official (reads the figures of the unit and everything
+ * under it). The password is made and shown once.
+ */
+function CreateColleagueAccount({ unit, onClose, onCreated }: { unit: string; onClose: () => void; onCreated: (made: { username: string; password: string }) => void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<'staff' | 'official'>('staff');
+  const [username, setUsername] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const made = await read(api.POST('/api/v1/accounts', { body: { username: username.trim().toLowerCase(), role, orgUnitId: unit, displayName: name.trim() } }));
+      onCreated({ username: made.account.username, password: made.password ?? '' });
+    } catch (caught) {
+      setError(caught as ApiError);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal title={t('accounts.createColleague')} onClose={onClose}>
+      <form className="form" onSubmit={submit}>
+        <Field id="colleague-name" label={t('accounts.colleagueName')} error={error}>
+          <input id="colleague-name" required maxLength={50} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+        </Field>
+        <fieldset className="field">
+          <legend>{t('accounts.colleagueRole')}</legend>
+          {(['staff', 'official'] as const).map((r) => (
+            <label key={r} className="choice">
+              <input type="radio" name="colleague-role" value={r} checked={role === r} onChange={() => setRole(r)} />
+              {' '}{t(`accounts.role.${r}`)}
+            </label>
+          ))}
+        </fieldset>
+        <Field id="colleague-username" label={t('accounts.username')} hint={t('accounts.usernameHint')} error={error}>
+          <input id="colleague-username" required value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" autoCapitalize="none" />
+        </Field>
+        {error && <ErrorNotice error={error} />}
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={busy}>{busy ? t('state.saving') : t('accounts.createSubmit')}</button>
           <button type="button" className="button button-secondary" onClick={onClose}>{t('action.cancel')}</button>
         </div>
       </form>
