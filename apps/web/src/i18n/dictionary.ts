@@ -384,7 +384,7 @@ export const en: Record<MessageKey, string> = {
   'nav.records': 'Records',
   'nav.import': 'Import',
   'nav.accounts': 'Accounts',
-  'accounts.explain': 'Sign-in accounts of your unit’s staff and volunteers. Disable the account of someone who left (their phone is signed out at once); give a new password to someone who forgot theirs.',
+  'accounts.explain': 'Sign-in accounts of your unit’s staff, officials and volunteers. Disable the account of someone who left (their phone is signed out at once); give a new password to someone who forgot theirs.',
   'accounts.create': 'Open an account for a volunteer',
   'accounts.createTitle': 'Open an account for a volunteer',
   'accounts.createColleague': 'Open an account for a colleague',
