@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { busChoice, KafkaEventBus, kafkaSettings } from '../src';
 import { eventBusContract, type EventBusFixture } from './event-bus.contract';
+import { describeKafka } from '../../../test/support/kafka';
 
 /**
  * The same contract against a real Kafka broker, when KAFKA_BROKERS names one
  * (jest's globalSetup says in one line that these were skipped otherwise).
  * Each test gets a topic of its own.
  */
-const brokers = process.env.KAFKA_BROKERS;
-const describeKafka: jest.Describe = brokers ? describe : describe.skip;
 
 async function kafkaFixture(): Promise<EventBusFixture> {
   const { brokers: list } = kafkaSettings(process.env);
