@@ -1,9 +1,10 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api, read, seenPosition, type Schema } from '../api/client';
 import type { ApiError } from '../api/problem';
 import { useI18n } from '../i18n/i18n';
 import { useAccount } from '../session/session';
 import { Badge } from '../ui/badges';
+import { useSubmit } from '../ui/use-submit';
 import { Field } from '../ui/form';
 import { day, shanghaiToday } from '../ui/format';
 import { PageTitle } from '../ui/layout';
@@ -135,25 +136,15 @@ function CreateVolunteerAccount({ unit, onClose, onCreated }: { unit: string; on
   const [q, setQ] = useState('');
   const [volunteer, setVolunteer] = useState<{ id: string; name: string } | null>(null);
   const [username, setUsername] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const found = useApi(() => read(api.GET('/api/v1/org-units/{id}/volunteers', {
     params: { path: { id: unit }, query: { q: q.trim() || undefined, limit: 8, minPosition: seenPosition() } },
   })), [unit, q]);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!volunteer) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const made = await read(api.POST('/api/v1/accounts', { body: { username: username.trim().toLowerCase(), role: 'volunteer', volunteerId: volunteer.id, displayName: volunteer.name } }));
-      onCreated({ username: made.account.username, password: made.password ?? '' });
-    } catch (caught) {
-      setError(caught as ApiError);
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    if (!volunteer) return false;
+    const made = await read(api.POST('/api/v1/accounts', { body: { username: username.trim().toLowerCase(), role: 'volunteer', volunteerId: volunteer.id, displayName: volunteer.name } }));
+    onCreated({ username: made.account.username, password: made.password ?? '' });
+  });
 
   return (
     <Modal title={t('accounts.createTitle')} onClose={onClose}>
@@ -199,21 +190,11 @@ function CreateColleagueAccount({ unit, onClose, onCreated }: { unit: string; on
   const [name, setName] = useState('');
   const [role, setRole] = useState<'staff' | 'official'>('staff');
   const [username, setUsername] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const made = await read(api.POST('/api/v1/accounts', { body: { username: username.trim().toLowerCase(), role, orgUnitId: unit, displayName: name.trim() } }));
-      onCreated({ username: made.account.username, password: made.password ?? '' });
-    } catch (caught) {
-      setError(caught as ApiError);
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    const made = await read(api.POST('/api/v1/accounts', { body: { username: username.trim().toLowerCase(), role, orgUnitId: unit, displayName: name.trim() } }));
+    onCreated({ username: made.account.username, password: made.password ?? '' });
+  });
 
   return (
     <Modal title={t('accounts.createColleague')} onClose={onClose}>

@@ -1,7 +1,7 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api, command } from '../api/client';
-import type { ApiError } from '../api/problem';
 import { useI18n } from '../i18n/i18n';
+import { useSubmit } from '../ui/use-submit';
 import { Field } from '../ui/form';
 import { hours } from '../ui/format';
 import { Modal } from '../ui/modal';
@@ -18,23 +18,13 @@ export function AmendDialog({ target, onClose, onDone }: { target: AmendTarget; 
   const { t } = useI18n();
   const [minutes, setMinutes] = useState(String(target.minutes));
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const done = await command((headers) => api.POST('/api/v1/service-records/{id}/amendments', {
-        headers, params: { path: { id: target.recordId } }, body: { minutes: Number(minutes), reason },
-      }));
-      onDone(done.position);
-    } catch (caught) {
-      setError(caught as ApiError);
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    const done = await command((headers) => api.POST('/api/v1/service-records/{id}/amendments', {
+      headers, params: { path: { id: target.recordId } }, body: { minutes: Number(minutes), reason },
+    }));
+    onDone(done.position);
+  });
 
   return (
     <Modal title={t('amend.title', { who: target.who })} onClose={onClose}>

@@ -1,10 +1,10 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api, command } from '../api/client';
-import { ApiError } from '../api/problem';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { Link, navigate } from '../router';
 import { useAccount } from '../session/session';
+import { useSubmit } from '../ui/use-submit';
 import { Field } from '../ui/form';
 import { shanghaiClock, shanghaiInstant, shanghaiToday } from '../ui/format';
 import { PageTitle } from '../ui/layout';
@@ -28,31 +28,21 @@ export function PlanActivityPage() {
   const [form, setForm] = useState(() => ({
     title: '', category: 'digital-inclusion' as Category, location: '', date: shanghaiToday(), ...defaultWindow(), capacity: '', personInCharge: account.displayName, description: '',
   }));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const set = (name: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [name]: e.target.value }));
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!account.orgUnitId) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await command((headers) => api.POST('/api/v1/activities', {
-        headers,
-        body: {
-          orgUnitId: account.orgUnitId!, title: form.title, category: form.category, location: form.location,
-          startsAt: shanghaiInstant(form.date, form.start), endsAt: shanghaiInstant(form.date, form.end),
-          capacity: form.capacity ? Number(form.capacity) : undefined,
-          personInCharge: form.personInCharge || undefined, description: form.description || undefined,
-        },
-      }));
-      navigate(`/staff/activities/${encodeURIComponent(created.id)}`, { replace: true });
-    } catch (caught) {
-      setError(caught as ApiError);
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    if (!account.orgUnitId) return false;
+    const created = await command((headers) => api.POST('/api/v1/activities', {
+      headers,
+      body: {
+        orgUnitId: account.orgUnitId!, title: form.title, category: form.category, location: form.location,
+        startsAt: shanghaiInstant(form.date, form.start), endsAt: shanghaiInstant(form.date, form.end),
+        capacity: form.capacity ? Number(form.capacity) : undefined,
+        personInCharge: form.personInCharge || undefined, description: form.description || undefined,
+      },
+    }));
+    navigate(`/staff/activities/${encodeURIComponent(created.id)}`, { replace: true });
+  });
 
   return (
     <>

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api, command, read, seenPosition, type Schema } from '../api/client';
 import type { ApiError } from '../api/problem';
 import { useI18n } from '../i18n/i18n';
@@ -6,6 +6,7 @@ import type { MessageKey } from '../i18n/dictionary';
 import { navigate, useLocation } from '../router';
 import { useAccount } from '../session/session';
 import { RecordStatus, useCategoryName } from '../ui/badges';
+import { useSubmit } from '../ui/use-submit';
 import { Field } from '../ui/form';
 import { day, hours } from '../ui/format';
 import { PageTitle } from '../ui/layout';
@@ -113,19 +114,10 @@ export function RecordsPage() {
 function RejectDialog({ record, onClose, onDone }: { record: Schema<'UnitRecordView'>; onClose: () => void; onDone: () => void }) {
   const { t } = useI18n();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      await command((headers) => api.POST('/api/v1/service-records/{id}/rejection', { headers, params: { path: { id: record.recordId } }, body: { reason } }));
-      onDone();
-    } catch (caught) {
-      setError(caught as ApiError);
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    await command((headers) => api.POST('/api/v1/service-records/{id}/rejection', { headers, params: { path: { id: record.recordId } }, body: { reason } }));
+    onDone();
+  });
   return (
     <Modal title={t('records.rejectTitle', { who: record.displayName ?? record.volunteerId })} onClose={onClose}>
       <form className="form" onSubmit={submit}>

@@ -1,10 +1,10 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api, command } from '../api/client';
-import type { ApiError } from '../api/problem';
 import { certificatePath } from '../certificates/certificate-page';
 import { useI18n } from '../i18n/i18n';
 import { Link, navigate } from '../router';
 import { useAccount } from '../session/session';
+import { useSubmit } from '../ui/use-submit';
 import { Field } from '../ui/form';
 import { shanghaiToday } from '../ui/format';
 import { ErrorNotice } from '../ui/states';
@@ -18,21 +18,11 @@ export function CertificateRequestForm({ volunteerId, cancelTo }: { volunteerId:
   const { t } = useI18n();
   const today = shanghaiToday();
   const [period, setPeriod] = useState({ from: `${today.slice(0, 4)}-01-01`, to: today });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const issued = await command((headers) => api.POST('/api/v1/volunteers/{id}/certificates', { headers, params: { path: { id: volunteerId } }, body: period }));
-      navigate(certificatePath(issued.number, issued.verificationCode));
-    } catch (caught) {
-      setError(caught as ApiError);
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    const issued = await command((headers) => api.POST('/api/v1/volunteers/{id}/certificates', { headers, params: { path: { id: volunteerId } }, body: period }));
+    navigate(certificatePath(issued.number, issued.verificationCode));
+  });
 
   return (
     <form className="form card" onSubmit={submit}>

@@ -1,10 +1,10 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api, command, read, seenPosition } from '../api/client';
-import type { ApiError } from '../api/problem';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { Link, navigate } from '../router';
 import { useAccount } from '../session/session';
+import { useSubmit } from '../ui/use-submit';
 import { Field } from '../ui/form';
 import { shanghaiToday } from '../ui/format';
 import { ErrorNotice, Loading } from '../ui/states';
@@ -20,30 +20,20 @@ export function ReportPage() {
   const id = account.volunteerId!;
   const me = useApi(() => read(api.GET('/api/v1/volunteers/{id}/hours', { params: { path: { id }, query: { minPosition: seenPosition() } } })), [id]);
   const [form, setForm] = useState({ category: 'errand-escort', serviceDate: shanghaiToday(), hours: '', minutes: '', description: '', location: '' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const set = (name: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [name]: e.target.value }));
   const total = (Number(form.hours) || 0) * 60 + (Number(form.minutes) || 0);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!me.data) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await command((headers) => api.POST('/api/v1/volunteers/{id}/service-reports', {
-        headers, params: { path: { id } },
-        body: {
-          orgUnitId: me.data!.homeOrgUnitId, category: form.category as never, serviceDate: form.serviceDate, minutes: total,
-          description: form.description, location: form.location || undefined,
-        },
-      }));
-      navigate('/me?reported=1', { replace: true });
-    } catch (caught) {
-      setError(caught as ApiError);
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    if (!me.data) return false;
+    await command((headers) => api.POST('/api/v1/volunteers/{id}/service-reports', {
+      headers, params: { path: { id } },
+      body: {
+        orgUnitId: me.data!.homeOrgUnitId, category: form.category as never, serviceDate: form.serviceDate, minutes: total,
+        description: form.description, location: form.location || undefined,
+      },
+    }));
+    navigate('/me?reported=1', { replace: true });
+  });
 
   if (me.error) return <ErrorNotice error={me.error} onRetry={me.reload} />;
   if (!me.data) return <Loading />;
