@@ -39,8 +39,9 @@ export async function screenshotBoth(page: Page, name: string): Promise<void> {
   const before = page.viewportSize();
   for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
     await page.setViewportSize(viewport);
-    // Browser code as text: the test project is compiled without the DOM library.
-    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+    // From the top: a full-page shot of a scrolled page would draw the sticky header halfway down.
+    // (Browser code as text: the test project is compiled without the DOM library.)
+    await page.evaluate('window.scrollTo(0, 0); new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
     await page.screenshot({ path: join(screenshotDir(), `${name}-${size}.png`), fullPage: true });
   }
   if (before) await page.setViewportSize(before);
