@@ -410,6 +410,71 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await see(qian.getByText('没有权限')).toBeVisible();
   });
 
+  it('an administrator registers a street and a community under it, opens an account for its staff, who signs in to it', async () => {
+    const admin = await newPage(DESKTOP);
+    await admin.goto(`${app.baseUrl}/`);
+    await signIn(admin, TEST_ADMIN.username, TEST_ADMIN.password);
+    await admin.getByRole('link', { name: '组织架构' }).click();
+    await admin.waitForURL(/\/units$/);
+    await see(admin.getByRole('listitem').filter({ hasText: '桃花坞社区' })).toBeVisible();
+
+    // A street under 姑苏区; a name of spaces alone is refused in plain words, and nothing is registered.
+    await admin.getByRole('button', { name: '在姑苏区下登记单位' }).click();
+    let form = admin.getByRole('dialog');
+    await form.getByRole('radio', { name: '街道' }).check();
+    await form.getByLabel('街道名称').fill('   ');
+    await form.getByRole('button', { name: '登记', exact: true }).click();
+    await see(form.getByRole('alert').first()).toContainText('名称');
+    await form.getByLabel('街道名称').fill('双塔街道');
+    await form.getByRole('button', { name: '登记', exact: true }).click();
+    await see(admin.getByRole('status')).toContainText('已登记双塔街道');
+    const street = admin.getByRole('listitem').filter({ hasText: '双塔街道' });
+    await see(street).toContainText('街道');
+
+    // A community under the new street: the only kind a street may hold, so there is no choice to make.
+    await admin.getByRole('button', { name: '在双塔街道下登记单位' }).click();
+    form = admin.getByRole('dialog');
+    expect(await form.getByRole('radio').count()).toBe(0);
+    await form.getByLabel('社区名称').fill('双塔社区');
+    await form.getByRole('button', { name: '登记', exact: true }).click();
+    await see(admin.getByRole('status')).toContainText('已登记双塔社区');
+    await see(street).toContainText('下级单位 1 个');
+    await shoot(admin, '03-admin-units');
+
+    // What the pages did is in the ledger: the community sits under the street, the street under the district.
+    const units = (await api<{ orgUnits: { orgUnitId: string; name: string; kind: string; parentId: string | null }[] }>('admin', 'GET', `/org-units?minPosition=${await head()}`)).body.orgUnits;
+    const byName = (name: string) => units.find((u) => u.name === name)!;
+    expect(byName('双塔街道')).toMatchObject({ kind: 'street', parentId: byName('姑苏区').orgUnitId });
+    expect(byName('双塔社区')).toMatchObject({ kind: 'community', parentId: byName('双塔街道').orgUnitId });
+
+    // An account for the new community's staff, made from the units page; she signs in to her community's pages.
+    await admin.getByRole('button', { name: '为双塔社区开通账号' }).click();
+    form = admin.getByRole('dialog');
+    await see(form.getByRole('heading')).toContainText('为双塔社区开通账号');
+    await form.getByLabel('姓名').fill('周社工');
+    await form.getByLabel('用户名').fill('zhou-shuangta');
+    await form.getByRole('button', { name: '开通' }).click();
+    const password = (await admin.getByTestId('new-password').textContent())!.trim();
+    expect(password).toMatch(/^[a-z0-9-]{10,}$/);
+
+    // The administrator's account list holds every unit's accounts, each with its unit.
+    await admin.getByRole('link', { name: '账号' }).click();
+    await admin.waitForURL(/\/accounts$/);
+    await see(admin.getByRole('listitem').filter({ hasText: 'zhou-shuangta' })).toContainText('社区工作人员 · 双塔社区');
+    await see(admin.getByRole('listitem').filter({ hasText: 'taohuawu-staff' })).toContainText('桃花坞社区');
+
+    const zhou = await newPage(DESKTOP);
+    await zhou.goto(`${app.baseUrl}/`);
+    await signIn(zhou, 'zhou-shuangta', password);
+    await zhou.waitForURL(/\/staff\/activities$/);
+    await see(zhou.getByText('周社工 · 社区工作人员')).toBeVisible();
+    // Her units page shows her community alone, where nothing can be registered below.
+    await zhou.getByRole('link', { name: '组织架构' }).click();
+    await see(zhou.getByRole('listitem').filter({ hasText: '双塔社区' })).toBeVisible();
+    expect(await zhou.locator('.unit-tree').getByRole('listitem').count()).toBe(1);
+    expect(await zhou.getByRole('button', { name: /下登记单位/ }).count()).toBe(0);
+  });
+
   it('the demo volunteer signs in and sees only their own page', async () => {
     const v001 = await newPage(PHONE);
     await v001.goto(`${app.baseUrl}/`);

@@ -1,4 +1,5 @@
 import { lazy, type ReactElement, Suspense, useEffect } from 'react';
+import { UnitsPage } from './admin/units-page';
 import { CertificatePage } from './certificates/certificate-page';
 import { useI18n } from './i18n/i18n';
 import { match, navigate, useLocation } from './router';
@@ -31,6 +32,8 @@ const PAGES: [string, Page][] = [
   ['/staff/import', { roles: ['staff'], render: () => <ImportPage /> }],
   ['/staff/certificates', { roles: ['staff'], render: () => <CertificatesPage /> }],
   ['/staff/accounts', { roles: ['staff'], render: () => <AccountsPage /> }],
+  ['/units', { roles: ['admin', 'staff'], render: () => <UnitsPage /> }],
+  ['/accounts', { roles: ['admin'], render: () => <AccountsPage /> }],
   ['/me', { roles: ['volunteer'], render: () => <MePage /> }],
   ['/me/report', { roles: ['volunteer'], render: () => <ReportPage /> }],
   ['/me/certificate', { roles: ['volunteer'], render: () => <CertificateRequestPage /> }],

@@ -18,13 +18,18 @@ type Listed = Schema<'ListedAccount'>;
  * The sign-in accounts of the unit and of its volunteers: open one for a
  * volunteer (for QR check-in and self-reports), give someone a new password,
  * and disable the account of someone who left (their phone is signed out at
- * once). Account changes are not ledger events: no Idempotency-Key.
+ * once). An administrator, who belongs to no unit, sees every account here and
+ * opens accounts from the units page. Account changes are not ledger events:
+ * no Idempotency-Key.
  */
 export function AccountsPage() {
   const { t, lang } = useI18n();
   const me = useAccount();
-  const unit = me.orgUnitId!;
-  const accounts = useApi(() => read(api.GET('/api/v1/accounts', { params: { query: { orgUnitId: unit } } })), [unit]);
+  const unit = me.orgUnitId ?? undefined;
+  const accounts = useApi(() => read(api.GET('/api/v1/accounts', { params: { query: unit ? { orgUnitId: unit } : {} } })), [unit]);
+  // An administrator's list holds every unit's accounts: each is shown with its unit's name.
+  const units = useApi(() => (unit ? Promise.resolve(null) : read(api.GET('/api/v1/org-units', { params: { query: {} } }))), [unit]);
+  const unitName = new Map(units.data?.orgUnits.map((u) => [u.orgUnitId, u.name]) ?? []);
   const [secret, setSecret] = useState<{ username: string; password: string } | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -59,7 +64,7 @@ export function AccountsPage() {
 
   return (
     <div className="narrow">
-      <PageTitle actions={(
+      <PageTitle actions={unit && (
         <div className="button-row">
           <button type="button" className="button button-primary" onClick={() => setCreating('volunteer')}>{t('accounts.create')}</button>
           <button type="button" className="button button-secondary" onClick={() => setCreating('colleague')}>{t('accounts.createColleague')}</button>
@@ -67,7 +72,7 @@ export function AccountsPage() {
       )}>
         {t('nav.accounts')}
       </PageTitle>
-      <p className="muted">{t('accounts.explain')}</p>
+      <p className="muted">{t(unit ? 'accounts.explain' : 'accounts.explainAdmin')}</p>
       {secret && (
         <Notice kind="success" title={t('accounts.passwordTitle', { username: secret.username })}>
           <p className="secret" data-testid="new-password">{secret.password}</p>
@@ -85,7 +90,10 @@ export function AccountsPage() {
                   <li key={a.username} className="card record-card">
                     <div className="card-main">
                       <p className="card-title">{a.displayName}</p>
-                      <p className="muted">{a.username} · {t(`role.${a.role}`)}{a.id === me.id ? ` · ${t('accounts.you')}` : ''}</p>
+                      <p className="muted">
+                        {a.username} · {t(`role.${a.role}`)}{!unit && a.orgUnitId && unitName.has(a.orgUnitId) ? ` · ${unitName.get(a.orgUnitId)}` : ''}
+                        {a.id === me.id ? ` · ${t('accounts.you')}` : ''}
+                      </p>
                       {a.disabledAt && <p className="muted">{t('accounts.disabledSince', { date: day(shanghaiToday(new Date(a.disabledAt)), lang) })}</p>}
                     </div>
                     <div className="card-side">
@@ -115,7 +123,7 @@ export function AccountsPage() {
           </div>
         </Modal>
       )}
-      {creating && (() => {
+      {creating && unit && (() => {
         const onCreated = (made: { username: string; password: string }) => {
           setCreating(null);
           setDone(null);
@@ -181,11 +189,17 @@ function CreateVolunteerAccount({ unit, onClose, onCreated }: { unit: string; on
 }
 
 /**
- * Opens an account for a colleague of the unit: a member of staff (records
- * and approves) or an official (reads the figures of the unit and everything
- * under it). The password is made and shown once.
+ * Opens an account for someone who works for the unit: a member of staff
+ * (records and approves) or an official (reads the figures of the unit and
+ * everything under it). The password is made and shown once.
  */
-function CreateColleagueAccount({ unit, onClose, onCreated }: { unit: string; onClose: () => void; onCreated: (made: { username: string; password: string }) => void }) {
+export function CreateColleagueAccount({ unit, unitName, onClose, onCreated }: {
+  unit: string;
+  /** Named in the title when the account is for another unit than the caller's own (the units page). */
+  unitName?: string;
+  onClose: () => void;
+  onCreated: (made: { username: string; password: string }) => void;
+}) {
   const { t } = useI18n();
   const [name, setName] = useState('');
   const [role, setRole] = useState<'staff' | 'official'>('staff');
@@ -197,7 +211,7 @@ function CreateColleagueAccount({ unit, onClose, onCreated }: { unit: string; on
   });
 
   return (
-    <Modal title={t('accounts.createColleague')} onClose={onClose}>
+    <Modal title={unitName ? t('accounts.createFor', { unit: unitName }) : t('accounts.createColleague')} onClose={onClose}>
       <form className="form" onSubmit={submit}>
         <Field id="colleague-name" label={t('accounts.colleagueName')} error={error}>
           <input id="colleague-name" required maxLength={50} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />

@@ -11,6 +11,7 @@ const NAV: Record<Account['role'], { to: string; label: MessageKey }[]> = {
     { to: '/staff/import', label: 'nav.import' },
     { to: '/staff/certificates', label: 'nav.certificates' },
     { to: '/staff/accounts', label: 'nav.accounts' },
+    { to: '/units', label: 'nav.units' },
     { to: '/dashboard', label: 'nav.dashboard' },
   ],
   volunteer: [
@@ -18,7 +19,11 @@ const NAV: Record<Account['role'], { to: string; label: MessageKey }[]> = {
     { to: '/me/report', label: 'nav.report' },
   ],
   official: [{ to: '/dashboard', label: 'nav.dashboard' }],
-  admin: [{ to: '/dashboard', label: 'nav.dashboard' }],
+  admin: [
+    { to: '/dashboard', label: 'nav.dashboard' },
+    { to: '/units', label: 'nav.units' },
+    { to: '/accounts', label: 'nav.accounts' },
+  ],
 };
 
 export function Logo() {
