@@ -1,11 +1,12 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { bilingualFieldMessage } from './field-messages';
 import { type FieldError, problem, ProblemException } from './problem';
 import { rememberValidationRules } from './validation-metadata';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    const own = Object.entries(e.constraints ?? {}).map(([constraint, message]) => ({ field, message: bilingualFieldMessage(constraint, message) }));
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
