@@ -55,4 +55,12 @@ describe('field messages of a refused body', () => {
     // Every message of the answer is bilingual: none is left in English alone.
     for (const message of Object.values(fields).flat()) expect(parts(message)).toHaveLength(2);
   });
+
+  it('say only that a required field is missing, once, when it was left out or sent as null', async () => {
+    const fields = await refusals(PlanActivityDto, { orgUnitId: 'c-1', title: null, category: 'environment', startsAt: '2026-11-20T09:00:00+08:00', endsAt: '2026-11-20T11:00:00+08:00' });
+    expect(fields).toEqual({
+      title: ['必须填写。(title is required.)'],
+      location: ['必须填写。(location is required.)'],
+    });
+  });
 });

@@ -41,3 +41,8 @@ export function bilingualFieldMessage(constraint: string, english: string): stri
     ?? '填写的内容不符合要求';
   return `${chinese}。(${english.replace(/\.$/, '')}.)`;
 }
+
+/** A required field that was left out (or sent as null). */
+export function requiredFieldMessage(field: string): string {
+  return `必须填写。(${field} is required.)`;
+}

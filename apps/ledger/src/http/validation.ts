@@ -1,12 +1,16 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
-import { bilingualFieldMessage } from './field-messages';
+import { bilingualFieldMessage, requiredFieldMessage } from './field-messages';
 import { type FieldError, problem, ProblemException } from './problem';
 import { rememberValidationRules } from './validation-metadata';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.entries(e.constraints ?? {}).map(([constraint, message]) => ({ field, message: bilingualFieldMessage(constraint, message) }));
+    const constraints = Object.entries(e.constraints ?? {});
+    // A required field left out fails every rule on it ("must be a string", "must be shorter than…"): say the one thing that matters.
+    const own = constraints.length > 0 && e.value == null && !e.constraints?.whitelistValidation
+      ? [{ field, message: requiredFieldMessage(field) }]
+      : constraints.map(([constraint, message]) => ({ field, message: bilingualFieldMessage(constraint, message) }));
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
@@ -44,7 +48,8 @@ export function validationPipe(): ValidationPipe {
     transform: true,
     forbidUnknownValues: true,
     stopAtFirstError: false,
-    validationError: { target: false, value: false },
+    // The value tells a field left out from one filled in wrongly; it is not echoed in the answer.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
       return new ProblemException(problem(400, 'validation-failed',
