@@ -204,6 +204,11 @@ describe.each(STORAGE_BACKENDS)('the answers of every route match the OpenAPI do
     expectStatus(await admin.get('/audit?limit=5'), 200);
     expectStatus(await staff.get(`/audit?orgUnitId=${ids.community}&actor=xinjia-staff&from=${shanghaiDay(Date.now() - DAY)}&to=${shanghaiDay(Date.now())}`), 200);
     expectStatus(await staff.get(`/audit?recordId=${ids.staffRecord}`), 200);
+    const newest = expectStatus(await staff.get(`/audit?orgUnitId=${ids.community}&order=desc&limit=2`), 200).body;
+    const older = expectStatus(await staff.get(`/audit?orgUnitId=${ids.community}&order=desc&limit=2&before=${newest.next}`), 200).body;
+    const positions = [...newest.entries, ...older.entries].map((e: { position: number }) => e.position);
+    expect(positions).toEqual([...positions].sort((a, b) => b - a));
+    expect(new Set(positions).size).toBe(4);
     expectStatus(await admin.get(`/audit?streamId=volunteer-${ids.v1}`), 200);
   });
 

@@ -125,6 +125,25 @@ describe('audit view: who did what to which record, from the log', () => {
     expect(all.length).toBe(position);
   });
 
+  it('pages through the trail newest first, as the console shows it, also within a unit and a time range', async () => {
+    for (const [who, filter] of [[admin, ''], [staffA, `orgUnitId=${ids.a}`], [official, `orgUnitId=${ids.district}&from=${shanghaiDay(Date.now() - 86_400_000)}`]] as const) {
+      const all = await trail(who, `${filter}&limit=500`);
+      expect(all.length).toBeGreaterThan(3);
+      const pages: Entry[] = [];
+      let before: number | null = null;
+      for (let guard = 0; guard < 100; guard++) {
+        const page = await audit(who, `${filter}&order=desc&limit=3${before === null ? '' : `&before=${before}`}`);
+        expect(page.status).toBe(200);
+        pages.push(...page.body.entries);
+        if (page.body.next === null) break;
+        before = page.body.next;
+      }
+      expect(pages).toEqual([...all].reverse());
+    }
+    const bad = await audit(admin, 'order=newest');
+    expect([bad.status, (bad.body as unknown as { errors: { field: string }[] }).errors.map((e) => e.field)]).toEqual([400, ['order']]);
+  });
+
   it('never shows personal data, and an erased volunteer’s account stays an opaque id', async () => {
     const registered = (await trail(staffA, `streamId=volunteer-${ids.volunteer}`))[0];
     expect(registered.data).toMatchObject({ displayName: '俞阿姨', personalDataSealed: true });

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ActorView } from '@haitang/ledger';
 import { PROJECTED_POSITION } from '../read-your-writes';
+import { AUDIT_ORDERS, type AuditOrder } from './audit-query.dto';
 
 /** The filter the trail answers (a username given as `actor` is shown as its account id). */
 export class AuditFilterView {
@@ -18,6 +19,9 @@ export class AuditFilterView {
 
   @ApiProperty({ type: String, nullable: true })
   to: string | null;
+
+  @ApiProperty({ enum: AUDIT_ORDERS })
+  order: AuditOrder;
 }
 
 /** The actor of an event, with the account behind it while that account exists. */
@@ -69,7 +73,7 @@ export class AuditTrailAnswer {
   @ApiProperty({ type: () => AuditEntryView, isArray: true })
   entries: AuditEntryView[];
 
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Pass as `after` for the next page; null on the last page' })
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Pass as `after` (order=asc) or `before` (order=desc) for the next page; null on the last page' })
   next: number | null;
 
   @ApiProperty(PROJECTED_POSITION)

@@ -1,11 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsId } from '@haitang/ledger';
 import { ConsistencyQuery } from '../read-your-writes';
 import { DAY_FORMAT } from '../org-units/org-unit-queries.dto';
 
 export const STREAM_ID = /^(orgunit|team|volunteer|activity|record)-[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+export const AUDIT_ORDERS = ['asc', 'desc'] as const;
+export type AuditOrder = (typeof AUDIT_ORDERS)[number];
 
 export class AuditQuery extends ConsistencyQuery {
   @ApiPropertyOptional({ description: 'Events of records owned by this unit or a unit under it (required unless admin, or streamId/recordId given)' })
@@ -35,6 +38,14 @@ export class AuditQuery extends ConsistencyQuery {
   @ApiPropertyOptional({ description: 'Entries after this log position (the `next` of the previous page)', default: 0 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
+
+  @ApiPropertyOptional({ description: 'Entries before this log position (with order=desc: the `next` of the previous page)' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
+  before?: number;
+
+  @ApiPropertyOptional({ enum: AUDIT_ORDERS, default: 'asc', description: 'asc: log order (page on with `after`); desc: newest first (page on with `before`)' })
+  @IsOptional() @IsIn(AUDIT_ORDERS)
+  order?: AuditOrder;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)

@@ -1898,6 +1898,8 @@ export interface components {
             actor: string | null;
             from: string | null;
             to: string | null;
+            /** @enum {string} */
+            order: "asc" | "desc";
         };
         AuditActorView: {
             /** @description The account id (`acct-…`), or a system actor such as `demo` */
@@ -1937,7 +1939,7 @@ export interface components {
         AuditTrailAnswer: {
             filter: components["schemas"]["AuditFilterView"];
             entries: components["schemas"]["AuditEntryView"][];
-            /** @description Pass as `after` for the next page; null on the last page */
+            /** @description Pass as `after` (order=asc) or `before` (order=desc) for the next page; null on the last page */
             next: number | null;
             /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
             projectedPosition: number;
@@ -3854,6 +3856,10 @@ export interface operations {
                 to?: string;
                 /** @description Entries after this log position (the `next` of the previous page) */
                 after?: number;
+                /** @description Entries before this log position (with order=desc: the `next` of the previous page) */
+                before?: number;
+                /** @description asc: log order (page on with `after`); desc: newest first (page on with `before`) */
+                order?: "asc" | "desc";
                 limit?: number;
             };
             header?: never;

@@ -11,6 +11,10 @@ export interface AuditFilter {
   readonly until?: string;
   /** Positions after this one. */
   readonly after: number;
+  /** Positions before this one (none: up to the end of the log). */
+  readonly before?: number;
+  /** Newest first (the default is log order). */
+  readonly newestFirst?: boolean;
   readonly limit: number;
 }
 
@@ -22,11 +26,13 @@ export interface AuditEntry {
   readonly recordedAt: string;
 }
 
-/** The log positions matching an audit filter, in log order, one page. */
+/** The log positions matching an audit filter, one page: in log order, or newest first. */
 export async function auditEntries(db: ReadModels, f: AuditFilter): Promise<AuditEntry[]> {
   const where = ['a.position > @after'];
   let join = '';
-  let params: Record<string, unknown> = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
+  const { newestFirst, ...values } = f;
+  let params: Record<string, unknown> = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+  if (f.before !== undefined) where.push('a.position < @before');
   if (f.orgUnitId !== undefined) {
     join = `JOIN stream_owners o ON o.stream_key = a.stream_key
       JOIN org_unit_closure c ON c.descendant_n = o.unit_n AND c.ancestor_n = (SELECT unit_n FROM unit_keys WHERE org_unit_id = @orgUnitId)`;
@@ -42,7 +48,7 @@ export async function auditEntries(db: ReadModels, f: AuditFilter): Promise<Audi
   // Built from fixed fragments only; every value is a bound parameter.
   const sql = `SELECT a.position, ${streamIdOf('a.stream_key')} AS stream_id, t.type, k.actor_id, a.recorded_at
     FROM audit_log a ${join} JOIN event_types t ON t.type_n = a.type_n LEFT JOIN actor_keys k ON k.actor_n = a.actor_n
-    WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`;
+    WHERE ${where.join(' AND ')} ORDER BY a.position ${newestFirst ? 'DESC' : 'ASC'} LIMIT @limit`;
   return (await db.all<{ position: number; stream_id: string; type: string; actor_id: string | null; recorded_at: string }>(...named(sql, params)))
     .map((r) => ({ position: r.position, streamId: r.stream_id, type: r.type, actorId: r.actor_id, recordedAt: r.recorded_at }));
 }
