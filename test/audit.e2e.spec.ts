@@ -85,6 +85,9 @@ describe('audit view: who did what to which record, from the log', () => {
     expect(history[1].data).toMatchObject({ minutes: 45, reason: '按签到表更正' });
     expect(history[1].actor?.displayName).toBe('staff-a的名字');
     expect(await trail(staffA, `streamId=record-${ids.record}`)).toEqual(history);
+    // The volunteer the entries mention is named (by the read models), and only she.
+    const answer = await audit(staffA, `recordId=${ids.record}`);
+    expect((answer.body as unknown as { names: Record<string, string> }).names).toEqual({ [ids.volunteer]: '俞阿姨' });
   });
 
   it('lists what happened in a unit’s subtree, and nothing from elsewhere', async () => {

@@ -73,6 +73,12 @@ export class AuditTrailAnswer {
   @ApiProperty({ type: () => AuditEntryView, isArray: true })
   entries: AuditEntryView[];
 
+  @ApiProperty({
+    type: 'object', additionalProperties: { type: 'string' }, example: { 'v-033': '俞阿姨' },
+    description: 'The names of the volunteers and activities the entries mention (by `volunteerId` / `activityId` in their data), as the read models know them',
+  })
+  names: Record<string, string>;
+
   @ApiProperty({ type: 'integer', nullable: true, description: 'Pass as `after` (order=asc) or `before` (order=desc) for the next page; null on the last page' })
   next: number | null;
 

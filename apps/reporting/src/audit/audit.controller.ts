@@ -4,7 +4,7 @@ import { Access, ACCOUNT_STORE, type AccountStore, normalizeUsername, orgUnit, q
 import { isCalendarDate, recordStream } from '@haitang/domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@haitang/event-store';
 import { ApiProblemAnswers, problem, ProblemException } from '@haitang/ledger';
-import { auditEntries, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels } from '@haitang/read-store';
+import { auditEntries, auditNames, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels } from '@haitang/read-store';
 import { caughtUp } from '../read-your-writes';
 import { type AuditActorView, AuditTrailAnswer } from './audit-answers';
 import { AuditQuery } from './audit-query.dto';
@@ -73,6 +73,11 @@ export class AuditController {
       const account = await this.accounts.findById(id);
       who.set(id, account ? { username: account.username, displayName: account.displayName } : null);
     }
+    const mentioned = (field: 'volunteerId' | 'activityId') => events.flatMap((e) => {
+      const id = (e?.data as Record<string, unknown> | undefined)?.[field];
+      return typeof id === 'string' ? [id] : [];
+    });
+    const names = await auditNames(this.db, { volunteers: mentioned('volunteerId'), activities: mentioned('activityId') });
     return {
       filter: { orgUnitId: q.orgUnitId ?? null, streamId: streamId ?? null, actor: actorId ?? null, from: q.from ?? null, to: q.to ?? null, order: q.order ?? 'asc' },
       entries: entries.map((e, i) => {
@@ -87,6 +92,7 @@ export class AuditController {
           data: shown(event?.data ?? null),
         };
       }),
+      names,
       next: entries.length === limit ? entries[entries.length - 1].position : null,
       projectedPosition: this.runner.position,
     };

@@ -1939,6 +1939,15 @@ export interface components {
         AuditTrailAnswer: {
             filter: components["schemas"]["AuditFilterView"];
             entries: components["schemas"]["AuditEntryView"][];
+            /**
+             * @description The names of the volunteers and activities the entries mention (by `volunteerId` / `activityId` in their data), as the read models know them
+             * @example {
+             *       "v-033": "俞阿姨"
+             *     }
+             */
+            names: {
+                [key: string]: string;
+            };
             /** @description Pass as `after` (order=asc) or `before` (order=desc) for the next page; null on the last page */
             next: number | null;
             /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */

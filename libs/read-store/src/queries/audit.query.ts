@@ -52,3 +52,23 @@ export async function auditEntries(db: ReadModels, f: AuditFilter): Promise<Audi
   return (await db.all<{ position: number; stream_id: string; type: string; actor_id: string | null; recorded_at: string }>(...named(sql, params)))
     .map((r) => ({ position: r.position, streamId: r.stream_id, type: r.type, actorId: r.actor_id, recordedAt: r.recorded_at }));
 }
+
+/**
+ * How the read models name the volunteers and activities a page of the trail
+ * mentions (`volunteerId`, `activityId` in the events' data), so that a
+ * reader sees "俞阿姨" and "玩转智能手机" rather than two ids. An id the read
+ * models do not know is left out.
+ */
+export async function auditNames(db: ReadModels, ids: { volunteers: Iterable<string>; activities: Iterable<string> }): Promise<Record<string, string>> {
+  const names: Record<string, string> = {};
+  const look = async (id: string, sql: string) => {
+    const name = (await db.get<{ name: string }>(sql, [id]))?.name;
+    if (name !== undefined) names[id] = name;
+  };
+  await Promise.all([
+    ...[...new Set(ids.volunteers)].map((id) => look(id,
+      'SELECT v.display_name AS name FROM volunteer_keys k JOIN volunteers v ON v.volunteer_n = k.volunteer_n WHERE k.volunteer_id = ?')),
+    ...[...new Set(ids.activities)].map((id) => look(id, 'SELECT title AS name FROM activities WHERE activity_id = ?')),
+  ]);
+  return names;
+}
