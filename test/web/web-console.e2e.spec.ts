@@ -280,6 +280,40 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     expect(JSON.stringify(history.body)).toContain('提前 10 分钟离开');
   });
 
+  it('staff see who changed what, newest first: the correction with its reason; and only one person’s changes when asked', async () => {
+    const record = (story as any).record as { recordId: string; minutes: number };
+    await staff.getByRole('link', { name: '变更记录' }).click();
+    await staff.waitForURL(/\/changes$/);
+    const changes = staff.getByRole('list', { name: '变更记录' }).getByRole('listitem');
+    // The newest change is the correction just made: what, to whom, from how much to how much, why, by whom.
+    const newest = changes.first();
+    await see(newest).toContainText('修改服务时长');
+    await see(newest).toContainText(`施大爷 · ${hours(record.minutes)} → ${hours(record.minutes > 10 ? record.minutes - 10 : record.minutes + 10)} 小时`);
+    await see(newest).toContainText('理由：提前 10 分钟离开，按实际时间更正');
+    await see(newest).toContainText('（taohuawu-staff） · 社区工作人员');
+    // The list is the API's trail of the unit, newest first.
+    const trail = await api<{ entries: { type: string; position: number }[] }>('staff', 'GET', `/audit?orgUnitId=taohuawu&order=desc&limit=30&minPosition=${await head()}`);
+    expect(trail.body.entries[0].type).toBe('ServiceAmended.v1');
+    expect(await changes.count()).toBe(trail.body.entries.length);
+    // Before it, the completion of the activity: the records it credited, and the completion itself.
+    await see(changes.nth(1)).toContainText('登记服务记录');
+    await see(changes.filter({ hasText: '结束活动并计入时长' }).filter({ hasText: story.activityTitle })).toHaveCount(1);
+    await shoot(staff, '07b-changes');
+
+    // One person's changes: the staff member's own, each naming her.
+    await staff.getByLabel('操作人（可不填）').fill('taohuawu-staff');
+    await staff.getByRole('button', { name: '查看' }).click();
+    await see(changes.first()).toContainText('修改服务时长');
+    const mine = await changes.allTextContents();
+    expect(mine.length).toBeGreaterThan(3);
+    for (const text of mine) expect(text).toContain('taohuawu-staff');
+    // A day the trail refuses is said in plain words, under the field.
+    await staff.getByLabel('从').fill('2026-11-30');
+    await staff.getByLabel('到').fill('2026-11-01');
+    await staff.getByRole('button', { name: '查看' }).click();
+    await see(staff.getByRole('alert').first()).toContainText('开始日期不能晚于结束日期');
+  });
+
   it('a volunteer reports an errand on her phone; it waits for approval', async () => {
     await phone.goto(`${app.baseUrl}/me`);
     await see(phone.getByTestId('approved-hours')).toBeVisible();

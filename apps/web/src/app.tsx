@@ -1,5 +1,6 @@
 import { lazy, type ReactElement, Suspense, useEffect } from 'react';
 import { UnitsPage } from './admin/units-page';
+import { ChangesPage } from './official/changes-page';
 import { CertificatePage } from './certificates/certificate-page';
 import { useI18n } from './i18n/i18n';
 import { match, navigate, useLocation } from './router';
@@ -34,6 +35,7 @@ const PAGES: [string, Page][] = [
   ['/staff/accounts', { roles: ['staff'], render: () => <AccountsPage /> }],
   ['/units', { roles: ['admin', 'staff'], render: () => <UnitsPage /> }],
   ['/accounts', { roles: ['admin'], render: () => <AccountsPage /> }],
+  ['/changes', { roles: ['official', 'admin', 'staff'], render: () => <ChangesPage /> }],
   ['/me', { roles: ['volunteer'], render: () => <MePage /> }],
   ['/me/report', { roles: ['volunteer'], render: () => <ReportPage /> }],
   ['/me/certificate', { roles: ['volunteer'], render: () => <CertificateRequestPage /> }],

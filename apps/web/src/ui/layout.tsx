@@ -13,16 +13,21 @@ const NAV: Record<Account['role'], { to: string; label: MessageKey }[]> = {
     { to: '/staff/accounts', label: 'nav.accounts' },
     { to: '/units', label: 'nav.units' },
     { to: '/dashboard', label: 'nav.dashboard' },
+    { to: '/changes', label: 'nav.changes' },
   ],
   volunteer: [
     { to: '/me', label: 'nav.me' },
     { to: '/me/report', label: 'nav.report' },
   ],
-  official: [{ to: '/dashboard', label: 'nav.dashboard' }],
+  official: [
+    { to: '/dashboard', label: 'nav.dashboard' },
+    { to: '/changes', label: 'nav.changes' },
+  ],
   admin: [
     { to: '/dashboard', label: 'nav.dashboard' },
     { to: '/units', label: 'nav.units' },
     { to: '/accounts', label: 'nav.accounts' },
+    { to: '/changes', label: 'nav.changes' },
   ],
 };
 
