@@ -11,9 +11,10 @@ const NAV: Record<Account['role'], { to: string; label: MessageKey }[]> = {
     { to: '/staff/import', label: 'nav.import' },
     { to: '/staff/certificates', label: 'nav.certificates' },
     { to: '/staff/accounts', label: 'nav.accounts' },
-    { to: '/units', label: 'nav.units' },
     { to: '/dashboard', label: 'nav.dashboard' },
     { to: '/changes', label: 'nav.changes' },
+    // Rarely needed by a community's staff (a street's staff register its communities there): last.
+    { to: '/units', label: 'nav.units' },
   ],
   volunteer: [
     { to: '/me', label: 'nav.me' },
