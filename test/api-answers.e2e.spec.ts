@@ -209,6 +209,7 @@ describe.each(STORAGE_BACKENDS)('the answers of every route match the OpenAPI do
     const positions = [...newest.entries, ...older.entries].map((e: { position: number }) => e.position);
     expect(positions).toEqual([...positions].sort((a, b) => b - a));
     expect(new Set(positions).size).toBe(4);
+    expectStatus(await staff.get(`/audit?orgUnitId=${ids.community}&type=ServiceRecorded.v1&order=desc`), 200);
     expectStatus(await admin.get(`/audit?streamId=volunteer-${ids.v1}`), 200);
   });
 

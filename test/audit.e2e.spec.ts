@@ -114,6 +114,19 @@ describe('audit view: who did what to which record, from the log', () => {
     expect([bad.status, (bad.body as unknown as { code: string }).code]).toEqual([400, 'from-invalid']);
   });
 
+  it('filters by kind of event: the corrections of a unit, nothing else, and none of another unit', async () => {
+    const amended = await trail(staffA, `orgUnitId=${ids.a}&type=ServiceAmended.v1`);
+    expect(amended.map((e) => [e.type, e.streamId])).toEqual([['ServiceAmended.v1', `record-${ids.record}`]]);
+    const all = await trail(admin, 'limit=500');
+    expect(await trail(admin, 'type=ServiceRecorded.v1&limit=500')).toEqual(all.filter((e) => e.type === 'ServiceRecorded.v1'));
+    expect(await trail(staffB, `orgUnitId=${ids.b}&type=ServiceAmended.v1`)).toEqual([]);
+    expect(await trail(admin, 'type=NeverHappened.v1')).toEqual([]);
+    const bad = await audit(admin, 'type=ServiceAmended');
+    expect([bad.status, (bad.body as unknown as { errors: { field: string; message: string }[] }).errors]).toEqual([400, [
+      { field: 'type', message: '应为事件类型，例如 ServiceAmended.v1。(type must be an event type such as ServiceAmended.v1.)' },
+    ]]);
+  });
+
   it('pages through the trail in log order', async () => {
     const all = await trail(admin, 'limit=500');
     const pages: Entry[] = [];

@@ -389,6 +389,23 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await see(staff.getByTestId('certificate')).toContainText('兹证明 施大爷');
     await see(staff.getByText('已核验：与账本一致')).toBeVisible();
     await shoot(staff, '10b-staff-certificate');
+    const shiNumber = (await staff.getByTestId('certificate-number').textContent())!.trim();
+
+    // The certificates page lists what the community issued, newest first, each with who issued it; one opens again.
+    await staff.getByRole('link', { name: '服务证明' }).click();
+    await staff.waitForURL(/\/staff\/certificates$/);
+    const issued = staff.getByRole('region', { name: '本单位最近开具的证明' }).getByRole('listitem');
+    await see(issued).toHaveCount(2);
+    await see(issued.nth(0)).toContainText('施大爷');
+    await see(issued.nth(0)).toContainText(shiNumber);
+    await see(issued.nth(0)).toContainText('开具人：桃花坞社区工作人员');
+    await see(issued.nth(1)).toContainText('俞阿姨');
+    await see(issued.nth(1)).toContainText(number);
+    await see(issued.nth(1)).toContainText('开具人：俞阿姨');
+    await shoot(staff, '10e-staff-certificates-issued');
+    await issued.nth(1).getByRole('link', { name: '俞阿姨' }).click();
+    await see(staff.getByTestId('certificate-number')).toHaveText(number);
+    await see(staff.getByText('已核验：与账本一致')).toBeVisible();
   });
 
   it('staff give a volunteer a new password, disable her account (her phone is signed out) and enable it again', async () => {

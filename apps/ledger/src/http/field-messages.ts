@@ -17,6 +17,8 @@ const BY_WORDING: readonly [RegExp, (english: string) => string][] = [
   [/must be a date written YYYY-MM-DD/, () => '应为日期，写作 YYYY-MM-DD'],
   [/must be a month written YYYY-MM/, () => '应为月份，写作 YYYY-MM，例如 2026-10'],
   [/must be an id/, () => '应为编号（字母、数字、- 和 _）'],
+  [/must be an event type/, () => '应为事件类型，例如 ServiceAmended.v1'],
+  [/must be a stream id/, () => '应为记录编号，例如 record-<编号>'],
   [/must be 5–20 digits/, () => '应为 5–20 位数字'],
   [/18-character resident ID number/, () => '应为 18 位居民身份证号码'],
   [/must be one of/, (english) => `应为以下之一：${english.replace(/^.*one of(?: the following values)?:?\s*/, '')}`],

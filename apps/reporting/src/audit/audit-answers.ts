@@ -20,6 +20,9 @@ export class AuditFilterView {
   @ApiProperty({ type: String, nullable: true })
   to: string | null;
 
+  @ApiProperty({ type: String, nullable: true })
+  type: string | null;
+
   @ApiProperty({ enum: AUDIT_ORDERS })
   order: AuditOrder;
 }

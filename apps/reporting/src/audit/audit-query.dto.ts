@@ -7,6 +7,9 @@ import { DAY_FORMAT } from '../org-units/org-unit-queries.dto';
 
 export const STREAM_ID = /^(orgunit|team|volunteer|activity|record)-[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
+/** An event type's stable name: ActivityPlanned.v1. */
+export const EVENT_TYPE = /^[A-Z][A-Za-z]{1,60}\.v[1-9][0-9]{0,2}$/;
+
 export const AUDIT_ORDERS = ['asc', 'desc'] as const;
 export type AuditOrder = (typeof AUDIT_ORDERS)[number];
 
@@ -26,6 +29,10 @@ export class AuditQuery extends ConsistencyQuery {
   @ApiPropertyOptional({ description: 'Who: an account id (acct-…, as in the log) or a username' })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(120)
   actor?: string;
+
+  @ApiPropertyOptional({ description: 'One kind of event, e.g. CertificateIssued.v1 (every certificate issued in the unit)', example: 'ServiceAmended.v1' })
+  @IsOptional() @IsString() @Matches(EVENT_TYPE, { message: 'type must be an event type such as ServiceAmended.v1' })
+  type?: string;
 
   @ApiPropertyOptional({ description: 'Recorded on or after this day (Asia/Shanghai)', example: '2026-11-01' })
   @IsOptional() @Matches(DAY_FORMAT, { message: 'from must be a date written YYYY-MM-DD' })

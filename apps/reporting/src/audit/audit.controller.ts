@@ -61,7 +61,7 @@ export class AuditController {
     const actorId = q.actor === undefined ? undefined : (await this.accounts.find(normalizeUsername(q.actor)))?.id ?? q.actor;
     const limit = q.limit ?? 100;
     const entries = await auditEntries(this.db, {
-      orgUnitId: q.orgUnitId, streamId, actorId, after: q.after ?? 0, before: q.before, newestFirst: q.order === 'desc', limit,
+      orgUnitId: q.orgUnitId, streamId, actorId, type: q.type, after: q.after ?? 0, before: q.before, newestFirst: q.order === 'desc', limit,
       from: q.from === undefined ? undefined : startOfDay(q.from), until: q.to === undefined ? undefined : nextDay(q.to),
     });
     // One record's trail (the usual question) is one stream read; a trail across streams reads each event by its position.
@@ -79,7 +79,7 @@ export class AuditController {
     });
     const names = await auditNames(this.db, { volunteers: mentioned('volunteerId'), activities: mentioned('activityId') });
     return {
-      filter: { orgUnitId: q.orgUnitId ?? null, streamId: streamId ?? null, actor: actorId ?? null, from: q.from ?? null, to: q.to ?? null, order: q.order ?? 'asc' },
+      filter: { orgUnitId: q.orgUnitId ?? null, streamId: streamId ?? null, actor: actorId ?? null, from: q.from ?? null, to: q.to ?? null, type: q.type ?? null, order: q.order ?? 'asc' },
       entries: entries.map((e, i) => {
         const event = events[i];
         // Metadata as the ledger writes it (EventMetadata); every field may be missing from an event written otherwise.

@@ -1898,6 +1898,7 @@ export interface components {
             actor: string | null;
             from: string | null;
             to: string | null;
+            type: string | null;
             /** @enum {string} */
             order: "asc" | "desc";
         };
@@ -3859,6 +3860,8 @@ export interface operations {
                 recordId?: string;
                 /** @description Who: an account id (acct-…, as in the log) or a username */
                 actor?: string;
+                /** @description One kind of event, e.g. CertificateIssued.v1 (every certificate issued in the unit) */
+                type?: string;
                 /** @description Recorded on or after this day (Asia/Shanghai) */
                 from?: string;
                 /** @description Recorded on or before this day (Asia/Shanghai) */

@@ -2,11 +2,13 @@ import { useState } from 'react';
 import { api, read, seenPosition } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { useAccount } from '../session/session';
-import { hours } from '../ui/format';
+import { day, hours, shanghaiToday } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 import { Empty, ErrorNotice, Loading } from '../ui/states';
 import { useApi } from '../ui/use-api';
 import { CertificateList } from '../certificates/certificate-list';
+import { certificatePath } from '../certificates/certificate-page';
+import { Link } from '../router';
 import { CertificateRequestForm } from '../volunteer/certificate-request-page';
 
 /**
@@ -62,6 +64,47 @@ export function CertificatesPage() {
                 ))}
               </ul>
             )}
+      <IssuedInUnit unit={unit} />
     </div>
+  );
+}
+
+/** What the page needs of a CertificateIssued event (libs/domain certificate.ts). */
+interface Issued { number: string; verificationCode: string; volunteerId: string; from: string; to: string; approvedMinutes: number }
+
+/**
+ * The certificates issued to the unit's volunteers, newest first (the audit
+ * trail's CertificateIssued events): who got one, for which period and how
+ * many hours, who issued it; each opens its page to print or send again.
+ */
+function IssuedInUnit({ unit }: { unit: string }) {
+  const { t, lang } = useI18n();
+  const issued = useApi(() => read(api.GET('/api/v1/audit', {
+    params: { query: { orgUnitId: unit, type: 'CertificateIssued.v1', order: 'desc', limit: 20, minPosition: seenPosition() } },
+  })), [unit]);
+  if (issued.error) return <ErrorNotice error={issued.error} onRetry={issued.reload} />;
+  if (!issued.data) return <Loading />;
+  if (issued.data.entries.length === 0) return null;
+  const { entries, names } = issued.data;
+  return (
+    <section aria-labelledby="issued-heading">
+      <h2 id="issued-heading">{t('certificate.issuedInUnit')}</h2>
+      <ul className="cards">
+        {entries.map((entry) => {
+          const c = entry.data as unknown as Issued;
+          const by = entry.actor?.displayName ?? entry.actor?.username;
+          return (
+            <li key={entry.position} className="card record-card">
+              <div className="card-main">
+                <Link to={certificatePath(c.number, c.verificationCode)} className="card-title">{names[c.volunteerId] ?? c.volunteerId}</Link>
+                <p className="muted">{c.number} · {t('certificate.listPeriod', { from: day(c.from, lang), to: day(c.to, lang), issued: day(shanghaiToday(new Date(entry.recordedAt)), lang) })}</p>
+                {by && <p className="muted">{t('certificate.issuedBy', { name: by })}</p>}
+              </div>
+              <div className="card-side"><span className="figure">{t('unit.hours', { h: hours(c.approvedMinutes) })}</span></div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }

@@ -6,6 +6,8 @@ export interface AuditFilter {
   readonly orgUnitId?: string;
   readonly streamId?: string;
   readonly actorId?: string;
+  /** One event type, e.g. CertificateIssued.v1. */
+  readonly type?: string;
   /** recorded_at bounds, ISO-8601 UTC: from inclusive, until exclusive. */
   readonly from?: string;
   readonly until?: string;
@@ -43,6 +45,7 @@ export async function auditEntries(db: ReadModels, f: AuditFilter): Promise<Audi
     params = { ...params, ...keys.params };
   }
   if (f.actorId !== undefined) where.push('a.actor_n = (SELECT actor_n FROM actor_keys WHERE actor_id = @actorId)');
+  if (f.type !== undefined) where.push('a.type_n = (SELECT type_n FROM event_types WHERE type = @type)');
   if (f.from !== undefined) where.push('a.recorded_at >= @from');
   if (f.until !== undefined) where.push('a.recorded_at < @until');
   // Built from fixed fragments only; every value is a bound parameter.
