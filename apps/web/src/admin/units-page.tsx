@@ -5,7 +5,7 @@ import type { MessageKey } from '../i18n/dictionary';
 import { useAccount } from '../session/session';
 import { CreateColleagueAccount } from '../staff/accounts-page';
 import { Badge } from '../ui/badges';
-import { Field } from '../ui/form';
+import { Field, FormActions } from '../ui/form';
 import { PageTitle } from '../ui/layout';
 import { Modal } from '../ui/modal';
 import { Empty, ErrorNotice, Loading, Notice } from '../ui/states';
@@ -154,11 +154,7 @@ function RegisterUnit({ parent, onClose, onDone }: { parent: Unit | null; onClos
         <Field id="name" label={t('units.name', { kind: t(`units.kind.${kind}` as MessageKey) })} hint={t('units.nameHint')} error={error}>
           <input id="name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
         </Field>
-        {error && <ErrorNotice error={error} />}
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>{busy ? t('state.saving') : t('units.register')}</button>
-          <button type="button" className="button button-secondary" onClick={onClose}>{t('action.cancel')}</button>
-        </div>
+        <FormActions busy={busy} error={error} label={t('units.register')} onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -183,11 +179,7 @@ function RenameUnit({ unit, onClose, onDone }: { unit: Unit; onClose: () => void
         <Field id="name" label={t('units.newName')} error={error}>
           <input id="name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
         </Field>
-        {error && <ErrorNotice error={error} />}
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>{busy ? t('state.saving') : t('units.renameSubmit')}</button>
-          <button type="button" className="button button-secondary" onClick={onClose}>{t('action.cancel')}</button>
-        </div>
+        <FormActions busy={busy} error={error} label={t('units.renameSubmit')} onCancel={onClose} />
       </form>
     </Modal>
   );

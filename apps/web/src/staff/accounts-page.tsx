@@ -5,7 +5,7 @@ import { useI18n } from '../i18n/i18n';
 import { useAccount } from '../session/session';
 import { Badge } from '../ui/badges';
 import { useSubmit } from '../ui/use-submit';
-import { Field } from '../ui/form';
+import { Field, FormActions } from '../ui/form';
 import { day, shanghaiToday } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 import { Modal } from '../ui/modal';
@@ -178,11 +178,7 @@ function CreateVolunteerAccount({ unit, onClose, onCreated }: { unit: string; on
         <Field id="username" label={t('accounts.username')} hint={t('accounts.usernameHint')} error={error}>
           <input id="username" required value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" autoCapitalize="none" />
         </Field>
-        {error && <ErrorNotice error={error} />}
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy || !volunteer}>{busy ? t('state.saving') : t('accounts.createSubmit')}</button>
-          <button type="button" className="button button-secondary" onClick={onClose}>{t('action.cancel')}</button>
-        </div>
+        <FormActions busy={busy} error={error} label={t('accounts.createSubmit')} disabled={!volunteer} onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -228,11 +224,7 @@ export function CreateColleagueAccount({ unit, unitName, onClose, onCreated }: {
         <Field id="colleague-username" label={t('accounts.username')} hint={t('accounts.usernameHint')} error={error}>
           <input id="colleague-username" required value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" autoCapitalize="none" />
         </Field>
-        {error && <ErrorNotice error={error} />}
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>{busy ? t('state.saving') : t('accounts.createSubmit')}</button>
-          <button type="button" className="button button-secondary" onClick={onClose}>{t('action.cancel')}</button>
-        </div>
+        <FormActions busy={busy} error={error} label={t('accounts.createSubmit')} onCancel={onClose} />
       </form>
     </Modal>
   );

@@ -2,10 +2,9 @@ import { useState } from 'react';
 import { api, command } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { useSubmit } from '../ui/use-submit';
-import { Field } from '../ui/form';
+import { Field, FormActions } from '../ui/form';
 import { hours } from '../ui/format';
 import { Modal } from '../ui/modal';
-import { ErrorNotice } from '../ui/states';
 
 export interface AmendTarget {
   recordId: string;
@@ -36,11 +35,7 @@ export function AmendDialog({ target, onClose, onDone }: { target: AmendTarget; 
         <Field id="reason" label={t('amend.reason')} error={error}>
           <textarea id="reason" required maxLength={500} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('amend.reasonExample')} />
         </Field>
-        {error && <ErrorNotice error={error} />}
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>{busy ? t('state.saving') : t('amend.submit')}</button>
-          <button type="button" className="button button-secondary" onClick={onClose}>{t('action.cancel')}</button>
-        </div>
+        <FormActions busy={busy} error={error} label={t('amend.submit')} onCancel={onClose} />
       </form>
     </Modal>
   );

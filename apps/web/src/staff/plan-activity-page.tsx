@@ -2,13 +2,12 @@ import { useState } from 'react';
 import { api, command } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
-import { Link, navigate } from '../router';
+import { navigate } from '../router';
 import { useAccount } from '../session/session';
 import { useSubmit } from '../ui/use-submit';
-import { Field } from '../ui/form';
+import { Field, FormActions } from '../ui/form';
 import { shanghaiClock, shanghaiInstant, shanghaiToday } from '../ui/format';
 import { PageTitle } from '../ui/layout';
-import { ErrorNotice } from '../ui/states';
 
 export const CATEGORIES = [
   'environment', 'digital-inclusion', 'anti-fraud', 'garbage-sorting', 'errand-escort', 'elder-rides',
@@ -81,11 +80,7 @@ export function PlanActivityPage() {
         <Field id="description" label={t('activity.description')} error={error}>
           <textarea id="description" rows={3} maxLength={2000} value={form.description} onChange={set('description')} />
         </Field>
-        {error && <ErrorNotice error={error} />}
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>{busy ? t('state.saving') : t('activity.planSubmit')}</button>
-          <Link to="/staff/activities" className="button button-secondary">{t('action.cancel')}</Link>
-        </div>
+        <FormActions busy={busy} error={error} label={t('activity.planSubmit')} cancelTo="/staff/activities" />
       </form>
     </>
   );

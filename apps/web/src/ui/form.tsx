@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import type { ApiError } from '../api/problem';
 import { useI18n } from '../i18n/i18n';
+import { Link } from '../router';
+import { ErrorNotice } from './states';
 
 /** A labelled field; the API's message for this field, if it refused it, is shown under it and announced. */
 export function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: ApiError | null; children: ReactNode }) {
@@ -13,5 +15,35 @@ export function Field({ id, label, hint, error, children }: { id: string; label:
       {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
       {messages.map((m, i) => <p key={i} className="field-error" role="alert">{m}</p>)}
     </div>
+  );
+}
+
+/**
+ * The end of a form: its refusal, if the server refused it, then its submit
+ * button (saying "正在保存…" while it is sent) and its cancel, a button that
+ * closes a dialog (`onCancel`) or a link back (`cancelTo`).
+ */
+export function FormActions({ busy, error, label, disabled = false, onCancel, cancelTo, block = false }: {
+  busy: boolean;
+  error: ApiError | null;
+  label: string;
+  /** Not ready to send yet (besides being busy). */
+  disabled?: boolean;
+  onCancel?: () => void;
+  cancelTo?: string;
+  /** Full-width buttons (the phone pages). */
+  block?: boolean;
+}) {
+  const { t } = useI18n();
+  const width = block ? ' button-block' : '';
+  return (
+    <>
+      {error && <ErrorNotice error={error} />}
+      <div className="form-actions">
+        <button type="submit" className={`button button-primary${width}`} disabled={busy || disabled}>{busy ? t('state.saving') : label}</button>
+        {onCancel && <button type="button" className={`button button-secondary${width}`} onClick={onCancel}>{t('action.cancel')}</button>}
+        {cancelTo && <Link to={cancelTo} className={`button button-secondary${width}`}>{t('action.cancel')}</Link>}
+      </div>
+    </>
   );
 }

@@ -2,12 +2,11 @@ import { useState } from 'react';
 import { api, command } from '../api/client';
 import { certificatePath } from '../certificates/certificate-page';
 import { useI18n } from '../i18n/i18n';
-import { Link, navigate } from '../router';
+import { navigate } from '../router';
 import { useAccount } from '../session/session';
 import { useSubmit } from '../ui/use-submit';
-import { Field } from '../ui/form';
+import { Field, FormActions } from '../ui/form';
 import { shanghaiToday } from '../ui/format';
-import { ErrorNotice } from '../ui/states';
 
 /**
  * Asks for a certificate of one's approved service over a period (this year
@@ -35,11 +34,7 @@ export function CertificateRequestForm({ volunteerId, cancelTo }: { volunteerId:
         </Field>
       </div>
       <p className="hint">{t('certificate.requestHint')}</p>
-      {error && <ErrorNotice error={error} />}
-      <div className="form-actions">
-        <button type="submit" className="button button-primary button-block" disabled={busy}>{busy ? t('state.saving') : t('certificate.request')}</button>
-        <Link to={cancelTo} className="button button-secondary button-block">{t('action.cancel')}</Link>
-      </div>
+      <FormActions busy={busy} error={error} label={t('certificate.request')} cancelTo={cancelTo} block />
     </form>
   );
 }

@@ -2,10 +2,10 @@ import { useState } from 'react';
 import { api, command, read, seenPosition } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
-import { Link, navigate } from '../router';
+import { navigate } from '../router';
 import { useAccount } from '../session/session';
 import { useSubmit } from '../ui/use-submit';
-import { Field } from '../ui/form';
+import { Field, FormActions } from '../ui/form';
 import { shanghaiToday } from '../ui/format';
 import { ErrorNotice, Loading } from '../ui/states';
 import { useApi } from '../ui/use-api';
@@ -66,11 +66,7 @@ export function ReportPage() {
         <Field id="location" label={t('report.location')} error={error}>
           <input id="location" maxLength={200} value={form.location} onChange={set('location')} />
         </Field>
-        {error && <ErrorNotice error={error} />}
-        <div className="form-actions">
-          <button type="submit" className="button button-primary button-block" disabled={busy || total < 1}>{busy ? t('state.saving') : t('report.submit')}</button>
-          <Link to="/me" className="button button-secondary button-block">{t('action.cancel')}</Link>
-        </div>
+        <FormActions busy={busy} error={error} label={t('report.submit')} disabled={total < 1} cancelTo="/me" block />
       </form>
     </div>
   );
