@@ -120,6 +120,8 @@ describe('audit view: who did what to which record, from the log', () => {
     const all = await trail(admin, 'limit=500');
     expect(await trail(admin, 'type=ServiceRecorded.v1&limit=500')).toEqual(all.filter((e) => e.type === 'ServiceRecorded.v1'));
     expect(await trail(staffB, `orgUnitId=${ids.b}&type=ServiceAmended.v1`)).toEqual([]);
+    // A kind of event is no way around the scope: another unit's corrections are refused like anything of it.
+    expect((await audit(staffB, `orgUnitId=${ids.a}&type=ServiceAmended.v1`)).status).toBe(403);
     expect(await trail(admin, 'type=NeverHappened.v1')).toEqual([]);
     const bad = await audit(admin, 'type=ServiceAmended');
     expect([bad.status, (bad.body as unknown as { errors: { field: string; message: string }[] }).errors]).toEqual([400, [

@@ -308,8 +308,8 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     expect(mine.length).toBeGreaterThan(3);
     for (const text of mine) expect(text).toContain('taohuawu-staff');
     // A day the trail refuses is said in plain words, under the field.
-    await staff.getByLabel('从').fill('2026-11-30');
-    await staff.getByLabel('到').fill('2026-11-01');
+    await staff.getByLabel('记录日期从').fill('2026-11-30');
+    await staff.getByLabel('记录日期到').fill('2026-11-01');
     await staff.getByRole('button', { name: '查看' }).click();
     await see(staff.getByRole('alert').first()).toContainText('开始日期不能晚于结束日期');
   });
@@ -394,7 +394,7 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     // The certificates page lists what the community issued, newest first, each with who issued it; one opens again.
     await staff.getByRole('link', { name: '服务证明' }).click();
     await staff.waitForURL(/\/staff\/certificates$/);
-    const issued = staff.getByRole('region', { name: '本单位最近开具的证明' }).getByRole('listitem');
+    const issued = staff.getByRole('region', { name: '本单位志愿者最近的服务证明' }).getByRole('listitem');
     await see(issued).toHaveCount(2);
     await see(issued.nth(0)).toContainText('施大爷');
     await see(issued.nth(0)).toContainText(shiNumber);

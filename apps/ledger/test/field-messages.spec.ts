@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { PlanActivityDto } from '../src/activities/activity.dto';
+import { bilingualFieldMessage } from '../src/http/field-messages';
 import { validationPipe } from '../src/http/validation';
 import { ProblemException } from '../src/http/problem';
 import { RegisterVolunteerDto } from '../src/volunteers/volunteer.dto';
@@ -62,5 +63,10 @@ describe('field messages of a refused body', () => {
       title: ['必须填写。(title is required.)'],
       location: ['必须填写。(location is required.)'],
     });
+  });
+
+  it('leave a message the DTO already words in both languages as it is', () => {
+    const own = 'code 应为证明上印的 8 位验证码。(code is the 8-character verification code printed on the certificate.)';
+    expect(bilingualFieldMessage('matches', own)).toBe(own);
   });
 });

@@ -38,6 +38,8 @@ const BY_CONSTRAINT: Record<string, (english: string) => string> = {
 
 /** A field's refusal as "中文。(English.)". */
 export function bilingualFieldMessage(constraint: string, english: string): string {
+  // A DTO that words its message in both languages already ("code 应为…。(code is …)") is answered as it is.
+  if (/[\u4e00-\u9fff]/.test(english)) return english;
   const chinese = BY_WORDING.find(([wording]) => wording.test(english))?.[1](english)
     ?? BY_CONSTRAINT[constraint]?.(english)
     ?? '填写的内容不符合要求';

@@ -57,10 +57,10 @@ export function UnitsPage() {
   const [secret, setSecret] = useState<{ username: string; password: string } | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
+  // A password shown once stays on the page until another replaces it, whatever is done meanwhile.
   const finished = (message: string) => {
     setAdding(null);
     setRenaming(null);
-    setSecret(null);
     setDone(message);
     units.reload();
   };
@@ -151,7 +151,7 @@ function RegisterUnit({ parent, onClose, onDone }: { parent: Unit | null; onClos
             ))}
           </fieldset>
         )}
-        <Field id="name" label={t('units.name', { kind: t(`units.kind.${kind}` as MessageKey) })} hint={t('units.nameHint')} error={error}>
+        <Field id="name" label={t('units.name', { kind: t(`units.kind.${kind}` as MessageKey) })} hint={t(`units.nameHint.${kind}` as MessageKey)} error={error}>
           <input id="name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
         </Field>
         <FormActions busy={busy} error={error} label={t('units.register')} onCancel={onClose} />

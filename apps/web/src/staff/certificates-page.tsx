@@ -70,12 +70,13 @@ export function CertificatesPage() {
 }
 
 /** What the page needs of a CertificateIssued event (libs/domain certificate.ts). */
-interface Issued { number: string; verificationCode: string; volunteerId: string; from: string; to: string; approvedMinutes: number }
+interface Issued { number: string; verificationCode: string; volunteerId: string; displayName?: string; from: string; to: string; approvedMinutes: number }
 
 /**
- * The certificates issued to the unit's volunteers, newest first (the audit
- * trail's CertificateIssued events): who got one, for which period and how
- * many hours, who issued it; each opens its page to print or send again.
+ * The latest certificates of the unit's volunteers, newest first (the audit
+ * trail's CertificateIssued events of the volunteers who belong to the unit
+ * now, whoever issued them): who got one, for which period and how many
+ * hours, who issued it; each opens its page to print or send again.
  */
 function IssuedInUnit({ unit }: { unit: string }) {
   const { t, lang } = useI18n();
@@ -96,7 +97,7 @@ function IssuedInUnit({ unit }: { unit: string }) {
           return (
             <li key={entry.position} className="card record-card">
               <div className="card-main">
-                <Link to={certificatePath(c.number, c.verificationCode)} className="card-title">{names[c.volunteerId] ?? c.volunteerId}</Link>
+                <Link to={certificatePath(c.number, c.verificationCode)} className="card-title">{names[c.volunteerId] ?? c.displayName ?? c.volunteerId}</Link>
                 <p className="muted">{c.number} · {t('certificate.listPeriod', { from: day(c.from, lang), to: day(c.to, lang), issued: day(shanghaiToday(new Date(entry.recordedAt)), lang) })}</p>
                 {by && <p className="muted">{t('certificate.issuedBy', { name: by })}</p>}
               </div>

@@ -149,4 +149,9 @@ export const READ_STORE_MIGRATIONS: readonly Migration[] = [
       DELETE FROM checkpoints WHERE projection IN ('stream-owners', 'audit');
     `,
   },
+  {
+    version: 5,
+    description: 'the audit index by kind of event (GET /audit?type=, e.g. a unit\'s certificates)',
+    sql: 'CREATE INDEX audit_by_type ON audit_log (type_n, position);',
+  },
 ];

@@ -38,6 +38,7 @@ export const auditProjection: SqliteProjection = {
   indexes: `
     CREATE INDEX IF NOT EXISTS audit_by_stream ON audit_log (stream_key, position);
     CREATE INDEX IF NOT EXISTS audit_by_actor ON audit_log (actor_n, position);
+    CREATE INDEX IF NOT EXISTS audit_by_type ON audit_log (type_n, position);
   `,
   handles: EVERY_TYPE,
   apply(db: Database.Database, event: RecordedEvent): void {

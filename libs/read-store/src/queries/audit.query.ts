@@ -64,14 +64,14 @@ export async function auditEntries(db: ReadModels, f: AuditFilter): Promise<Audi
  */
 export async function auditNames(db: ReadModels, ids: { volunteers: Iterable<string>; activities: Iterable<string> }): Promise<Record<string, string>> {
   const names: Record<string, string> = {};
-  const look = async (id: string, sql: string) => {
-    const name = (await db.get<{ name: string }>(sql, [id]))?.name;
-    if (name !== undefined) names[id] = name;
+  const look = async (wanted: Iterable<string>, sql: (placeholders: string) => string) => {
+    const list = [...new Set(wanted)];
+    if (list.length === 0) return;
+    // One statement for the page (at most `limit` ids of each kind), every id a bound parameter.
+    for (const row of await db.all<{ id: string; name: string }>(sql(list.map(() => '?').join(', ')), list)) names[row.id] = row.name;
   };
-  await Promise.all([
-    ...[...new Set(ids.volunteers)].map((id) => look(id,
-      'SELECT v.display_name AS name FROM volunteer_keys k JOIN volunteers v ON v.volunteer_n = k.volunteer_n WHERE k.volunteer_id = ?')),
-    ...[...new Set(ids.activities)].map((id) => look(id, 'SELECT title AS name FROM activities WHERE activity_id = ?')),
-  ]);
+  await look(ids.volunteers, (ps) =>
+    `SELECT k.volunteer_id AS id, v.display_name AS name FROM volunteer_keys k JOIN volunteers v ON v.volunteer_n = k.volunteer_n WHERE k.volunteer_id IN (${ps})`);
+  await look(ids.activities, (ps) => `SELECT activity_id AS id, title AS name FROM activities WHERE activity_id IN (${ps})`);
   return names;
 }
