@@ -461,6 +461,43 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await see(qian.getByText('没有权限')).toBeVisible();
   });
 
+  it('staff register a new volunteer, after a wrong phone number is refused under its field; her phone number is kept sealed', async () => {
+    await staff.getByRole('link', { name: '志愿者' }).click();
+    await staff.waitForURL(/\/staff\/volunteers$/);
+    const count = async () => (await api<{ total: number }>('staff', 'GET', `/org-units/taohuawu/volunteers?limit=1&minPosition=${await head()}`)).body.total;
+    const before = await count();
+    await see(staff.getByText(`共 ${before} 位`)).toBeVisible();
+
+    await staff.getByRole('button', { name: '登记志愿者' }).click();
+    const form = staff.getByRole('dialog');
+    await form.getByLabel('称呼').fill('周阿姨');
+    await form.getByRole('checkbox', { name: '党员' }).check();
+    await form.getByLabel('职业').selectOption({ label: '外卖骑手' });
+    await form.getByLabel('手机号（可不填）').fill('12');
+    await form.getByRole('button', { name: '登记', exact: true }).click();
+    await see(form.getByRole('alert').first()).toContainText('应为 5–20 位数字');
+    expect(await count()).toBe(before);
+
+    await see(form.getByRole('alert').last()).toContainText('有几项填写得不对，请按提示修改');
+    await shoot(staff, '12-staff-register-volunteer');
+    await form.getByLabel('手机号（可不填）').fill('13912345678');
+    await form.getByRole('button', { name: '登记', exact: true }).click();
+    await see(staff.getByRole('status')).toContainText('已登记周阿姨');
+    const zhou = staff.getByRole('list', { name: '志愿者' }).getByRole('listitem').filter({ hasText: '周阿姨' });
+    await see(zhou).toContainText('党员');
+    await see(zhou).toContainText('外卖骑手');
+    expect(await count()).toBe(before + 1);
+
+    // In the ledger as entered; the phone number sealed, shown in full to the community's staff only.
+    const found = await api<{ volunteers: { volunteerId: string }[] }>('staff', 'GET', `/org-units/taohuawu/volunteers?q=${encodeURIComponent('周阿姨')}&minPosition=${await head()}`);
+    const id = found.body.volunteers[0].volunteerId;
+    const profile = await api<any>('staff', 'GET', `/volunteers/${id}`);
+    expect(profile.body).toMatchObject({ displayName: '周阿姨', partyMember: true, senior: false, occupation: 'food-delivery', personalDataShown: 'full', personalData: { phone: '13912345678' } });
+    expect((await api<any>('official', 'GET', `/volunteers/${id}`)).body).toMatchObject({ personalDataShown: 'masked', personalData: { phone: '139****5678' } });
+    const registered = await api<any>('admin', 'GET', `/streams/volunteer-${id}`);
+    expect(JSON.stringify(registered.body)).not.toContain('13912345678');
+  });
+
   it('an administrator registers a street and a community under it, opens an account for its staff, who signs in to it', async () => {
     const admin = await newPage(DESKTOP);
     await admin.goto(`${app.baseUrl}/`);

@@ -13,6 +13,7 @@ import { CertificatesPage } from './staff/certificates-page';
 import { ImportPage } from './staff/import-page';
 import { PlanActivityPage } from './staff/plan-activity-page';
 import { RecordsPage } from './staff/records-page';
+import { VolunteersPage } from './staff/volunteers-page';
 import { Layout, PublicLayout } from './ui/layout';
 import { Empty, Loading, Notice } from './ui/states';
 import { CertificateRequestPage } from './volunteer/certificate-request-page';
@@ -29,6 +30,7 @@ const PAGES: [string, Page][] = [
   ['/staff/activities', { roles: ['staff'], render: () => <ActivitiesPage /> }],
   ['/staff/activities/new', { roles: ['staff'], render: () => <PlanActivityPage /> }],
   ['/staff/activities/:id', { roles: ['staff'], render: (p) => <ActivityPage key={p.id} activityId={p.id} /> }],
+  ['/staff/volunteers', { roles: ['staff'], render: () => <VolunteersPage /> }],
   ['/staff/records', { roles: ['staff'], render: () => <RecordsPage /> }],
   ['/staff/import', { roles: ['staff'], render: () => <ImportPage /> }],
   ['/staff/certificates', { roles: ['staff'], render: () => <CertificatesPage /> }],

@@ -7,6 +7,7 @@ import { type Account, useSession } from '../session/session';
 const NAV: Record<Account['role'], { to: string; label: MessageKey }[]> = {
   staff: [
     { to: '/staff/activities', label: 'nav.activities' },
+    { to: '/staff/volunteers', label: 'nav.volunteers' },
     { to: '/staff/records', label: 'nav.records' },
     { to: '/staff/import', label: 'nav.import' },
     { to: '/staff/certificates', label: 'nav.certificates' },

@@ -31,7 +31,9 @@ export function ErrorNotice({ error, onRetry }: { error: ApiError; onRetry?: () 
           : t('error.refused');
   // A 403 of the access check says nothing specific; another 403 (a rule, e.g. only an admin may undo an admin) says why.
   const generic403 = error.status === 403 && (error.code === 'out-of-scope' || error.code === 'role-not-permitted' || !error.detail);
-  const detail = error.status === 0 ? t('error.networkDetail') : generic403 ? t('error.forbiddenDetail') : api(error.detail || error.title);
+  // A refused form's detail names its fields as the API knows them ("phone"): the fields themselves show what is wrong.
+  const detail = error.status === 0 ? t('error.networkDetail') : generic403 ? t('error.forbiddenDetail')
+    : error.code === 'validation-failed' && error.errors.length > 0 ? t('error.checkFields') : api(error.detail || error.title);
   return (
     <div className="notice notice-error" role="alert">
       <p className="notice-title">{heading}</p>
