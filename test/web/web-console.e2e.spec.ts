@@ -496,6 +496,24 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     expect((await api<any>('official', 'GET', `/volunteers/${id}`)).body).toMatchObject({ personalDataShown: 'masked', personalData: { phone: '139****5678' } });
     const registered = await api<any>('admin', 'GET', `/streams/volunteer-${id}`);
     expect(JSON.stringify(registered.body)).not.toContain('13912345678');
+
+    // Her page: hours and records; personal data only when asked for, and erased at her request (hours stay).
+    await zhou.getByRole('link', { name: '周阿姨' }).click();
+    await staff.waitForURL(new RegExp(`/staff/volunteers/${id}$`));
+    await see(staff.getByRole('heading', { name: '周阿姨', level: 1 })).toBeVisible();
+    await see(staff.getByText('还没有服务记录')).toBeVisible();
+    expect(await staff.getByText('13912345678').count()).toBe(0);
+    await staff.getByRole('button', { name: '显示个人信息' }).click();
+    await see(staff.getByText('13912345678')).toBeVisible();
+    await shoot(staff, '12b-staff-volunteer');
+    await staff.getByRole('button', { name: '删除个人信息' }).click();
+    const erase = staff.getByRole('dialog');
+    await erase.getByLabel('原因（可不填）').fill('本人要求');
+    await erase.getByRole('button', { name: '永久删除' }).click();
+    await see(staff.getByRole('status')).toContainText('已删除周阿姨的个人信息');
+    await see(staff.getByText('个人信息已按本人要求删除')).toBeVisible();
+    expect(await staff.getByText('13912345678').count()).toBe(0);
+    expect((await api<any>('staff', 'GET', `/volunteers/${id}`)).body).toMatchObject({ displayName: '周阿姨', personalDataErased: true, personalData: null });
   });
 
   it('an administrator registers a street and a community under it, opens an account for its staff, who signs in to it', async () => {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, command, read, seenPosition } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
+import { Link } from '../router';
 import { useAccount } from '../session/session';
 import { Badge } from '../ui/badges';
 import { Field, FormActions } from '../ui/form';
@@ -53,7 +54,7 @@ export function VolunteersPage() {
                   {list.data.volunteers.map((v) => (
                     <li key={v.volunteerId} className="card record-card">
                       <div className="card-main">
-                        <p className="card-title">{v.displayName}</p>
+                        <Link to={`/staff/volunteers/${encodeURIComponent(v.volunteerId)}`} className="card-title">{v.displayName}</Link>
                         <p className="badge-row">
                           {v.partyMember && <Badge tone="danger">{t('group.partyMember')}</Badge>}
                           {v.senior && <Badge tone="warning">{t('group.senior')}</Badge>}

@@ -48,7 +48,8 @@ export function MePage() {
   );
 }
 
-function HoursCard({ hours: h }: { hours: Schema<'VolunteerHoursAnswer'> }) {
+/** Hours, star level and the way to the next star; `greeting` for the volunteer's own page. */
+export function HoursCard({ hours: h, greeting = true }: { hours: Schema<'VolunteerHoursAnswer'>; greeting?: boolean }) {
   const { t } = useI18n();
   const next = h.nextStar;
   // Progress towards the next star, from the previous threshold.
@@ -56,8 +57,8 @@ function HoursCard({ hours: h }: { hours: Schema<'VolunteerHoursAnswer'> }) {
   const progress = next && target > 0 ? Math.min(1, h.approvedMinutes / target) : 1;
   return (
     <section className="card hours-card" aria-labelledby="hours-heading">
-      <h1 id="hours-heading" className="sr-only">{t('nav.me')}</h1>
-      <p className="greeting">{t('me.hello', { name: h.displayName })}</p>
+      {greeting ? <h1 id="hours-heading" className="sr-only">{t('nav.me')}</h1> : <h2 id="hours-heading" className="sr-only">{t('volunteer.hours')}</h2>}
+      {greeting && <p className="greeting">{t('me.hello', { name: h.displayName })}</p>}
       <p className="big-figure"><span data-testid="approved-hours">{hours(h.approvedMinutes)}</span><span className="unit">{t('unit.h')}</span></p>
       <p className="muted">{t('me.approved')}</p>
       {h.pendingMinutes > 0 && <p className="pending-text">{t('me.pending', { h: hours(h.pendingMinutes) })}</p>}
@@ -93,7 +94,8 @@ function Correction({ entry }: { entry: Schema<'RecordHistoryEntryView'> }) {
   }
 }
 
-function RecordCard({ record }: { record: Schema<'VolunteerRecordView'> }) {
+/** One service record with its status and every correction (reason, who, when). */
+export function RecordCard({ record }: { record: Schema<'VolunteerRecordView'> }) {
   const { t, lang } = useI18n();
   const categoryName = useCategoryName();
   const corrections = record.history.filter((h) => h.type !== 'ServiceRecorded.v1');

@@ -1,0 +1,107 @@
+import { useState } from 'react';
+import { api, command, read, seenPosition, type Schema } from '../api/client';
+import type { ApiError } from '../api/problem';
+import { useI18n } from '../i18n/i18n';
+import { Link } from '../router';
+import { Field, FormActions } from '../ui/form';
+import { PageTitle } from '../ui/layout';
+import { Modal } from '../ui/modal';
+import { Empty, ErrorNotice, Loading, Notice } from '../ui/states';
+import { useApi } from '../ui/use-api';
+import { useSubmit } from '../ui/use-submit';
+import { HoursCard, RecordCard } from '../volunteer/me-page';
+
+/**
+ * One volunteer, as the community's staff see them: hours, star level and
+ * every record with its corrections (what the volunteer sees on their own
+ * page). Personal data is opened only when asked for (each opening is logged
+ * by the server), and erased at the volunteer's request; their hours stay.
+ */
+export function VolunteerPage({ volunteerId }: { volunteerId: string }) {
+  const { t } = useI18n();
+  const hoursView = useApi(() => read(api.GET('/api/v1/volunteers/{id}/hours', { params: { path: { id: volunteerId }, query: { minPosition: seenPosition() } } })), [volunteerId]);
+  const records = useApi(() => read(api.GET('/api/v1/volunteers/{id}/records', { params: { path: { id: volunteerId }, query: { minPosition: seenPosition() } } })), [volunteerId]);
+  const [profile, setProfile] = useState<Schema<'VolunteerProfileAnswer'> | null>(null);
+  const [profileError, setProfileError] = useState<ApiError | null>(null);
+  const [erasing, setErasing] = useState(false);
+  const [erased, setErased] = useState(false);
+
+  async function showPersonalData() {
+    setProfileError(null);
+    try {
+      setProfile(await read(api.GET('/api/v1/volunteers/{id}', { params: { path: { id: volunteerId }, query: { minPosition: seenPosition() } } })));
+    } catch (caught) {
+      setProfileError(caught as ApiError);
+    }
+  }
+
+  if (hoursView.error) return <div className="narrow"><ErrorNotice error={hoursView.error} onRetry={hoursView.reload} /></div>;
+  if (!hoursView.data) return <Loading />;
+  const name = hoursView.data.displayName;
+  const personal = profile?.personalData;
+  return (
+    <div className="narrow">
+      <PageTitle actions={<Link to="/staff/volunteers" className="button button-ghost">{t('volunteer.back')}</Link>}>{name}</PageTitle>
+      {erased && <Notice kind="success" title={t('volunteer.erased', { name })} />}
+      <HoursCard hours={hoursView.data} greeting={false} />
+      <section className="card" aria-labelledby="personal-heading">
+        <h2 id="personal-heading">{t('volunteer.personal')}</h2>
+        {profileError && <ErrorNotice error={profileError} />}
+        {!profile ? (
+          <>
+            <p className="muted">{t('volunteer.personalExplain')}</p>
+            <button type="button" className="button button-secondary" onClick={() => void showPersonalData()}>{t('volunteer.showPersonal')}</button>
+          </>
+        ) : profile.personalDataErased ? <p>{t('volunteer.personalErased')}</p>
+          : !personal ? <p>{t('volunteer.personalNone')}</p>
+            : (
+              <>
+                <dl className="facts">
+                  <div><dt>{t('volunteer.realName')}</dt><dd>{personal.realName ?? '—'}</dd></div>
+                  <div><dt>{t('volunteer.phone')}</dt><dd>{personal.phone ?? '—'}</dd></div>
+                  <div><dt>{t('volunteer.idNumber')}</dt><dd>{personal.idNumber ?? '—'}</dd></div>
+                </dl>
+                <button type="button" className="button button-danger" onClick={() => setErasing(true)}>{t('volunteer.erase')}</button>
+              </>
+            )}
+      </section>
+      <section aria-labelledby="records-heading">
+        <h2 id="records-heading">{t('me.history')}</h2>
+        {records.error ? <ErrorNotice error={records.error} onRetry={records.reload} />
+          : !records.data ? <Loading />
+            : records.data.records.length === 0 ? <Empty title={t('volunteer.noRecords')} />
+              : <ul className="cards">{records.data.records.map((r) => <RecordCard key={r.recordId} record={r} />)}</ul>}
+      </section>
+      {erasing && (
+        <EraseDialog volunteerId={volunteerId} name={name} onClose={() => setErasing(false)} onDone={() => {
+          setErasing(false);
+          setErased(true);
+          void showPersonalData();
+        }} />
+      )}
+    </div>
+  );
+}
+
+/** Erases a volunteer's personal data (their key is destroyed: the sealed copies in the log can no longer be opened). */
+function EraseDialog({ volunteerId, name, onClose, onDone }: { volunteerId: string; name: string; onClose: () => void; onDone: () => void }) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  const { busy, error, submit } = useSubmit(async () => {
+    await command((headers) => api.DELETE('/api/v1/volunteers/{id}/personal-data', {
+      headers, params: { path: { id: volunteerId } }, body: { reason: reason.trim() || undefined },
+    }));
+    onDone();
+  });
+  return (
+    <Modal title={t('volunteer.eraseTitle', { name })} onClose={onClose}>
+      <form className="form" onSubmit={submit}>
+        <p>{t('volunteer.eraseExplain')}</p>
+        <Field id="reason" label={t('volunteer.eraseReason')} error={error}>
+          <input id="reason" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
+        </Field>
+        <FormActions busy={busy} error={error} label={t('volunteer.eraseConfirm')} onCancel={onClose} />
+      </form>
+    </Modal>
+  );
+}
