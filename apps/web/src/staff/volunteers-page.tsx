@@ -14,9 +14,9 @@ import { useApi } from '../ui/use-api';
 import { useSubmit } from '../ui/use-submit';
 
 /** The occupations reports group volunteers by (libs/domain categories.ts), with their labels in the dictionary. */
-const OCCUPATIONS = [['courier', 'group.courier'], ['food-delivery', 'group.foodDelivery'], ['ride-hailing', 'group.rideHailing'], ['other', 'group.other']] as const;
+const OCCUPATIONS = [['courier', 'person.courier'], ['food-delivery', 'person.foodDelivery'], ['ride-hailing', 'person.rideHailing'], ['other', 'person.other']] as const;
 type Occupation = (typeof OCCUPATIONS)[number][0];
-const occupationLabel = (code: string): MessageKey => (OCCUPATIONS.find(([c]) => c === code)?.[1] ?? 'group.other');
+const occupationLabel = (code: string): MessageKey => (OCCUPATIONS.find(([c]) => c === code)?.[1] ?? 'person.other');
 
 /**
  * The volunteers of the unit: find one by name, see their approved hours and
@@ -56,8 +56,8 @@ export function VolunteersPage() {
                       <div className="card-main">
                         <Link to={`/staff/volunteers/${encodeURIComponent(v.volunteerId)}`} className="card-title">{v.displayName}</Link>
                         <p className="badge-row">
-                          {v.partyMember && <Badge tone="danger">{t('group.partyMember')}</Badge>}
-                          {v.senior && <Badge tone="warning">{t('group.senior')}</Badge>}
+                          {v.partyMember && <Badge tone="danger">{t('person.partyMember')}</Badge>}
+                          {v.senior && <Badge tone="warning">{t('person.senior')}</Badge>}
                           {v.occupation !== 'other' && <Badge tone="info">{t(occupationLabel(v.occupation))}</Badge>}
                         </p>
                       </div>
@@ -106,11 +106,11 @@ function RegisterVolunteer({ unit, onClose, onDone }: { unit: string; onClose: (
           <legend>{t('volunteers.groups')}</legend>
           <label className="choice">
             <input type="checkbox" checked={form.partyMember} onChange={(e) => setForm((f) => ({ ...f, partyMember: e.target.checked }))} />
-            {' '}{t('group.partyMember')}
+            {' '}{t('person.partyMember')}
           </label>
           <label className="choice">
             <input type="checkbox" checked={form.senior} onChange={(e) => setForm((f) => ({ ...f, senior: e.target.checked }))} />
-            {' '}{t('group.senior')}
+            {' '}{t('person.senior')}
           </label>
         </fieldset>
         <Field id="occupation" label={t('volunteers.occupation')} error={error}>
