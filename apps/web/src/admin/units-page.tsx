@@ -154,7 +154,7 @@ function RegisterUnit({ parent, onClose, onDone }: { parent: Unit | null; onClos
         <Field id="name" label={t('units.name', { kind: t(`units.kind.${kind}` as MessageKey) })} hint={t(`units.nameHint.${kind}` as MessageKey)} error={error}>
           <input id="name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
         </Field>
-        <FormActions busy={busy} error={error} label={t('units.register')} onCancel={onClose} />
+        <FormActions busy={busy} error={error} label={t('units.register')} onCancel={onClose} fields={['kind', 'name']} />
       </form>
     </Modal>
   );
@@ -179,7 +179,7 @@ function RenameUnit({ unit, onClose, onDone }: { unit: Unit; onClose: () => void
         <Field id="name" label={t('units.newName')} error={error}>
           <input id="name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
         </Field>
-        <FormActions busy={busy} error={error} label={t('units.renameSubmit')} onCancel={onClose} />
+        <FormActions busy={busy} error={error} label={t('units.renameSubmit')} onCancel={onClose} fields={['name']} />
       </form>
     </Modal>
   );

@@ -162,7 +162,7 @@ function CreateVolunteerAccount({ unit, onClose, onCreated }: { unit: string; on
         ) : (
           <>
             <Field id="account-volunteer" label={t('accounts.volunteer')}>
-              <input id="account-volunteer" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('certificate.searchPlaceholder')} />
+              <input id="account-volunteer" type="search" maxLength={50} value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('certificate.searchPlaceholder')} />
             </Field>
             {found.data && (
               <ul className="pick-list">
@@ -209,8 +209,8 @@ export function CreateColleagueAccount({ unit, unitName, onClose, onCreated }: {
   return (
     <Modal title={unitName ? t('accounts.createFor', { unit: unitName }) : t('accounts.createColleague')} onClose={onClose}>
       <form className="form" onSubmit={submit}>
-        <Field id="colleague-name" label={t('accounts.colleagueName')} error={error}>
-          <input id="colleague-name" required maxLength={50} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
+        <Field id="displayName" label={t('accounts.colleagueName')} error={error}>
+          <input id="displayName" required maxLength={50} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
         </Field>
         <fieldset className="field">
           <legend>{t('accounts.colleagueRole')}</legend>
@@ -221,10 +221,10 @@ export function CreateColleagueAccount({ unit, unitName, onClose, onCreated }: {
             </label>
           ))}
         </fieldset>
-        <Field id="colleague-username" label={t('accounts.username')} hint={t('accounts.usernameHint')} error={error}>
-          <input id="colleague-username" required value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" autoCapitalize="none" />
+        <Field id="username" label={t('accounts.username')} hint={t('accounts.usernameHint')} error={error}>
+          <input id="username" required value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" autoCapitalize="none" />
         </Field>
-        <FormActions busy={busy} error={error} label={t('accounts.createSubmit')} onCancel={onClose} />
+        <FormActions busy={busy} error={error} label={t('accounts.createSubmit')} onCancel={onClose} fields={['displayName', 'role', 'username']} />
       </form>
     </Modal>
   );

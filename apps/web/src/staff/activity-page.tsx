@@ -226,7 +226,7 @@ function AddVolunteer({ activity, onAdded }: { activity: Schema<'ActivityAnswer'
   return (
     <div className="add-volunteer">
       <Field id="volunteer-search" label={t('roster.add')}>
-        <input id="volunteer-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('roster.searchHint')} autoComplete="off" />
+        <input id="volunteer-search" type="search" maxLength={50} value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('roster.searchHint')} autoComplete="off" />
       </Field>
       {found.data && (
         found.data.volunteers.length === 0 ? <p className="muted">{t('roster.noMatch')}</p> : (

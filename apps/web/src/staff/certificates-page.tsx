@@ -43,7 +43,7 @@ export function CertificatesPage() {
       <p className="muted">{t('certificate.staffExplain')}</p>
       <div className="field">
         <label htmlFor="volunteer-search">{t('certificate.search')}</label>
-        <input id="volunteer-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('certificate.searchPlaceholder')} />
+        <input id="volunteer-search" type="search" maxLength={50} value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('certificate.searchPlaceholder')} />
       </div>
       {found.error ? <ErrorNotice error={found.error} onRetry={found.reload} />
         : !found.data ? <Loading />

@@ -25,23 +25,36 @@ export function VolunteerPage({ volunteerId }: { volunteerId: string }) {
   const [profileError, setProfileError] = useState<ApiError | null>(null);
   const [erasing, setErasing] = useState(false);
   const [erased, setErased] = useState(false);
+  const [opening, setOpening] = useState(false);
 
   async function showPersonalData() {
+    if (opening) return;
+    setOpening(true);
     setProfileError(null);
     try {
       setProfile(await read(api.GET('/api/v1/volunteers/{id}', { params: { path: { id: volunteerId }, query: { minPosition: seenPosition() } } })));
     } catch (caught) {
       setProfileError(caught as ApiError);
+    } finally {
+      setOpening(false);
     }
   }
 
-  if (hoursView.error) return <div className="narrow"><ErrorNotice error={hoursView.error} onRetry={hoursView.reload} /></div>;
+  const back = <Link to="/staff/volunteers" className="button button-ghost">{t('volunteer.back')}</Link>;
+  if (hoursView.error) {
+    return (
+      <div className="narrow">
+        <PageTitle actions={back}>{t('nav.volunteers')}</PageTitle>
+        <ErrorNotice error={hoursView.error} onRetry={hoursView.reload} />
+      </div>
+    );
+  }
   if (!hoursView.data) return <Loading />;
   const name = hoursView.data.displayName;
   const personal = profile?.personalData;
   return (
     <div className="narrow">
-      <PageTitle actions={<Link to="/staff/volunteers" className="button button-ghost">{t('volunteer.back')}</Link>}>{name}</PageTitle>
+      <PageTitle actions={back}>{name}</PageTitle>
       {erased && <Notice kind="success" title={t('volunteer.erased', { name })} />}
       <HoursCard hours={hoursView.data} greeting={false} />
       <section className="card" aria-labelledby="personal-heading">
@@ -50,7 +63,7 @@ export function VolunteerPage({ volunteerId }: { volunteerId: string }) {
         {!profile ? (
           <>
             <p className="muted">{t('volunteer.personalExplain')}</p>
-            <button type="button" className="button button-secondary" onClick={() => void showPersonalData()}>{t('volunteer.showPersonal')}</button>
+            <button type="button" className="button button-secondary" disabled={opening} onClick={() => void showPersonalData()}>{opening ? t('state.loading') : t('volunteer.showPersonal')}</button>
           </>
         ) : profile.personalDataErased ? <p>{t('volunteer.personalErased')}</p>
           : !personal ? <p>{t('volunteer.personalNone')}</p>
@@ -66,7 +79,7 @@ export function VolunteerPage({ volunteerId }: { volunteerId: string }) {
             )}
       </section>
       <section aria-labelledby="records-heading">
-        <h2 id="records-heading">{t('me.history')}</h2>
+        <h2 id="records-heading">{t('volunteer.records')}</h2>
         {records.error ? <ErrorNotice error={records.error} onRetry={records.reload} />
           : !records.data ? <Loading />
             : records.data.records.length === 0 ? <Empty title={t('volunteer.noRecords')} />
@@ -76,6 +89,8 @@ export function VolunteerPage({ volunteerId }: { volunteerId: string }) {
         <EraseDialog volunteerId={volunteerId} name={name} onClose={() => setErasing(false)} onDone={() => {
           setErasing(false);
           setErased(true);
+          // Gone from the screen at once, whatever the next reading answers.
+          setProfile((p) => (p ? { ...p, personalData: null, personalDataErased: true } : p));
           void showPersonalData();
         }} />
       )}
@@ -100,7 +115,7 @@ function EraseDialog({ volunteerId, name, onClose, onDone }: { volunteerId: stri
         <Field id="reason" label={t('volunteer.eraseReason')} error={error}>
           <input id="reason" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
         </Field>
-        <FormActions busy={busy} error={error} label={t('volunteer.eraseConfirm')} onCancel={onClose} />
+        <FormActions busy={busy} error={error} label={t('volunteer.eraseConfirm')} onCancel={onClose} danger fields={['reason']} />
       </form>
     </Modal>
   );

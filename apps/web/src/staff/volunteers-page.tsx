@@ -42,14 +42,17 @@ export function VolunteersPage() {
       {done && <Notice kind="success" title={done} />}
       <div className="field">
         <label htmlFor="volunteer-search">{t('certificate.search')}</label>
-        <input id="volunteer-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('certificate.searchPlaceholder')} />
+        <input id="volunteer-search" type="search" maxLength={50} value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('certificate.searchPlaceholder')} />
       </div>
       {list.error ? <ErrorNotice error={list.error} onRetry={list.reload} />
         : !list.data ? <Loading />
           : list.data.volunteers.length === 0 ? <Empty title={t(q.trim() ? 'certificate.noneFound' : 'volunteers.none')} />
             : (
               <>
-                <p className="muted">{t('volunteers.count', { n: list.data.total })}</p>
+                <p className="muted">
+                  {t('volunteers.count', { n: list.data.total })}
+                  {list.data.total > list.data.volunteers.length ? ` ${t('volunteers.firstOnly', { n: list.data.volunteers.length })}` : ''}
+                </p>
                 <ul className="cards" aria-label={t('nav.volunteers')}>
                   {list.data.volunteers.map((v) => (
                     <li key={v.volunteerId} className="card record-card">
@@ -77,6 +80,9 @@ export function VolunteersPage() {
     </div>
   );
 }
+
+/** The fields of the registration form, as the API names them. */
+const REGISTER_FIELDS = ['displayName', 'partyMember', 'senior', 'occupation', 'realName', 'phone', 'idNumber'];
 
 /** Registers a volunteer of the unit. Personal data (real name, phone, ID number) is optional and sealed by the server. */
 function RegisterVolunteer({ unit, onClose, onDone }: { unit: string; onClose: () => void; onDone: (name: string) => void }) {
@@ -128,7 +134,7 @@ function RegisterVolunteer({ unit, onClose, onDone }: { unit: string; onClose: (
         <Field id="idNumber" label={t('volunteers.idNumber')} error={error}>
           <input id="idNumber" maxLength={18} value={form.idNumber} onChange={set('idNumber')} autoComplete="off" />
         </Field>
-        <FormActions busy={busy} error={error} label={t('volunteers.registerSubmit')} onCancel={onClose} />
+        <FormActions busy={busy} error={error} label={t('volunteers.registerSubmit')} onCancel={onClose} fields={REGISTER_FIELDS} />
       </form>
     </Modal>
   );

@@ -23,10 +23,14 @@ export function Field({ id, label, hint, error, children }: { id: string; label:
  * button (saying "正在保存…" while it is sent) and its cancel, a button that
  * closes a dialog (`onCancel`) or a link back (`cancelTo`).
  */
-export function FormActions({ busy, error, label, disabled = false, onCancel, cancelTo, block = false }: {
+export function FormActions({ busy, error, label, disabled = false, onCancel, cancelTo, block = false, danger = false, fields }: {
   busy: boolean;
   error: ApiError | null;
   label: string;
+  /** The submit destroys something (red). */
+  danger?: boolean;
+  /** The API's names of the fields the form shows (see ErrorNotice). */
+  fields?: readonly string[];
   /** Not ready to send yet (besides being busy). */
   disabled?: boolean;
   onCancel?: () => void;
@@ -38,9 +42,9 @@ export function FormActions({ busy, error, label, disabled = false, onCancel, ca
   const width = block ? ' button-block' : '';
   return (
     <>
-      {error && <ErrorNotice error={error} />}
+      {error && <ErrorNotice error={error} shownFields={fields} />}
       <div className="form-actions">
-        <button type="submit" className={`button button-primary${width}`} disabled={busy || disabled}>{busy ? t('state.saving') : label}</button>
+        <button type="submit" className={`button ${danger ? 'button-danger' : 'button-primary'}${width}`} disabled={busy || disabled}>{busy ? t('state.saving') : label}</button>
         {onCancel && <button type="button" className={`button button-secondary${width}`} onClick={onCancel}>{t('action.cancel')}</button>}
         {cancelTo && <Link to={cancelTo} className={`button button-secondary${width}`}>{t('action.cancel')}</Link>}
       </div>

@@ -22,7 +22,12 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
 }
 
 /** What went wrong, in plain words: the API's own message (problem+json detail, field by field), never a code. */
-export function ErrorNotice({ error, onRetry }: { error: ApiError; onRetry?: () => void }) {
+export function ErrorNotice({ error, onRetry, shownFields }: {
+  error: ApiError;
+  onRetry?: () => void;
+  /** The API's names of the fields the form shows (each with its message under it); see below. */
+  shownFields?: readonly string[];
+}) {
   const { t, api } = useI18n();
   const heading = error.status === 0 ? t('error.network')
     : error.status === 403 ? t('error.forbidden')
@@ -31,9 +36,12 @@ export function ErrorNotice({ error, onRetry }: { error: ApiError; onRetry?: () 
           : t('error.refused');
   // A 403 of the access check says nothing specific; another 403 (a rule, e.g. only an admin may undo an admin) says why.
   const generic403 = error.status === 403 && (error.code === 'out-of-scope' || error.code === 'role-not-permitted' || !error.detail);
-  // A refused form's detail names its fields as the API knows them ("phone"): the fields themselves show what is wrong.
+  // A refused form's detail names its fields as the API knows them ("phone"). Where the form shows every field
+  // refused, with its message under it, a plain sentence says so instead; otherwise the names stay.
+  const underFields = shownFields !== undefined && error.code === 'validation-failed' && error.errors.length > 0
+    && error.errors.every((e) => shownFields.includes(e.field));
   const detail = error.status === 0 ? t('error.networkDetail') : generic403 ? t('error.forbiddenDetail')
-    : error.code === 'validation-failed' && error.errors.length > 0 ? t('error.checkFields') : api(error.detail || error.title);
+    : underFields ? t('error.checkFields') : api(error.detail || error.title);
   return (
     <div className="notice notice-error" role="alert">
       <p className="notice-title">{heading}</p>

@@ -20,7 +20,7 @@ export function actorIdOf(event: RecordedEvent): string | null {
  * itself. Streams, actors and types are stored as integer keys (sqlite/keys.ts:
  * a record's stream by its `record_n`, a volunteer's by its `volunteer_n`, …;
  * actors and types in `actor_keys` and `event_types`), so a row is a few
- * bytes and its two indexes integers. Which unit a row belongs to is not
+ * bytes and its three indexes (by stream, actor and type) integers. Which unit a row belongs to is not
  * stored but joined from stream-owners when asked.
  *
  * Runs after the projections that give records and activities their keys, and
