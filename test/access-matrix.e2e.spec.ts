@@ -122,6 +122,7 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
       case 'POST /api/v1/teams/:id/members': return { body: { volunteerId: w.volunteer } };
       case 'POST /api/v1/teams/:id/members/:volunteerId/leaving': return { params: { volunteerId: w.volunteer }, body: {} };
       case 'POST /api/v1/volunteers': return { body: { displayName: `志愿者${n}` } };
+      case 'POST /api/v1/volunteers/:id/profile-changes': return { body: { displayName: `改名志愿者${n}` } };
       case 'DELETE /api/v1/volunteers/:id/personal-data': return { params: { id: w.erasable }, body: { reason: '本人申请' } };
       case 'POST /api/v1/activities': return { body: { title: `活动${n}`, category: 'other', location: '活动室', startsAt: iso(now + 86_400_000), endsAt: iso(now + 86_400_000 + 60 * MIN) } };
       case 'POST /api/v1/activities/:id/rescheduling': return { body: { startsAt: iso(now - 50 * MIN), endsAt: iso(now + 70 * MIN) } };

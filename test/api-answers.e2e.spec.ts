@@ -107,6 +107,21 @@ describe.each(STORAGE_BACKENDS)('the answers of every route match the OpenAPI do
     expectStatus(await volunteer.get('/sessions/current'), 401);
     expectStatus(await staff.post('/accounts/shen-ayi/enabling'), 200);
     expectStatus(await volunteer.get('/sessions/current'), 200);
+
+    // A profile change (of a volunteer registered for it, so that the figures below stay as they are): only what is given changes; nothing new is refused; moving a volunteer needs the new unit's scope too.
+    const mover = expectStatus(await staff.post('/volunteers', { homeOrgUnitId: ids.community, displayName: '小周' }), 201).body.id;
+    const changed = expectStatus(await staff.post(`/volunteers/${mover}/profile-changes`, { displayName: '小周师傅', senior: true, occupation: 'ride-hailing' }), 200).body;
+    expect(expectStatus(await staff.get(`/volunteers/${mover}?minPosition=${changed.position}`), 200).body)
+      .toMatchObject({ displayName: '小周师傅', senior: true, occupation: 'ride-hailing', partyMember: false, homeOrgUnitId: ids.community });
+    expect(expectStatus(await staff.post(`/volunteers/${mover}/profile-changes`, { displayName: '小周师傅' }), 409).body.code).toBe('nothing-to-change');
+    // The profile without opening personal data (what the console shows before "显示个人信息").
+    expect(expectStatus(await staff.get(`/volunteers/${ids.v1}?personalData=omit`), 200).body).toMatchObject({ displayName: '沈阿姨', personalData: null, personalDataShown: 'omitted' });
+    expect(expectStatus(await staff.get(`/volunteers/${ids.v1}`), 200).body).toMatchObject({ personalData: { realName: '沈桂芳' }, personalDataShown: 'full' });
+    expectStatus(await staff.post(`/volunteers/${mover}/profile-changes`, { homeOrgUnitId: ids.other }), 403);
+    const moved = expectStatus(await admin.post(`/volunteers/${mover}/profile-changes`, { homeOrgUnitId: ids.other }), 200).body;
+    // (The access check runs before minPosition is waited for: wait with the admin, whose check looks nothing up.)
+    expect(expectStatus(await admin.get(`/volunteers/${mover}?minPosition=${moved.position}`), 200).body.homeOrgUnitId).toBe(ids.other);
+    expectStatus(await staff.get(`/volunteers/${mover}`), 403);
   });
 
   it('answers activity, record and import commands as documented', async () => {

@@ -505,6 +505,19 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await staff.waitForURL(new RegExp(`/staff/volunteers/${id}$`));
     await see(staff.getByRole('heading', { name: '周阿姨', level: 1 })).toBeVisible();
     await see(staff.getByText('还没有服务记录')).toBeVisible();
+    // She turned 60 and gave up delivering: her groups change, only what changed is sent.
+    await staff.getByRole('button', { name: '修改资料' }).click();
+    const edit = staff.getByRole('dialog');
+    await edit.getByRole('checkbox', { name: '银发志愿者' }).check();
+    await edit.getByLabel('职业').selectOption({ label: '其他' });
+    await edit.getByRole('button', { name: '保存', exact: true }).click();
+    await see(staff.getByRole('status')).toContainText('已保存周阿姨的资料');
+    await see(staff.locator('.badge-row')).toContainText('银发志愿者');
+    expect(await staff.locator('.badge-row').textContent()).not.toContain('外卖骑手');
+    const updated = await api<any>('staff', 'GET', `/volunteers/${id}?personalData=omit&minPosition=${await head()}`);
+    expect(updated.body).toMatchObject({ displayName: '周阿姨', partyMember: true, senior: true, occupation: 'other', personalDataShown: 'omitted' });
+    const profileEvents = (await api<any>('admin', 'GET', `/streams/volunteer-${id}`)).body.events.filter((e: { type: string }) => e.type === 'VolunteerProfileUpdated.v1');
+    expect(profileEvents.map((e: { data: Record<string, unknown> }) => e.data)).toEqual([{ volunteerId: id, senior: true, occupation: 'other' }]);
     expect(await staff.getByText('13912345678').count()).toBe(0);
     await staff.getByRole('button', { name: '显示个人信息' }).click();
     await see(staff.getByText('13912345678')).toBeVisible();

@@ -36,3 +36,26 @@ export class EraseVolunteerDto {
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500)
   reason?: string;
 }
+
+/**
+ * What staff change of a volunteer's profile: only the fields given change
+ * (at least one, and to something new). Moving a volunteer to another unit
+ * needs the scope of both units. Personal data is not changed here.
+ */
+export class ChangeVolunteerProfileDto {
+  @ApiPropertyOptional({ example: '赵阿姨' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(50)
+  displayName?: string;
+
+  @ApiPropertyOptional({ description: 'The unit the volunteer now belongs to (moved house, joined another community)' })
+  @IsOptional() @IsString() @IsId()
+  homeOrgUnitId?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  partyMember?: boolean;
+
+  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  senior?: boolean;
+
+  @ApiPropertyOptional({ enum: OCCUPATION_CODES }) @IsOptional() @IsIn(OCCUPATION_CODES)
+  occupation?: Occupation;
+}

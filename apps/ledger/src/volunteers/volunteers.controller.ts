@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, ACCOUNT_STORE, type AccountStore, body, orgUnit, param, volunteer } from '@haitang/auth';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,7 @@ import { answer, CommandGateway } from '../command-pipeline/command-gateway';
 import { VolunteerCommandMessage } from '../command-pipeline/ledger-command';
 import { ParseIdPipe } from '../http/ids';
 import { ApiProblemAnswers } from '../http/problem-answers';
-import { EraseVolunteerDto, RegisterVolunteerDto } from './volunteer.dto';
+import { ChangeVolunteerProfileDto, EraseVolunteerDto, RegisterVolunteerDto } from './volunteer.dto';
 
 /** Personal data in a request body: sealed before any event, and never part of a receipt's fingerprint. */
 const PERSONAL_FIELDS = ['realName', 'phone', 'idNumber'];
@@ -34,6 +34,17 @@ export class VolunteersController {
       this.gateway.contextOf(req, PERSONAL_FIELDS),
     ));
     return answer(reply, outcome, `/api/v1/volunteers/${outcome.result.id}`);
+  }
+
+  @Post(':id/profile-changes')
+  @HttpCode(200)
+  @Access({ action: 'write', roles: ['staff'], scope: [volunteer(param('id')), orgUnit(body('homeOrgUnitId'), { optional: true })] })
+  @ApiOperation({ summary: 'Change a volunteer’s profile: name shown, home unit, party member, senior, occupation (only the fields given)' })
+  @ApiCommandAnswer(200)
+  async changeProfile(@Param('id', ParseIdPipe) id: string, @Body() dto: ChangeVolunteerProfileDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
+    const outcome = await this.gateway.execute(new VolunteerCommandMessage(
+      { type: 'UpdateVolunteerProfile', volunteerId: id, changes: { ...dto } }, this.gateway.contextOf(req)));
+    return answer(reply, outcome);
   }
 
   @Delete(':id/personal-data')

@@ -134,7 +134,8 @@ export class PersonalDataView implements Required<PersonalData> {
   idNumber: string | null;
 }
 
-export const PERSONAL_DATA_SHOWN = ['none', 'full', 'masked'] as const;
+/** How the answer shows personal data: none to show (never given, or erased), in full, masked, or not opened (`personalData=omit`). */
+export const PERSONAL_DATA_SHOWN = ['none', 'full', 'masked', 'omitted'] as const;
 
 /** The answer of GET /volunteers/:id. */
 export class VolunteerProfileAnswer implements VolunteerProfileRow {
@@ -162,7 +163,7 @@ export class VolunteerProfileAnswer implements VolunteerProfileRow {
   @ApiProperty({ type: String, format: 'date-time' })
   registeredAt: string;
 
-  @ApiProperty({ type: () => PersonalDataView, nullable: true, description: 'In full for staff of their unit and the volunteer, masked for others; null when none or erased' })
+  @ApiProperty({ type: () => PersonalDataView, nullable: true, description: 'In full for staff of their unit and the volunteer, masked for others; null when none, erased, or not asked for (personalData=omit)' })
   personalData: PersonalDataView | null;
 
   @ApiProperty({ enum: PERSONAL_DATA_SHOWN, enumName: 'PersonalDataShown' })

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import {
@@ -10,6 +11,13 @@ import { volunteerStream } from '@haitang/domain';
 import { PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels, volunteerProfile } from '@haitang/read-store';
 import { ApiProblemAnswers, correlationIdOf, ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
+
+/** The query of GET /volunteers/:id. */
+class VolunteerProfileQuery extends ConsistencyQuery {
+  @ApiPropertyOptional({ enum: ['open', 'omit'], default: 'open', description: 'omit: the profile without opening the personal data (nothing is logged)' })
+  @IsOptional() @IsIn(['open', 'omit'])
+  personalData?: 'open' | 'omit';
+}
 import { VolunteerProfileAnswer } from './volunteer-answers';
 
 /**
@@ -38,12 +46,13 @@ export class VolunteerProfileController {
   @Access({ action: 'read', roles: ['official', 'staff', 'volunteer'], scope: [volunteer(param('id'))] })
   @ApiOperation({ summary: 'A volunteer’s profile; personal data in full for staff of their unit and for themselves, masked for others' })
   @ApiOkResponse({ type: VolunteerProfileAnswer })
-  async profile(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery, @Req() req: FastifyRequest): Promise<VolunteerProfileAnswer> {
+  async profile(@Param('id', ParseIdPipe) id: string, @Query() query: VolunteerProfileQuery, @Req() req: FastifyRequest): Promise<VolunteerProfileAnswer> {
     await caughtUp(this.runner, query.minPosition, this.log);
     const profile = await volunteerProfile(this.db, id);
     if (!profile) throw new ProblemException(problem(404, 'volunteer-not-found', '找不到该志愿者。(Volunteer not found.)'));
     const caller = principalOf(req.raw)!;
     const full = caller.role === 'staff' || caller.role === 'volunteer';
+    if (query.personalData === 'omit') return { ...profile, personalData: null, personalDataShown: 'omitted', projectedPosition: this.runner.position };
     const data = profile.personalDataErased ? null : await this.personalData(id);
     if (data && full) this.logger.info({ correlationId: correlationIdOf(req.raw), actor: caller.id, volunteerId: id }, 'personal data shown in full');
     return {

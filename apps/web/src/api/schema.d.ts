@@ -276,6 +276,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/volunteers/{id}/profile-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change a volunteer’s profile: name shown, home unit, party member, senior, occupation (only the fields given) */
+        post: operations["VolunteersController_changeProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/volunteers/{id}/personal-data": {
         parameters: {
             query?: never;
@@ -1132,6 +1149,16 @@ export interface components {
             /** @enum {string} */
             occupation?: "courier" | "food-delivery" | "ride-hailing" | "other";
         };
+        ChangeVolunteerProfileDto: {
+            /** @example 赵阿姨 */
+            displayName?: string;
+            /** @description The unit the volunteer now belongs to (moved house, joined another community) */
+            homeOrgUnitId?: string;
+            partyMember?: boolean;
+            senior?: boolean;
+            /** @enum {string} */
+            occupation?: "courier" | "food-delivery" | "ride-hailing" | "other";
+        };
         EraseVolunteerDto: {
             reason?: string;
         };
@@ -1479,7 +1506,7 @@ export interface components {
             idNumber: string | null;
         };
         /** @enum {string} */
-        PersonalDataShown: "none" | "full" | "masked";
+        PersonalDataShown: "none" | "full" | "masked" | "omitted";
         VolunteerProfileAnswer: {
             volunteerId: string;
             displayName: string;
@@ -1491,7 +1518,7 @@ export interface components {
             personalDataErased: boolean;
             /** Format: date-time */
             registeredAt: string;
-            /** @description In full for staff of their unit and the volunteer, masked for others; null when none or erased */
+            /** @description In full for staff of their unit and the volunteer, masked for others; null when none, erased, or not asked for (personalData=omit) */
             personalData: components["schemas"]["PersonalDataView"] | null;
             personalDataShown: components["schemas"]["PersonalDataShown"];
             /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
@@ -2643,6 +2670,43 @@ export interface operations {
             };
         };
     };
+    VolunteersController_changeProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeVolunteerProfileDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded; the log position of its last event */
+            200: {
+                headers: {
+                    /** @description `true` when this repeats the first answer to the same Idempotency-Key (nothing new was recorded) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     VolunteersController_erase: {
         parameters: {
             query?: never;
@@ -3508,6 +3572,8 @@ export interface operations {
             query?: {
                 /** @description Wait (up to 5 s) until the read models include this log position: pass the `position` a command answered. */
                 minPosition?: number;
+                /** @description omit: the profile without opening the personal data (nothing is logged) */
+                personalData?: "open" | "omit";
             };
             header?: never;
             path: {

@@ -10,6 +10,8 @@ import { Empty, ErrorNotice, Loading, Notice } from '../ui/states';
 import { useApi } from '../ui/use-api';
 import { useSubmit } from '../ui/use-submit';
 import { HoursCard, RecordCard } from '../volunteer/me-page';
+import { type Occupation, occupationLabel, ProfileFields } from './volunteers-page';
+import { Badge } from '../ui/badges';
 
 /**
  * One volunteer, as the community's staff see them: hours, star level and
@@ -21,6 +23,12 @@ export function VolunteerPage({ volunteerId }: { volunteerId: string }) {
   const { t } = useI18n();
   const hoursView = useApi(() => read(api.GET('/api/v1/volunteers/{id}/hours', { params: { path: { id: volunteerId }, query: { minPosition: seenPosition() } } })), [volunteerId]);
   const records = useApi(() => read(api.GET('/api/v1/volunteers/{id}/records', { params: { path: { id: volunteerId }, query: { minPosition: seenPosition() } } })), [volunteerId]);
+  // Groups and occupation, without opening the personal data (nothing logged).
+  const summary = useApi(() => read(api.GET('/api/v1/volunteers/{id}', {
+    params: { path: { id: volunteerId }, query: { personalData: 'omit', minPosition: seenPosition() } },
+  })), [volunteerId]);
+  const [editing, setEditing] = useState(false);
+  const [changed, setChanged] = useState(false);
   const [profile, setProfile] = useState<Schema<'VolunteerProfileAnswer'> | null>(null);
   const [profileError, setProfileError] = useState<ApiError | null>(null);
   const [erasing, setErasing] = useState(false);
@@ -56,6 +64,17 @@ export function VolunteerPage({ volunteerId }: { volunteerId: string }) {
     <div className="narrow">
       <PageTitle actions={back}>{name}</PageTitle>
       {erased && <Notice kind="success" title={t('volunteer.erased', { name })} />}
+      {changed && <Notice kind="success" title={t('volunteer.changed', { name })} />}
+      {summary.data && (
+        <div className="section-head">
+          <p className="badge-row">
+            {summary.data.partyMember && <Badge tone="danger">{t('person.partyMember')}</Badge>}
+            {summary.data.senior && <Badge tone="warning">{t('person.senior')}</Badge>}
+            {summary.data.occupation !== 'other' && <Badge tone="info">{t(occupationLabel(summary.data.occupation))}</Badge>}
+          </p>
+          <button type="button" className="button button-secondary" onClick={() => setEditing(true)}>{t('volunteer.edit')}</button>
+        </div>
+      )}
       <HoursCard hours={hoursView.data} greeting={false} />
       <section className="card" aria-labelledby="personal-heading">
         <h2 id="personal-heading">{t('volunteer.personal')}</h2>
@@ -85,6 +104,14 @@ export function VolunteerPage({ volunteerId }: { volunteerId: string }) {
             : records.data.records.length === 0 ? <Empty title={t('volunteer.noRecords')} />
               : <ul className="cards">{records.data.records.map((r) => <RecordCard key={r.recordId} record={r} />)}</ul>}
       </section>
+      {editing && summary.data && (
+        <EditProfile profile={summary.data} onClose={() => setEditing(false)} onDone={() => {
+          setEditing(false);
+          setChanged(true);
+          summary.reload();
+          hoursView.reload();
+        }} />
+      )}
       {erasing && (
         <EraseDialog volunteerId={volunteerId} name={name} onClose={() => setErasing(false)} onDone={() => {
           setErasing(false);
@@ -116,6 +143,29 @@ function EraseDialog({ volunteerId, name, onClose, onDone }: { volunteerId: stri
           <input id="reason" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
         </Field>
         <FormActions busy={busy} error={error} label={t('volunteer.eraseConfirm')} onCancel={onClose} danger fields={['reason']} />
+      </form>
+    </Modal>
+  );
+}
+
+/** Changes the name shown, the groups and the occupation: only what was changed is sent. */
+function EditProfile({ profile, onClose, onDone }: { profile: Schema<'VolunteerProfileAnswer'>; onClose: () => void; onDone: () => void }) {
+  const { t } = useI18n();
+  const [form, setForm] = useState({ displayName: profile.displayName, partyMember: profile.partyMember, senior: profile.senior, occupation: profile.occupation as Occupation });
+  const { busy, error, submit } = useSubmit(async () => {
+    const changes = Object.fromEntries(Object.entries(form).filter(([key, value]) => value !== profile[key as keyof typeof form]));
+    if (Object.keys(changes).length === 0) {
+      onClose();
+      return false;
+    }
+    await command((headers) => api.POST('/api/v1/volunteers/{id}/profile-changes', { headers, params: { path: { id: profile.volunteerId } }, body: changes }));
+    onDone();
+  });
+  return (
+    <Modal title={t('volunteer.editTitle', { name: profile.displayName })} onClose={onClose}>
+      <form className="form" onSubmit={submit}>
+        <ProfileFields form={form} onChange={(f) => setForm((old) => ({ ...old, ...f }))} error={error} />
+        <FormActions busy={busy} error={error} label={t('volunteer.editSubmit')} onCancel={onClose} fields={['displayName', 'partyMember', 'senior', 'occupation']} />
       </form>
     </Modal>
   );

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, command, read, seenPosition } from '../api/client';
+import type { ApiError } from '../api/problem';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { Link } from '../router';
@@ -15,8 +16,8 @@ import { useSubmit } from '../ui/use-submit';
 
 /** The occupations reports group volunteers by (libs/domain categories.ts), with their labels in the dictionary. */
 const OCCUPATIONS = [['courier', 'person.courier'], ['food-delivery', 'person.foodDelivery'], ['ride-hailing', 'person.rideHailing'], ['other', 'person.other']] as const;
-type Occupation = (typeof OCCUPATIONS)[number][0];
-const occupationLabel = (code: string): MessageKey => (OCCUPATIONS.find(([c]) => c === code)?.[1] ?? 'person.other');
+export type Occupation = (typeof OCCUPATIONS)[number][0];
+export const occupationLabel = (code: string): MessageKey => (OCCUPATIONS.find(([c]) => c === code)?.[1] ?? 'person.other');
 
 /**
  * The volunteers of the unit: find one by name, see their approved hours and
@@ -88,7 +89,7 @@ const REGISTER_FIELDS = ['displayName', 'partyMember', 'senior', 'occupation', '
 function RegisterVolunteer({ unit, onClose, onDone }: { unit: string; onClose: () => void; onDone: (name: string) => void }) {
   const { t } = useI18n();
   const [form, setForm] = useState({ displayName: '', realName: '', phone: '', idNumber: '', partyMember: false, senior: false, occupation: 'other' as Occupation });
-  const set = (name: 'displayName' | 'realName' | 'phone' | 'idNumber') => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [name]: e.target.value }));
+  const set = (name: 'realName' | 'phone' | 'idNumber') => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [name]: e.target.value }));
   const optional = (value: string) => (value.trim() === '' ? undefined : value.trim());
 
   const { busy, error, submit } = useSubmit(async () => {
@@ -105,25 +106,7 @@ function RegisterVolunteer({ unit, onClose, onDone }: { unit: string; onClose: (
   return (
     <Modal title={t('volunteers.register')} onClose={onClose}>
       <form className="form" onSubmit={submit}>
-        <Field id="displayName" label={t('volunteers.displayName')} hint={t('volunteers.displayNameHint')} error={error}>
-          <input id="displayName" required maxLength={50} value={form.displayName} onChange={set('displayName')} autoComplete="off" />
-        </Field>
-        <fieldset className="field">
-          <legend>{t('volunteers.groups')}</legend>
-          <label className="choice">
-            <input type="checkbox" checked={form.partyMember} onChange={(e) => setForm((f) => ({ ...f, partyMember: e.target.checked }))} />
-            {' '}{t('person.partyMember')}
-          </label>
-          <label className="choice">
-            <input type="checkbox" checked={form.senior} onChange={(e) => setForm((f) => ({ ...f, senior: e.target.checked }))} />
-            {' '}{t('person.senior')}
-          </label>
-        </fieldset>
-        <Field id="occupation" label={t('volunteers.occupation')} error={error}>
-          <select id="occupation" value={form.occupation} onChange={(e) => setForm((f) => ({ ...f, occupation: e.target.value as Occupation }))}>
-            {OCCUPATIONS.map(([code, label]) => <option key={code} value={code}>{t(label)}</option>)}
-          </select>
-        </Field>
+        <ProfileFields form={form} onChange={(f) => setForm((old) => ({ ...old, ...f }))} error={error} />
         <p className="hint">{t('volunteers.personalExplain')}</p>
         <Field id="realName" label={t('volunteers.realName')} error={error}>
           <input id="realName" maxLength={50} value={form.realName} onChange={set('realName')} autoComplete="off" />
@@ -137,5 +120,37 @@ function RegisterVolunteer({ unit, onClose, onDone }: { unit: string; onClose: (
         <FormActions busy={busy} error={error} label={t('volunteers.registerSubmit')} onCancel={onClose} fields={REGISTER_FIELDS} />
       </form>
     </Modal>
+  );
+}
+
+/** The name shown, the groups and the occupation of a volunteer: registering and changing a profile share them. */
+export function ProfileFields({ form, onChange, error }: {
+  form: { displayName: string; partyMember: boolean; senior: boolean; occupation: Occupation };
+  onChange: (change: Partial<{ displayName: string; partyMember: boolean; senior: boolean; occupation: Occupation }>) => void;
+  error: ApiError | null;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Field id="displayName" label={t('volunteers.displayName')} hint={t('volunteers.displayNameHint')} error={error}>
+        <input id="displayName" required maxLength={50} value={form.displayName} onChange={(e) => onChange({ displayName: e.target.value })} autoComplete="off" />
+      </Field>
+      <fieldset className="field">
+        <legend>{t('volunteers.groups')}</legend>
+        <label className="choice">
+          <input type="checkbox" checked={form.partyMember} onChange={(e) => onChange({ partyMember: e.target.checked })} />
+          {' '}{t('person.partyMember')}
+        </label>
+        <label className="choice">
+          <input type="checkbox" checked={form.senior} onChange={(e) => onChange({ senior: e.target.checked })} />
+          {' '}{t('person.senior')}
+        </label>
+      </fieldset>
+      <Field id="occupation" label={t('volunteers.occupation')} error={error}>
+        <select id="occupation" value={form.occupation} onChange={(e) => onChange({ occupation: e.target.value as Occupation })}>
+          {OCCUPATIONS.map(([code, label]) => <option key={code} value={code}>{t(label)}</option>)}
+        </select>
+      </Field>
+    </>
   );
 }
