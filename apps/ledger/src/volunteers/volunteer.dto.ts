@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { OCCUPATION_CODES, type Occupation } from '@haitang/domain';
 import { IsId } from '../http/validators';
@@ -39,23 +39,10 @@ export class EraseVolunteerDto {
 
 /**
  * What staff change of a volunteer's profile: only the fields given change
- * (at least one, and to something new). Moving a volunteer to another unit
- * needs the scope of both units. Personal data is not changed here.
+ * (at least one, and to something new), each validated as at registration.
+ * Moving a volunteer to another unit needs the scope of both units. Personal
+ * data is not changed here.
  */
-export class ChangeVolunteerProfileDto {
-  @ApiPropertyOptional({ example: '赵阿姨' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(50)
-  displayName?: string;
-
-  @ApiPropertyOptional({ description: 'The unit the volunteer now belongs to (moved house, joined another community)' })
-  @IsOptional() @IsString() @IsId()
-  homeOrgUnitId?: string;
-
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
-  partyMember?: boolean;
-
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
-  senior?: boolean;
-
-  @ApiPropertyOptional({ enum: OCCUPATION_CODES }) @IsOptional() @IsIn(OCCUPATION_CODES)
-  occupation?: Occupation;
-}
+export class ChangeVolunteerProfileDto extends PartialType(
+  PickType(RegisterVolunteerDto, ['displayName', 'homeOrgUnitId', 'partyMember', 'senior', 'occupation'] as const),
+) {}

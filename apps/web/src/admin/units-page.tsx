@@ -3,7 +3,7 @@ import { api, command, read, seenPosition, type Schema } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { useAccount } from '../session/session';
-import { CreateColleagueAccount } from '../staff/accounts-page';
+import { CreateColleagueAccount, NewPassword } from '../staff/accounts-page';
 import { Badge } from '../ui/badges';
 import { Field, FormActions } from '../ui/form';
 import { PageTitle } from '../ui/layout';
@@ -73,12 +73,7 @@ export function UnitsPage() {
         {t('nav.units')}
       </PageTitle>
       <p className="muted">{t(me.role === 'admin' ? 'units.explainAdmin' : 'units.explainStaff')}</p>
-      {secret && (
-        <Notice kind="success" title={t('accounts.passwordTitle', { username: secret.username })}>
-          <p className="secret" data-testid="new-password">{secret.password}</p>
-          <p>{t('accounts.passwordOnce')}</p>
-        </Notice>
-      )}
+      {secret && <NewPassword secret={secret} />}
       {done && <Notice kind="success" title={done} />}
       {units.error ? <ErrorNotice error={units.error} onRetry={units.reload} />
         : !units.data ? <Loading />

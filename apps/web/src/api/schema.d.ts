@@ -1150,10 +1150,13 @@ export interface components {
             occupation?: "courier" | "food-delivery" | "ride-hailing" | "other";
         };
         ChangeVolunteerProfileDto: {
-            /** @example 赵阿姨 */
-            displayName?: string;
-            /** @description The unit the volunteer now belongs to (moved house, joined another community) */
+            /** @description The community (or other unit) the volunteer belongs to */
             homeOrgUnitId?: string;
+            /**
+             * @description How the volunteer is shown in lists
+             * @example 赵阿姨
+             */
+            displayName?: string;
             partyMember?: boolean;
             senior?: boolean;
             /** @enum {string} */

@@ -73,12 +73,7 @@ export function AccountsPage() {
         {t('nav.accounts')}
       </PageTitle>
       <p className="muted">{t(unit ? 'accounts.explain' : 'accounts.explainAdmin')}</p>
-      {secret && (
-        <Notice kind="success" title={t('accounts.passwordTitle', { username: secret.username })}>
-          <p className="secret" data-testid="new-password">{secret.password}</p>
-          <p>{t('accounts.passwordOnce')}</p>
-        </Notice>
-      )}
+      {secret && <NewPassword secret={secret} />}
       {done && <Notice kind="success" title={done} />}
       {error && <ErrorNotice error={error} />}
       {accounts.error ? <ErrorNotice error={accounts.error} onRetry={accounts.reload} />
@@ -227,5 +222,16 @@ export function CreateColleagueAccount({ unit, unitName, onClose, onCreated }: {
         <FormActions busy={busy} error={error} label={t('accounts.createSubmit')} onCancel={onClose} fields={['displayName', 'role', 'username']} />
       </form>
     </Modal>
+  );
+}
+
+/** A password made by the server, shown once, to be handed over in person. */
+export function NewPassword({ secret }: { secret: { username: string; password: string } }) {
+  const { t } = useI18n();
+  return (
+    <Notice kind="success" title={t('accounts.passwordTitle', { username: secret.username })}>
+      <p className="secret" data-testid="new-password">{secret.password}</p>
+      <p>{t('accounts.passwordOnce')}</p>
+    </Notice>
   );
 }
