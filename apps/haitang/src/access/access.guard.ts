@@ -21,7 +21,8 @@ function targetValue(request: FastifyRequest, spec: TargetSpec): unknown {
  * @Access). For a non-public route it verifies the bearer token (401 when
  * missing or not accepted), checks the caller's role against the rule (403),
  * and locates each target the rule names in the read models: it must lie in
- * the caller's scope (403, the same answer for a foreign id and an unknown one).
+ * the caller's scope (403, the same answer for a foreign id and an unknown one),
+ * once the read models hold the `minPosition` the request asks for, if any.
  * It runs before validation and before the handler, so a refused request
  * changes nothing.
  */
@@ -48,6 +49,10 @@ export class AccessGuard implements CanActivate {
     if (refusal === 'role') throw roleNotPermitted();
     if (refusal === 'read-only') throw readOnlyRole();
     if (principal.role === 'admin' || rule.scope === 'caller') return true;
+    // Read-your-writes for the check itself: where the request waits for a log position, so does its scope.
+    // (A value the query's validation will refuse is ignored here.)
+    const minPosition = Number((request.query as Record<string, unknown> | undefined)?.minPosition);
+    if (Number.isSafeInteger(minPosition) && minPosition > 0) await this.scopes.caughtUpWith(minPosition);
     let located = 0;
     for (const spec of rule.scope) {
       const value = targetValue(request, spec);

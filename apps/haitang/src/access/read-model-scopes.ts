@@ -37,6 +37,13 @@ export class ReadModelScopes implements ScopeDirectory {
     @Inject(ACCOUNT_STORE) private readonly accounts: AccountStore,
   ) {}
 
+  async caughtUpWith(position: number): Promise<void> {
+    if (position <= this.progress.position) return;
+    // A position beyond the log is the query's to refuse (400), at once: nothing to wait for here.
+    if (position > await this.log.headPosition()) return;
+    await this.progress.waitFor(position, 5000);
+  }
+
   async locate(kind: TargetKind, id: string): Promise<Location | null> {
     if (kind === 'account') return this.locateAccount(id);
     const streamId = kind === 'stream' ? id : STREAM_PREFIX[kind] + id;

@@ -10,6 +10,12 @@ export interface ScopeDirectory {
   locate(kind: TargetKind, id: string): Promise<Location | null>;
   /** True when `unit` is `ancestor` or lies under it. */
   isWithin(ancestor: string, unit: string): Promise<boolean>;
+  /**
+   * Resolves once the read models hold the log up to `position` (or after a
+   * few seconds): a request that asks to read its writes (`minPosition`) is
+   * checked against them too, e.g. after a volunteer moved to another unit.
+   */
+  caughtUpWith(position: number): Promise<void>;
 }
 
 export const SCOPE_DIRECTORY = Symbol('ScopeDirectory');
