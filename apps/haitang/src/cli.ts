@@ -84,6 +84,7 @@ async function demo(): Promise<void> {
 async function administer(command: 'create-admin' | 'reset-password' | 'enable', username: string): Promise<number> {
   const config = loadConfig();
   const store = await openAccountStore(config);
+  const where = config.authStore.kind === 'postgres' ? 'the PostgreSQL account store' : config.dataDir;
   try {
     if (command === 'create-admin') {
       const { account, generatedPassword } = await newAccount({ username, role: 'admin', displayName: '管理员' }, 'cli');
@@ -102,7 +103,7 @@ async function administer(command: 'create-admin' | 'reset-password' | 'enable',
     const name = normalizeUsername(username);
     if (command === 'enable') {
       if (!(await store.setDisabled(name, null))) {
-        process.stderr.write(`No account "${name}" in ${config.authStore.kind === 'postgres' ? 'the PostgreSQL account store' : config.dataDir}.\n`);
+        process.stderr.write(`No account "${name}" in ${where}.\n`);
         return 1;
       }
       process.stdout.write(`The account "${name}" is enabled (a running Haitang accepts it within 5 seconds).\n`);
@@ -110,7 +111,7 @@ async function administer(command: 'create-admin' | 'reset-password' | 'enable',
     }
     const password = generatePassword();
     if (!(await store.setPasswordHash(name, await hashPassword(password)))) {
-      process.stderr.write(`No account "${name}" in ${config.authStore.kind === 'postgres' ? 'the PostgreSQL account store' : config.dataDir}.\n`);
+      process.stderr.write(`No account "${name}" in ${where}.\n`);
       return 1;
     }
     const disabled = (await store.find(name))?.disabled ? ['', `The account is disabled: it signs in only once enabled again (enable ${name}).`] : [];

@@ -51,4 +51,3 @@ export class AccountsModule implements OnApplicationShutdown {
     await shutdownStep('accounts', () => this.accounts.close());
   }
 }
-

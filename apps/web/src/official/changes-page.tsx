@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, read, seenPosition, type Schema } from '../api/client';
 import type { ApiError } from '../api/problem';
 import { type Language, useI18n } from '../i18n/i18n';
-import type { MessageKey } from '../i18n/dictionary';
+import { type MessageKey, zh } from '../i18n/dictionary';
 import { useAccount } from '../session/session';
 import { useCategoryName } from '../ui/badges';
 import { Field } from '../ui/form';
@@ -15,20 +15,10 @@ type Translate = (key: MessageKey, values?: Record<string, string | number>) => 
 
 const PAGE = 30;
 
-/** The event types the page names (the catalogue of libs/domain); any other is shown by its type. */
-const KNOWN_TYPES = new Set([
-  'OrgUnitRegistered', 'OrgUnitRenamed', 'TeamFormed', 'VolunteerJoinedTeam', 'VolunteerLeftTeam',
-  'VolunteerRegistered', 'VolunteerProfileUpdated', 'VolunteerPersonalDataErased',
-  'ActivityPlanned', 'ActivityRescheduled', 'ActivityCancelled', 'VolunteerEnrolled', 'EnrollmentWithdrawn',
-  'VolunteerCheckedIn', 'VolunteerCheckedOut', 'ActivityCompleted',
-  'ServiceRecorded', 'ServiceApproved', 'ServiceRejected', 'ServiceAmended', 'ServiceRevoked',
-  'CertificateIssued', 'CertificateNumbered',
-]);
-
-/** What happened, in words: "修改服务时长". */
+/** What happened, in words: "修改服务时长" (the dictionary's `event.<Type>`); a type it has no words for, as it is. */
 function what(type: string, t: Translate): string {
-  const name = type.replace(/\.v\d+$/, '');
-  return KNOWN_TYPES.has(name) ? t(`event.${name}` as MessageKey) : type;
+  const key = `event.${type.replace(/\.v\d+$/, '')}`;
+  return Object.hasOwn(zh, key) ? t(key as MessageKey) : type;
 }
 
 /** The details that matter to a reader: whose record, which activity, how many hours, and why. */
