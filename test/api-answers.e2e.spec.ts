@@ -90,6 +90,13 @@ describe.each(STORAGE_BACKENDS)('the answers of every route match the OpenAPI do
     ids.team = expectStatus(await admin.post('/teams', { orgUnitId: ids.community, name: '红引擎志愿服务队', kind: 'red-engine' }), 201).body.id;
     expectStatus(await admin.post(`/teams/${ids.team}/members`, { volunteerId: ids.v2 }), 200);
     expectStatus(await admin.post(`/teams/${ids.team}/members/${ids.v2}/leaving`, { reason: '搬家' }), 200);
+    const joined = expectStatus(await admin.post(`/teams/${ids.team}/members`, { volunteerId: ids.v3 }), 200).body.position;
+    // A member with a name and one who left (reason given), a formed team: nullable fields both ways.
+    const team = expectStatus(await admin.get(`/teams/${ids.team}`), 200).body;
+    expect(team.members.map((m: { displayName: string }) => m.displayName)).toEqual(['小周']);
+    expect(team.history.map((h: { what: string; reason: string | null }) => [h.what, h.reason])).toEqual([['joined', null], ['left', '搬家'], ['joined', null], ['formed', null]]);
+    expect(expectStatus(await admin.get(`/org-units/${ids.street}/teams?minPosition=${joined}`), 200).body.teams).toMatchObject([{ teamId: ids.team, memberCount: 1, orgUnitId: ids.community }]);
+    expectStatus(await admin.get(`/teams/${ids.v1}`), 404);
 
     const staffAccount = expectStatus(await admin.post('/accounts', { username: 'xinjia-staff', role: 'staff', orgUnitId: ids.community }), 201).body;
     expect(typeof staffAccount.password).toBe('string');

@@ -532,6 +532,66 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     expect((await api<any>('staff', 'GET', `/volunteers/${id}?minPosition=${await head()}`)).body).toMatchObject({ displayName: '周阿姨', personalDataErased: true, personalData: null });
   });
 
+  it('staff form a team, add two volunteers found by name, and one leaves with a reason; the team keeps its history', async () => {
+    await staff.getByRole('link', { name: '志愿者' }).click();
+    await staff.waitForURL(/\/staff\/volunteers$/);
+    await staff.getByRole('link', { name: '队伍', exact: true }).click();
+    await staff.waitForURL(/\/staff\/teams$/);
+    // Still under 志愿者 in the menu.
+    await see(staff.getByText('本单位还没有队伍')).toBeVisible();
+    expect(await staff.getByRole('navigation').getByRole('link', { name: '志愿者' }).getAttribute('aria-current')).toBe('page');
+
+    await staff.getByRole('button', { name: '成立队伍' }).click();
+    const form = staff.getByRole('dialog');
+    await form.getByLabel('队伍名称').fill('  ');
+    await form.getByLabel('类型').selectOption({ label: '红引擎' });
+    await form.getByRole('button', { name: '成立', exact: true }).click();
+    await see(form.locator('.notice-error')).toBeVisible();
+    await form.getByLabel('队伍名称').fill('桃花坞“小蜜蜂”督导队');
+    await form.getByLabel('类型').selectOption({ label: '志愿服务队' });
+    await form.getByRole('button', { name: '成立', exact: true }).click();
+    await see(staff.getByRole('status')).toContainText('已成立桃花坞“小蜜蜂”督导队');
+    const card = staff.getByRole('list', { name: '队伍' }).getByRole('listitem');
+    await see(card).toHaveCount(1);
+    await see(card).toContainText('志愿服务队');
+    await see(card).toContainText('0 名队员');
+
+    await card.getByRole('link', { name: '桃花坞“小蜜蜂”督导队' }).click();
+    await staff.waitForURL(/\/staff\/teams\/[^/]+$/);
+    const teamId = decodeURIComponent(new URL(staff.url()).pathname.split('/').pop()!);
+    for (const name of ['俞阿姨', '施大爷']) {
+      await staff.getByLabel('添加队员').fill(name.slice(0, 1));
+      await staff.getByRole('button', { name: `让${name}加入队伍` }).click();
+      await see(staff.getByRole('list', { name: /^队员/ })).toContainText(name);
+    }
+    // One already in the team is not offered again.
+    await staff.getByLabel('添加队员').fill('俞');
+    await see(staff.getByText('已在队中')).toBeVisible();
+    await staff.getByLabel('添加队员').fill('');
+
+    await staff.getByRole('button', { name: '施大爷退出队伍' }).click();
+    const leave = staff.getByRole('dialog');
+    await leave.getByLabel('原因（可不填）').fill('身体原因');
+    await leave.getByRole('button', { name: '确认退出' }).click();
+    await see(staff.getByRole('status')).toContainText('施大爷已退出队伍');
+    const members = staff.getByRole('list', { name: /^队员/ }).getByRole('listitem');
+    await see(members).toHaveCount(1);
+    await see(members).toContainText('俞阿姨');
+    const history = staff.getByRole('list', { name: '队伍记录' }).getByRole('listitem');
+    await see(history).toHaveCount(4);
+    await see(history.first()).toContainText('施大爷退出：身体原因');
+    await see(history.last()).toContainText('队伍成立');
+    await shoot(staff, '12c-staff-team');
+
+    // The ledger holds exactly that, in order; the list counts one member.
+    const events = (await api<any>('admin', 'GET', `/streams/team-${teamId}`)).body.events as { type: string; data: Record<string, unknown> }[];
+    expect(events.map((e) => e.type)).toEqual(['TeamFormed.v1', 'VolunteerJoinedTeam.v1', 'VolunteerJoinedTeam.v1', 'VolunteerLeftTeam.v1']);
+    expect(events[0].data).toMatchObject({ name: '桃花坞“小蜜蜂”督导队', kind: 'service-team', orgUnitId: 'taohuawu' });
+    expect(events[3].data).toMatchObject({ volunteerId: 'v-034', reason: '身体原因' });
+    const listed = await api<any>('staff', 'GET', `/org-units/taohuawu/teams?minPosition=${await head()}`);
+    expect(listed.body.teams).toMatchObject([{ teamId, memberCount: 1 }]);
+  });
+
   it('an administrator registers a street and a community under it, opens an account for its staff, who signs in to it', async () => {
     const admin = await newPage(DESKTOP);
     await admin.goto(`${app.baseUrl}/`);

@@ -5,6 +5,7 @@ import { AuditController } from './audit/audit.controller';
 import { CertificatesController } from './certificates/certificates.controller';
 import { OrgUnitReportsController } from './org-units/org-unit-reports.controller';
 import { UnitListsController } from './org-units/unit-lists.controller';
+import { TeamViewsController } from './teams/team-views.controller';
 import { VolunteerHoursController } from './volunteers/volunteer-hours.controller';
 import { VolunteerProfileController } from './volunteers/volunteer-profile.controller';
 
@@ -16,6 +17,6 @@ import { VolunteerProfileController } from './volunteers/volunteer-profile.contr
  */
 @Module({
   imports: [LedgerModule],
-  controllers: [VolunteerHoursController, VolunteerProfileController, OrgUnitReportsController, UnitListsController, ActivityViewsController, AuditController, CertificatesController],
+  controllers: [VolunteerHoursController, VolunteerProfileController, OrgUnitReportsController, UnitListsController, ActivityViewsController, AuditController, CertificatesController, TeamViewsController],
 })
 export class ReportingModule {}

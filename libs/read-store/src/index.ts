@@ -30,6 +30,7 @@ export * from './projections/figure-changes.projection';
 export * from './queries/figure-cache';
 export * from './queries/unit-volunteers.query';
 export * from './queries/unit-records.query';
+export * from './queries/teams.query';
 export * from './queries/certified-service.query';
 export * from './postgres/schema';
 export * from './postgres/postgres-read-models';

@@ -890,6 +890,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/org-units/{id}/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The teams formed in the unit or a unit under it, with how many members each has */
+        get: operations["TeamViewsController_teams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team with its members and its history (who joined and left, when and why) */
+        get: operations["TeamViewsController_team"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2067,6 +2101,74 @@ export interface components {
             volunteerId: string;
             /** @description Newest first */
             certificates: components["schemas"]["IssuedCertificateView"][];
+        };
+        TeamSummaryView: {
+            teamId: string;
+            /** @example 红引擎车队 */
+            name: string;
+            /**
+             * @description service-team: 志愿服务队, party-alliance: 党建联盟, rider-team: 先锋骑行队, red-engine: 红引擎, service-station: 服务阵地, other: 其他
+             * @enum {string}
+             */
+            kind: "service-team" | "party-alliance" | "rider-team" | "red-engine" | "service-station" | "other";
+            /** @description The unit the team was formed in */
+            orgUnitId: string;
+            orgUnitName: string | null;
+            /** @description Members now */
+            memberCount: number;
+            /** Format: date-time */
+            formedAt: string;
+        };
+        UnitTeamsAnswer: {
+            orgUnitId: string;
+            /** @description Teams of the unit and of every unit under it, by unit and name */
+            teams: components["schemas"]["TeamSummaryView"][];
+            /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
+            projectedPosition: number;
+        };
+        TeamMemberView: {
+            volunteerId: string;
+            /** @description Null while the read models do not know the volunteer */
+            displayName: string | null;
+            /**
+             * Format: date-time
+             * @description When they (last) joined
+             */
+            joinedAt: string;
+        };
+        TeamHistoryEntryView: {
+            position: number;
+            /** Format: date-time */
+            recordedAt: string;
+            /** @enum {string} */
+            what: "formed" | "joined" | "left";
+            volunteerId: string | null;
+            displayName: string | null;
+            /** @description Why a member left, if given */
+            reason: string | null;
+        };
+        TeamAnswer: {
+            teamId: string;
+            /** @example 红引擎车队 */
+            name: string;
+            /**
+             * @description service-team: 志愿服务队, party-alliance: 党建联盟, rider-team: 先锋骑行队, red-engine: 红引擎, service-station: 服务阵地, other: 其他
+             * @enum {string}
+             */
+            kind: "service-team" | "party-alliance" | "rider-team" | "red-engine" | "service-station" | "other";
+            /** @description The unit the team was formed in */
+            orgUnitId: string;
+            orgUnitName: string | null;
+            /** @description Members now */
+            memberCount: number;
+            /** Format: date-time */
+            formedAt: string;
+            /** @description Members now, by name */
+            members: components["schemas"]["TeamMemberView"][];
+            /** @description Every event of the team, newest first */
+            history: components["schemas"]["TeamHistoryEntryView"][];
+            /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */
+            projectedPosition: number;
         };
     };
     responses: never;
@@ -4057,6 +4159,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CertificateVerificationAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    TeamViewsController_teams: {
+        parameters: {
+            query?: {
+                /** @description Wait (up to 5 s) until the read models include this log position: pass the `position` a command answered. */
+                minPosition?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitTeamsAnswer"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    TeamViewsController_team: {
+        parameters: {
+            query?: {
+                /** @description Wait (up to 5 s) until the read models include this log position: pass the `position` a command answered. */
+                minPosition?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamAnswer"];
                 };
             };
             /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */

@@ -4,6 +4,7 @@ import type { ApiError } from '../api/problem';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { Link } from '../router';
+import { VolunteerPicker } from './volunteer-picker';
 import { useAccount } from '../session/session';
 import { Badge, RecordStatus, type Tone, useCategoryName } from '../ui/badges';
 import { Field } from '../ui/form';
@@ -198,52 +199,14 @@ function Roster({ activity, onChanged }: { activity: Schema<'ActivityAnswer'>; o
 function AddVolunteer({ activity, onAdded }: { activity: Schema<'ActivityAnswer'>; onAdded: () => void }) {
   const { t } = useI18n();
   const account = useAccount();
-  const [q, setQ] = useState('');
-  const [search, setSearch] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const unit = account.orgUnitId ?? activity.orgUnitId;
-  // Search once typing pauses, not on every key.
-  useEffect(() => {
-    const timer = setTimeout(() => setSearch(q.trim()), 250);
-    return () => clearTimeout(timer);
-  }, [q]);
-  const found = useApi(() => (search.length === 0 ? Promise.resolve(null)
-    : read(api.GET('/api/v1/org-units/{id}/volunteers', { params: { path: { id: unit }, query: { q: search, limit: 8 } } }))), [search, unit]);
-  const onRoster = new Set(activity.roster.map((r) => r.volunteerId));
-
-  async function enroll(volunteerId: string) {
-    setError(null);
-    try {
-      await command((headers) => api.POST('/api/v1/activities/{id}/enrollments', { headers, params: { path: { id: activity.activityId } }, body: { volunteerId } }));
-      setQ('');
-      setSearch('');
-      onAdded();
-    } catch (caught) {
-      setError(caught as ApiError);
-    }
-  }
-
   return (
-    <div className="add-volunteer">
-      <Field id="volunteer-search" label={t('roster.add')}>
-        <input id="volunteer-search" type="search" maxLength={50} value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('roster.searchHint')} autoComplete="off" />
-      </Field>
-      {found.data && (
-        found.data.volunteers.length === 0 ? <p className="muted">{t('roster.noMatch')}</p> : (
-          <ul className="suggestions">
-            {found.data.volunteers.map((v) => (
-              <li key={v.volunteerId}>
-                <span>{v.displayName} <span className="muted small">{v.homeOrgUnitName}</span></span>
-                {onRoster.has(v.volunteerId) ? <span className="muted small">{t('roster.already')}</span>
-                  : <button type="button" className="button button-small button-secondary" onClick={() => void enroll(v.volunteerId)}
-                    aria-label={t('roster.enrollWho', { who: v.displayName })}>{t('roster.enroll')}</button>}
-              </li>
-            ))}
-          </ul>
-        )
-      )}
-      {error && <ErrorNotice error={error} />}
-    </div>
+    <VolunteerPicker unit={account.orgUnitId ?? activity.orgUnitId} label={t('roster.add')}
+      taken={new Set(activity.roster.map((r) => r.volunteerId))} takenLabel={t('roster.already')}
+      action={t('roster.enroll')} actionWho={(who) => t('roster.enrollWho', { who })}
+      onPick={async (volunteerId) => {
+        await command((headers) => api.POST('/api/v1/activities/{id}/enrollments', { headers, params: { path: { id: activity.activityId } }, body: { volunteerId } }));
+        onAdded();
+      }} />
   );
 }
 

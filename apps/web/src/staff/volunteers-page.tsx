@@ -37,7 +37,12 @@ export function VolunteersPage() {
 
   return (
     <div className="narrow">
-      <PageTitle actions={<button type="button" className="button button-primary" onClick={() => setRegistering(true)}>{t('volunteers.register')}</button>}>
+      <PageTitle actions={(
+        <>
+          <Link to="/staff/teams" className="button button-secondary">{t('nav.teams')}</Link>
+          <button type="button" className="button button-primary" onClick={() => setRegistering(true)}>{t('volunteers.register')}</button>
+        </>
+      )}>
         {t('nav.volunteers')}
       </PageTitle>
       {done && <Notice kind="success" title={done} />}

@@ -4,10 +4,11 @@ import type { MessageKey } from '../i18n/dictionary';
 import { Link, navigate, useLocation } from '../router';
 import { type Account, useSession } from '../session/session';
 
-const NAV: Record<Account['role'], { to: string; label: MessageKey }[]> = {
+/** Each role's pages; `also`: pages reached from that one (its menu entry stays marked there). */
+const NAV: Record<Account['role'], { to: string; label: MessageKey; also?: string }[]> = {
   staff: [
     { to: '/staff/activities', label: 'nav.activities' },
-    { to: '/staff/volunteers', label: 'nav.volunteers' },
+    { to: '/staff/volunteers', label: 'nav.volunteers', also: '/staff/teams' },
     { to: '/staff/records', label: 'nav.records' },
     { to: '/staff/import', label: 'nav.import' },
     { to: '/staff/certificates', label: 'nav.certificates' },
@@ -78,7 +79,8 @@ export function Layout({ account, children }: { account: Account; children: Reac
         </div>
         <nav aria-label={t('nav.label')} className="app-nav">
           {items.map((item) => {
-            const active = path === item.to || (item.to !== '/me' && path.startsWith(`${item.to}/`));
+            const within = (to: string) => path === to || (to !== '/me' && path.startsWith(`${to}/`));
+            const active = within(item.to) || (item.also !== undefined && within(item.also));
             return <Link key={item.to} to={item.to} aria-current={active ? 'page' : undefined} className="nav-link">{t(item.label)}</Link>;
           })}
         </nav>
