@@ -308,6 +308,22 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
     expect((await as.staff.post('/accounts', { username: 'sneaky', role: 'admin', password: PASSWORD })).status).toBe(403);
   });
 
+  it('a body without the unit or volunteer it acts on is malformed: 400 with that field, for everyone, and nothing appended', async () => {
+    const before = await head();
+    for (const who of [as.staff, admin]) {
+      const left = await who.post('/teams', { name: '无单位的队伍', kind: 'service-team' });
+      expect(left.status).toBe(400);
+      expect(left.headers.get('content-type')).toContain('application/problem+json');
+      expect(left.body.errors).toEqual([{ field: 'orgUnitId', message: '必须填写。(orgUnitId is required.)' }]);
+      expect((await who.post('/volunteers', { homeOrgUnitId: '', displayName: '无家可归' })).body.errors)
+        .toEqual([{ field: 'homeOrgUnitId', message: '应为编号（字母、数字、- 和 _）。(homeOrgUnitId must be an id (letters, digits, - and _).)' }]);
+    }
+    const wrongType = await as.staff.post('/activities', { orgUnitId: 42, title: '活动', category: 'other', location: '活动室', startsAt: iso(Date.now() + 86_400_000), endsAt: iso(Date.now() + 86_400_000 + 60 * MIN) });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.errors).toEqual([{ field: 'orgUnitId', message: '应为编号（字母、数字、- 和 _）。(orgUnitId must be an id (letters, digits, - and _).)' }]);
+    expect(await head()).toBe(before);
+  });
+
   it('records the real caller as the actor of every event, by their opaque account id', async () => {
     expect(Object.values(accountIds).every((id) => /^acct-[0-9a-f-]{36}$/.test(id))).toBe(true);
     const report = await as.volunteer.post(`/volunteers/${inside.volunteer}/service-reports`, { orgUnitId: inside['org-unit'], category: 'other', serviceDate: shanghaiDay(Date.now()), minutes: 20, description: '帮邻居取快递' });

@@ -19,6 +19,9 @@ export class TargetSpecView implements TargetSpec {
 
   @ApiPropertyOptional({ type: Boolean, description: 'Skipped when absent from the request' })
   optional?: boolean;
+
+  @ApiPropertyOptional({ type: Boolean, description: 'A body field that, when absent, stands for the whole ledger (403 but for admin); otherwise its absence is a 400' })
+  absentMeansEverything?: boolean;
 }
 
 /** A route's access rule: `{ public: true }`, or who besides admin may call it and what must be in their scope. */

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { correlationIdOf } from '@haitang/ledger';
+import { correlationIdOf, idFieldMessage, isId, requiredFieldMessage, validationFailed } from '@haitang/ledger';
 import {
   ACCESS_RULE, type AccessRule, inScope, isPublic, roleRefusal, SCOPE_DIRECTORY, type ScopeDirectory, type TargetSpec,
 } from '@haitang/auth';
@@ -23,6 +23,8 @@ function targetValue(request: FastifyRequest, spec: TargetSpec): unknown {
  * and locates each target the rule names in the read models: it must lie in
  * the caller's scope (403, the same answer for a foreign id and an unknown one),
  * once the read models hold the `minPosition` the request asks for, if any.
+ * A body that lacks the target it acts on (or gives it as something other
+ * than a string) is answered 400 with that field, as validation would.
  * It runs before validation and before the handler, so a refused request
  * changes nothing.
  */
@@ -57,7 +59,10 @@ export class AccessGuard implements CanActivate {
     for (const spec of rule.scope) {
       const value = targetValue(request, spec);
       if (value === undefined && spec.optional) continue;
-      // A required target that is missing (e.g. a list of every unit) is the whole ledger: admin only.
+      // A body without the unit (or volunteer…) it acts on is malformed, not foreign: say which field, as validation would.
+      if (spec.in === 'body' && value !== undefined && !isId(value)) throw validationFailed([{ field: spec.name, message: idFieldMessage(spec.name) }]);
+      if (spec.in === 'body' && value === undefined && !spec.absentMeansEverything) throw validationFailed([{ field: spec.name, message: requiredFieldMessage(spec.name) }]);
+      // A required target that is missing otherwise (a list of every unit, a district) is the whole ledger: admin only.
       const location = typeof value === 'string' ? await this.scopes.locate(spec.kind, value) : null;
       if (!(await inScope(principal, location, (ancestor, unit) => this.scopes.isWithin(ancestor, unit)))) throw outOfScope();
       located++;

@@ -1,5 +1,7 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { bilingualFieldMessage, requiredFieldMessage } from './field-messages';
+
+export { requiredFieldMessage };
 import { type FieldError, problem, ProblemException } from './problem';
 import { rememberValidationRules } from './validation-metadata';
 
@@ -50,10 +52,12 @@ export function validationPipe(): ValidationPipe {
     stopAtFirstError: false,
     // The value tells a field left out from one filled in wrongly; it is not echoed in the answer.
     validationError: { target: false, value: true },
-    exceptionFactory: (errors) => {
-      const fields = flatten(errors);
-      return new ProblemException(problem(400, 'validation-failed',
-        `请检查填写的内容：${fields.map((f) => f.field).filter((f, i, a) => a.indexOf(f) === i).join('、')}。(Some fields are invalid.)`, fields));
-    },
+    exceptionFactory: (errors) => validationFailed(flatten(errors)),
   });
+}
+
+/** 400 for fields filled in wrongly or left out: the answer the validation pipe gives (also given before it, by the access check). */
+export function validationFailed(fields: readonly FieldError[]): ProblemException {
+  return new ProblemException(problem(400, 'validation-failed',
+    `请检查填写的内容：${fields.map((f) => f.field).filter((f, i, a) => a.indexOf(f) === i).join('、')}。(Some fields are invalid.)`, fields));
 }

@@ -18,7 +18,7 @@ export class OrgUnitsController {
   constructor(private readonly gateway: CommandGateway) {}
 
   @Post()
-  @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('parentId'))] })
+  @Access({ action: 'write', roles: ['staff'], scope: [orgUnit(body('parentId'), { absentMeansEverything: true })] })
   @ApiOperation({ summary: 'Register a district, street, town or community' })
   @ApiCommandAnswer(201, CommandAnswer, { location: true })
   async register(@Body() dto: RegisterOrgUnitDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {

@@ -1091,6 +1091,8 @@ export interface components {
             name: string;
             /** @description Skipped when absent from the request */
             optional?: boolean;
+            /** @description A body field that, when absent, stands for the whole ledger (403 but for admin); otherwise its absence is a 400 */
+            absentMeansEverything?: boolean;
         };
         /** @enum {string} */
         AccessAction: "read" | "write" | "self";

@@ -26,6 +26,13 @@ export interface TargetSpec extends TargetSource {
    * one of them from anyone but an admin.
    */
   readonly optional?: boolean;
+  /**
+   * A required target of the body that is absent stands for the whole ledger
+   * (a district registered with no parent): refused (403) to all but an admin,
+   * like an absent target of the query. Otherwise a body without it is
+   * malformed, answered 400 with the field.
+   */
+  readonly absentMeansEverything?: boolean;
 }
 
 /** `self`: a change to the caller's own account only (their password): every role may make it, officials too. */
@@ -49,7 +56,8 @@ export const param = (name: string): TargetSource => ({ in: 'param', name });
 export const body = (name: string): TargetSource => ({ in: 'body', name });
 export const query = (name: string): TargetSource => ({ in: 'query', name });
 
-const target = (kind: TargetKind) => (source: TargetSource, options: { optional?: boolean } = {}): TargetSpec => ({ kind, ...source, ...options });
+const target = (kind: TargetKind) => (source: TargetSource, options: { optional?: boolean; absentMeansEverything?: boolean } = {}): TargetSpec =>
+  ({ kind, ...source, ...options });
 /** The org unit named there. */
 export const orgUnit = target('org-unit');
 /** The volunteer named there (in scope through their home org unit, or being the caller). */
