@@ -324,6 +324,14 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
     expect(await head()).toBe(before);
   });
 
+  it('staff add to their team only the volunteers they look after', async () => {
+    const before = await head();
+    const foreign = await as.staff.post(`/teams/${inside.team}/members`, { volunteerId: outside.volunteer });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.code).toBe('out-of-scope');
+    expect(await head()).toBe(before);
+  });
+
   it('records the real caller as the actor of every event, by their opaque account id', async () => {
     expect(Object.values(accountIds).every((id) => /^acct-[0-9a-f-]{36}$/.test(id))).toBe(true);
     const report = await as.volunteer.post(`/volunteers/${inside.volunteer}/service-reports`, { orgUnitId: inside['org-unit'], category: 'other', serviceDate: shanghaiDay(Date.now()), minutes: 20, description: '帮邻居取快递' });

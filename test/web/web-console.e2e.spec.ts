@@ -536,7 +536,7 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await staff.getByRole('link', { name: '志愿者' }).click();
     await staff.waitForURL(/\/staff\/volunteers$/);
     await staff.getByRole('link', { name: '队伍', exact: true }).click();
-    await staff.waitForURL(/\/staff\/teams$/);
+    await staff.waitForURL(/\/teams$/);
     // Still under 志愿者 in the menu.
     await see(staff.getByText('本单位还没有队伍')).toBeVisible();
     expect(await staff.getByRole('navigation').getByRole('link', { name: '志愿者' }).getAttribute('aria-current')).toBe('page');
@@ -557,7 +557,7 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     await see(card).toContainText('0 名队员');
 
     await card.getByRole('link', { name: '桃花坞“小蜜蜂”督导队' }).click();
-    await staff.waitForURL(/\/staff\/teams\/[^/]+$/);
+    await staff.waitForURL(/\/teams\/[^/]+$/);
     const teamId = decodeURIComponent(new URL(staff.url()).pathname.split('/').pop()!);
     for (const name of ['俞阿姨', '施大爷']) {
       await staff.getByLabel('添加队员').fill(name.slice(0, 1));
@@ -700,6 +700,27 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     const community = await fresh('official', `/org-units/taohuawu/report?from=${month.slice(0, 4)}-01-01&to=${lastDay}&groupBy=child`);
     await see(official.getByTestId('total-hours')).toHaveText(`${hours(community.body.total.serviceMinutes)}小时`);
     await shoot(official, '12-dashboard-community');
+  });
+
+  it('an official sees the teams of the whole district and who is in them, and changes nothing there', async () => {
+    await official.getByRole('link', { name: '队伍' }).click();
+    await official.waitForURL(/\/teams$/);
+    const listed = await fresh('official', '/org-units/gusu/teams');
+    const cards = official.getByRole('list', { name: '队伍' }).getByRole('listitem');
+    await see(cards).toHaveCount(listed.body.teams.length);
+    expect(listed.body.teams.length).toBeGreaterThanOrEqual(4);
+    expect(await official.getByRole('button', { name: '成立队伍' }).count()).toBe(0);
+    const redEngine = cards.filter({ hasText: '“红引擎”志愿服务队' });
+    await see(redEngine).toContainText('沧浪街道');
+    await see(redEngine).toContainText('6 名队员');
+    await redEngine.getByRole('link').click();
+    await official.waitForURL(/\/teams\/red-engine$/);
+    const members = official.getByRole('list', { name: /^队员/ }).getByRole('listitem');
+    await see(members).toHaveCount(6);
+    await see(members.first()).toBeVisible();
+    expect(await official.getByLabel('添加队员').count()).toBe(0);
+    expect(await official.getByRole('button', { name: /退出队伍/ }).count()).toBe(0);
+    expect(await members.getByRole('link').count()).toBe(0);
   });
 
   it('an import with one bad row shows the error and records nothing; a good file is recorded at once', async () => {

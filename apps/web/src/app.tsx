@@ -13,9 +13,9 @@ import { CertificatesPage } from './staff/certificates-page';
 import { ImportPage } from './staff/import-page';
 import { PlanActivityPage } from './staff/plan-activity-page';
 import { RecordsPage } from './staff/records-page';
-import { TeamPage, TeamsPage } from './staff/teams-page';
 import { VolunteerPage } from './staff/volunteer-page';
 import { VolunteersPage } from './staff/volunteers-page';
+import { TeamPage, TeamsPage } from './teams/teams-page';
 import { Layout, PublicLayout } from './ui/layout';
 import { Empty, Loading, Notice } from './ui/states';
 import { CertificateRequestPage } from './volunteer/certificate-request-page';
@@ -34,8 +34,8 @@ const PAGES: [string, Page][] = [
   ['/staff/activities/:id', { roles: ['staff'], render: (p) => <ActivityPage key={p.id} activityId={p.id} /> }],
   ['/staff/volunteers', { roles: ['staff'], render: () => <VolunteersPage /> }],
   ['/staff/volunteers/:id', { roles: ['staff'], render: (p) => <VolunteerPage key={p.id} volunteerId={p.id} /> }],
-  ['/staff/teams', { roles: ['staff'], render: () => <TeamsPage /> }],
-  ['/staff/teams/:id', { roles: ['staff'], render: (p) => <TeamPage key={p.id} teamId={p.id} /> }],
+  ['/teams', { roles: ['staff', 'official'], render: () => <TeamsPage /> }],
+  ['/teams/:id', { roles: ['staff', 'official'], render: (p) => <TeamPage key={p.id} teamId={p.id} /> }],
   ['/staff/records', { roles: ['staff'], render: () => <RecordsPage /> }],
   ['/staff/import', { roles: ['staff'], render: () => <ImportPage /> }],
   ['/staff/certificates', { roles: ['staff'], render: () => <CertificatesPage /> }],

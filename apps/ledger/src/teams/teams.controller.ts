@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, body, orgUnit, param, team } from '@haitang/auth';
+import { Access, body, orgUnit, param, team, volunteer } from '@haitang/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiCommandAnswer, CommandAnswer } from '../command-pipeline/command-answer';
 import { answer, CommandGateway } from '../command-pipeline/command-gateway';
@@ -26,7 +26,8 @@ export class TeamsController {
   }
 
   @Post(':id/members')
-  @Access({ action: 'write', roles: ['staff'], scope: [team(param('id'))] })
+  // The volunteer too: staff add the volunteers they look after (and see their names on the team's page), not any id of the ledger.
+  @Access({ action: 'write', roles: ['staff'], scope: [team(param('id')), volunteer(body('volunteerId'))] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Add a volunteer to a team' })
   @ApiCommandAnswer(200)

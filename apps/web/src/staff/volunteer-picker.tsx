@@ -11,7 +11,9 @@ import { useApi } from '../ui/use-api';
  * action on each match: enroll in an activity, add to a team. Those already
  * there (`taken`) are shown without it.
  */
-export function VolunteerPicker({ unit, label, taken, takenLabel, action, actionWho, onPick }: {
+export function VolunteerPicker({ id = 'volunteer-search', unit, label, taken, takenLabel, action, actionWho, onPick }: {
+  /** The search field's id (one per page). */
+  id?: string;
   unit: string;
   label: string;
   taken: ReadonlySet<string>;
@@ -50,8 +52,8 @@ export function VolunteerPicker({ unit, label, taken, takenLabel, action, action
 
   return (
     <div className="add-volunteer">
-      <Field id="volunteer-search" label={label}>
-        <input id="volunteer-search" type="search" maxLength={50} value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('roster.searchHint')} autoComplete="off" />
+      <Field id={id} label={label}>
+        <input id={id} type="search" maxLength={50} value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('roster.searchHint')} autoComplete="off" />
       </Field>
       {found.data && (
         found.data.volunteers.length === 0 ? <p className="muted">{t('roster.noMatch')}</p> : (
@@ -67,6 +69,7 @@ export function VolunteerPicker({ unit, label, taken, takenLabel, action, action
           </ul>
         )
       )}
+      {found.error && <ErrorNotice error={found.error} onRetry={found.reload} />}
       {error && <ErrorNotice error={error} />}
     </div>
   );

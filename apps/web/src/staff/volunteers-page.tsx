@@ -39,7 +39,7 @@ export function VolunteersPage() {
     <div className="narrow">
       <PageTitle actions={(
         <>
-          <Link to="/staff/teams" className="button button-secondary">{t('nav.teams')}</Link>
+          <Link to="/teams" className="button button-secondary">{t('nav.teams')}</Link>
           <button type="button" className="button button-primary" onClick={() => setRegistering(true)}>{t('volunteers.register')}</button>
         </>
       )}>

@@ -8,7 +8,7 @@ import { type Account, useSession } from '../session/session';
 const NAV: Record<Account['role'], { to: string; label: MessageKey; also?: string }[]> = {
   staff: [
     { to: '/staff/activities', label: 'nav.activities' },
-    { to: '/staff/volunteers', label: 'nav.volunteers', also: '/staff/teams' },
+    { to: '/staff/volunteers', label: 'nav.volunteers', also: '/teams' },
     { to: '/staff/records', label: 'nav.records' },
     { to: '/staff/import', label: 'nav.import' },
     { to: '/staff/certificates', label: 'nav.certificates' },
@@ -24,6 +24,7 @@ const NAV: Record<Account['role'], { to: string; label: MessageKey; also?: strin
   ],
   official: [
     { to: '/dashboard', label: 'nav.dashboard' },
+    { to: '/teams', label: 'nav.teams' },
     { to: '/changes', label: 'nav.changes' },
   ],
   admin: [

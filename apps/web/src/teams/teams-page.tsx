@@ -12,7 +12,7 @@ import { Modal } from '../ui/modal';
 import { Empty, ErrorNotice, Loading, Notice } from '../ui/states';
 import { useApi } from '../ui/use-api';
 import { useSubmit } from '../ui/use-submit';
-import { VolunteerPicker } from './volunteer-picker';
+import { VolunteerPicker } from '../staff/volunteer-picker';
 
 type TeamKind = Schema<'TeamSummaryView'>['kind'];
 /** The kinds the domain knows (libs/domain teams/team.ts: TEAM_KINDS), in the order a form offers them. */
@@ -20,20 +20,21 @@ const TEAM_KINDS: readonly TeamKind[] = ['service-team', 'red-engine', 'rider-te
 const kindLabel = (kind: TeamKind): MessageKey => `team.${kind}`;
 
 /**
- * The teams of the unit (志愿服务队, 党建联盟, 先锋骑行队, 红引擎): how many
- * members each has, and a form to found one in the staff member's own unit.
+ * The teams of the unit and the units under it (志愿服务队, 党建联盟, 先锋骑行队,
+ * 红引擎): how many members each has; staff found one in their own unit, officials only look.
  */
 export function TeamsPage() {
   const { t } = useI18n();
   const account = useAccount();
   const unit = account.orgUnitId!;
+  const staff = account.role === 'staff';
   const [forming, setForming] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const list = useApi(() => read(api.GET('/api/v1/org-units/{id}/teams', { params: { path: { id: unit }, query: { minPosition: seenPosition() } } })), [unit]);
 
   return (
     <div className="narrow">
-      <PageTitle actions={<button type="button" className="button button-primary" onClick={() => setForming(true)}>{t('teams.form')}</button>}>
+      <PageTitle actions={staff && <button type="button" className="button button-primary" onClick={() => setForming(true)}>{t('teams.form')}</button>}>
         {t('nav.teams')}
       </PageTitle>
       <p className="muted">{t('teams.explain')}</p>
@@ -46,7 +47,7 @@ export function TeamsPage() {
                 {list.data.teams.map((team) => (
                   <li key={team.teamId} className="card record-card">
                     <div className="card-main">
-                      <Link to={`/staff/teams/${encodeURIComponent(team.teamId)}`} className="card-title">{team.name}</Link>
+                      <Link to={`/teams/${encodeURIComponent(team.teamId)}`} className="card-title">{team.name}</Link>
                       <p className="badge-row">
                         <Badge tone="info">{t(kindLabel(team.kind))}</Badge>
                         {team.orgUnitId !== unit && team.orgUnitName && <span className="muted small">{team.orgUnitName}</span>}
@@ -93,10 +94,11 @@ function FormTeam({ unit, onClose, onDone }: { unit: string; onClose: () => void
   );
 }
 
-/** One team: its members (add one found by name; one leaves, with a reason) and its history. */
+/** One team: its members (staff add one found by name; one leaves, with a reason) and its history. */
 export function TeamPage({ teamId }: { teamId: string }) {
   const { t, lang } = useI18n();
   const account = useAccount();
+  const staff = account.role === 'staff';
   const team = useApi(() => read(api.GET('/api/v1/teams/{id}', { params: { path: { id: teamId }, query: { minPosition: seenPosition() } } })), [teamId]);
   const [leaving, setLeaving] = useState<Schema<'TeamMemberView'> | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -107,7 +109,7 @@ export function TeamPage({ teamId }: { teamId: string }) {
   const view = team.data;
   return (
     <div className="narrow">
-      <p><Link to="/staff/teams">← {t('teams.back')}</Link></p>
+      <p><Link to="/teams">← {t('teams.back')}</Link></p>
       <PageTitle>{view.name}</PageTitle>
       <p className="badge-row">
         <Badge tone="info">{t(kindLabel(view.kind))}</Badge>
@@ -116,26 +118,29 @@ export function TeamPage({ teamId }: { teamId: string }) {
       {done && <Notice kind="success" title={done} />}
       <section className="card" aria-labelledby="members-heading">
         <h2 id="members-heading">{t('teams.membersHeading', { n: view.members.length })}</h2>
-        <VolunteerPicker unit={account.orgUnitId ?? view.orgUnitId} label={t('teams.add')}
+        {staff && <VolunteerPicker unit={account.orgUnitId ?? view.orgUnitId} label={t('teams.add')}
           taken={new Set(view.members.map((m) => m.volunteerId))} takenLabel={t('teams.already')}
           action={t('teams.join')} actionWho={(who) => t('teams.joinWho', { who })}
           onPick={async (volunteerId) => {
             await command((headers) => api.POST('/api/v1/teams/{id}/members', { headers, params: { path: { id: teamId } }, body: { volunteerId } }));
             setDone(null);
             team.reload();
-          }} />
-        {view.members.length === 0 ? <Empty title={t('teams.noMembers')} /> : (
+          }} />}
+        {view.members.length === 0 ? <Empty title={t(staff ? 'teams.noMembers' : 'teams.noMembersYet')} /> : (
           <ul className="roster" aria-label={t('teams.membersHeading', { n: view.members.length })}>
             {view.members.map((m) => (
               <li key={m.volunteerId} className="roster-row">
                 <div className="roster-who">
-                  <Link to={`/staff/volunteers/${encodeURIComponent(m.volunteerId)}`} className="roster-name">{nameOf(m)}</Link>
+                  {staff ? <Link to={`/staff/volunteers/${encodeURIComponent(m.volunteerId)}`} className="roster-name">{nameOf(m)}</Link>
+                    : <span className="roster-name">{nameOf(m)}</span>}
                   <span className="muted small">{t('teams.joinedAt', { date: day(shanghaiToday(new Date(m.joinedAt)), lang) })}</span>
                 </div>
-                <div className="roster-action">
-                  <button type="button" className="button button-small button-ghost" aria-label={t('teams.leaveWho', { who: nameOf(m) })}
-                    onClick={() => setLeaving(m)}>{t('teams.leave')}</button>
-                </div>
+                {staff && (
+                  <div className="roster-action">
+                    <button type="button" className="button button-small button-ghost" aria-label={t('teams.leaveWho', { who: nameOf(m) })}
+                      onClick={() => setLeaving(m)}>{t('teams.leave')}</button>
+                  </div>
+                )}
               </li>
             ))}
           </ul>
@@ -149,7 +154,7 @@ export function TeamPage({ teamId }: { teamId: string }) {
               <span className="muted small">{dateTime(h.recordedAt, lang)}</span>{' '}
               {h.what === 'formed' ? t('teams.historyFormed')
                 : t(h.what === 'joined' ? 'teams.historyJoined' : 'teams.historyLeft', { who: nameOf(h) })}
-              {h.reason && <span className="muted">{`：${h.reason}`}</span>}
+              {h.reason && <span className="muted">{t('teams.historyReason', { reason: h.reason })}</span>}
             </li>
           ))}
         </ul>
