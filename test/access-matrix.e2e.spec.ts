@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Answer, client, type HaitangProcess, signIn, startHaitang } from './support/haitang-process';
+import { type Answer, client, type HaitangProcess, signIn, startHaitang, TEST_ADMIN } from './support/haitang-process';
 
 /**
  * The authorization matrix, generated from the server's own route table
@@ -104,6 +104,12 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
     await app?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+
+  /** A client of the role with a token of its own (signed in afresh). */
+  async function throwaway(role: Role): Promise<ReturnType<typeof client>> {
+    const username = role === 'admin' ? TEST_ADMIN.username : `${role}-in`;
+    return client(app.baseUrl, await signIn(app.baseUrl, username, role === 'admin' ? TEST_ADMIN.password : PASSWORD));
+  }
 
   // ------------------------------------------------------------ building requests
 
@@ -220,8 +226,9 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
     expect(writes.filter((r) => r.rule.roles.includes('volunteer')).map((r) => `${r.method} ${r.path}`).sort())
       .toEqual(['POST /api/v1/activities/:id/self-check-ins', 'POST /api/v1/volunteers/:id/certificates', 'POST /api/v1/volunteers/:id/service-reports']);
     expect(guarded().filter((r) => r.method !== 'GET' && r.rule.action === 'read')).toEqual([]);
-    // 'self': a change to the caller's own account only (their password), which every role may make.
-    expect(guarded().filter((r) => r.rule.action === 'self').map((r) => [`${r.method} ${r.path}`, r.rule.scope])).toEqual([['POST /api/v1/accounts/me/password', 'caller']]);
+    // 'self': a change to the caller's own account or session only (their password, signing out), which every role may make.
+    expect(guarded().filter((r) => r.rule.action === 'self').map((r) => [`${r.method} ${r.path}`, r.rule.scope]))
+      .toEqual([['POST /api/v1/accounts/me/password', 'caller'], ['DELETE /api/v1/sessions/current', 'caller']]);
   });
 
   it('answers 401 problem+json to every guarded route without a token or with a bad one, appending nothing', async () => {
@@ -252,7 +259,9 @@ describe('authorization matrix: every route × role × inside/outside scope, fro
           const request = build(route, world);
           const expected = permitted(role, route.rule, side);
           const before = expected ? 0 : await head();
-          const answer: Answer = await call(as[role], request);
+          // Signing out refuses the token it is sent with: it gets one of its own, not the one the rest of the matrix uses.
+          const who = `${route.method} ${route.path}` === 'DELETE /api/v1/sessions/current' ? await throwaway(role) : as[role];
+          const answer: Answer = await call(who, request);
           const what = `${role} ${side}: ${request.method} ${request.path} → ${answer.status} ${answer.body?.code ?? ''}`;
           outcomes.push(what);
           if (expected) {

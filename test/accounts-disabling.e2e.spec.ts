@@ -109,10 +109,31 @@ describe('accounts: disabling and enabling', () => {
     expect(code).toBe('account-disabled');
   });
 
-  it('keeps accounts disabled across a restart', async () => {
+  it('signs a token out: refused from then on, the account’s other tokens still accepted, and the account can sign in again', async () => {
+    expect((await admin.post('/accounts', { username: 'staff-xc-pc', role: 'staff', orgUnitId: ids.elsewhere, password: PASSWORD })).status).toBe(201);
+    const [shared, phone] = [await signIn(app.baseUrl, 'staff-xc-pc', PASSWORD), await signIn(app.baseUrl, 'staff-xc-pc', PASSWORD)];
+    const onSharedPc = client(app.baseUrl, shared);
+    expect((await onSharedPc.get('/sessions/current')).status).toBe(200);
+    const out = await onSharedPc.call('DELETE', '/api/v1/sessions/current');
+    expect([out.status, out.body.signedOut]).toEqual([200, true]);
+    const head = await admin.head();
+    for (const answer of [await onSharedPc.get('/sessions/current'), await onSharedPc.post('/volunteers', { homeOrgUnitId: ids.elsewhere, displayName: '小赵' })]) {
+      expect([answer.status, answer.body.code, answer.headers.get('www-authenticate')]).toEqual([401, 'token-signed-out', expect.stringContaining('invalid_token')]);
+    }
+    expect(await admin.head()).toBe(head);
+    // Signing out twice is no error (the token is refused before the route is reached).
+    expect((await onSharedPc.call('DELETE', '/api/v1/sessions/current')).status).toBe(401);
+    expect((await client(app.baseUrl, phone).get('/sessions/current')).status).toBe(200);
+    expect((await client(app.baseUrl, await signIn(app.baseUrl, 'staff-xc-pc', PASSWORD)).get('/sessions/current')).status).toBe(200);
+    ids.signedOut = shared;
+  });
+
+  it('keeps accounts disabled, and tokens signed out, across a restart', async () => {
     await app.stop();
     app = await startHaitang(dir, {}, { token: app.token });
     const again = await client(app.baseUrl).post('/sessions', { username: 'xiao-li', password: PASSWORD });
     expect([again.status, again.body.code]).toEqual([401, 'account-disabled']);
+    const signedOut = await client(app.baseUrl, ids.signedOut).get('/sessions/current');
+    expect([signedOut.status, signedOut.body.code]).toEqual([401, 'token-signed-out']);
   });
 });

@@ -104,6 +104,10 @@ describe.each(STORAGE_BACKENDS)('the answers of every route match the OpenAPI do
     expect(volunteerAccount.password).toBeUndefined();
     staff = checked(await signIn(app.baseUrl, 'xinjia-staff', staffAccount.password));
     volunteer = checked(await signIn(app.baseUrl, 'shen-ayi', PASSWORD));
+    // Signing out (a token of its own): answered, then that token is refused.
+    const leaving = checked(await signIn(app.baseUrl, 'shen-ayi', PASSWORD));
+    expect(expectStatus(await leaving.call('DELETE', '/api/v1/sessions/current'), 200).body.signedOut).toBe(true);
+    expect(expectStatus(await leaving.get('/sessions/current'), 401).body.code).toBe('token-signed-out');
     expectStatus(await admin.get('/accounts'), 200);
     expectStatus(await staff.get(`/accounts?orgUnitId=${ids.community}`), 200);
     expectStatus(await staff.post('/accounts/shen-ayi/password-reset'), 200);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { client, type HaitangProcess, startHaitang } from './support/haitang-process';
+import { client, type HaitangProcess, signIn, startHaitang, TEST_ADMIN } from './support/haitang-process';
 import { AnswerSchemas, type OpenApiDocument } from './support/openapi-answers';
 
 /**
@@ -259,11 +259,14 @@ describe('fuzz: the whole HTTP API, generated from its OpenAPI document', () => 
   let schemas: AnswerSchemas | undefined;
   const pools: Record<string, string[]> = { district: [], street: [], town: [], community: [], volunteer: [], team: [], activity: [], record: [] };
   const world: Record<string, string> = {};
+  /** The token the sign-out route is called with (see signedIn). */
+  let signOutToken = '';
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'haitang-fuzz-'));
     app = await startHaitang(dir);
     api = client(app.baseUrl, app.token);
+    signOutToken = await signIn(app.baseUrl, TEST_ADMIN.username, TEST_ADMIN.password);
     port = Number(new URL(app.baseUrl).port);
     const post = async (path: string, body: unknown) => {
       const r = await api.post(path, body);
@@ -429,11 +432,14 @@ describe('fuzz: the whole HTTP API, generated from its OpenAPI document', () => 
   // --------------------------------------------------------- request builders
 
   type Builder = (op: Op) => FuzzRequest;
-  /** Every request is the test admin's unless it brings its own Authorization header (the access rules have their own suite). */
-  const signedIn = (headers: Record<string, string>) =>
-    (Object.keys(headers).some((h) => h.toLowerCase() === 'authorization') ? headers : { authorization: `Bearer ${app.token}`, ...headers });
+  /**
+   * Every request is the test admin's unless it brings its own Authorization header (the access rules have their own suite).
+   * Signing out is sent with a token of its own (signed in for it), so that the first sign-out does not refuse the rest of the run.
+   */
+  const signedIn = (headers: Record<string, string>, token = app.token) =>
+    (Object.keys(headers).some((h) => h.toLowerCase() === 'authorization') ? headers : { authorization: `Bearer ${token}`, ...headers });
   const req = (kind: string, op: Op, method: string, path: string, headers: Record<string, string>, body?: Buffer, mustRefuse = false): FuzzRequest =>
-    ({ kind, op: op.key, method, path, headers: signedIn(headers), body, mustRefuse });
+    ({ kind, op: op.key, method, path, headers: signedIn(headers, op.key === 'DELETE /api/v1/sessions/current' && method === 'DELETE' ? signOutToken : app.token), body, mustRefuse });
   /** Whether the route validates its body against a DTO (the approval route takes none). */
   const hasDto = (op: Op) => Object.keys(op.body?.properties ?? {}).length > 0;
 

@@ -758,6 +758,22 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     expect((await api('staff', 'GET', '/activities/a-maojiaqiao-fitness')).status).toBe(403);
   });
 
+  it('signing out on a shared computer ends that session on the server too', async () => {
+    const pc = await newPage();
+    await pc.goto(`${app.baseUrl}/`);
+    await signIn(pc, 'gusu-official', passwords['gusu-official']);
+    await pc.waitForURL(/\/dashboard$/);
+    const token = JSON.parse((await pc.evaluate('localStorage.getItem("haitang.session")')) as string).token as string;
+    const check = () => fetch(`${app.baseUrl}/api/v1/sessions/current`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await check()).status).toBe(200);
+    await pc.getByRole('button', { name: '退出' }).click();
+    await pc.waitForURL(/\/sign-in$/);
+    // The page sends the sign-out on its way out without waiting for it: give it a moment to land.
+    let answer = await check();
+    for (let tries = 0; answer.status === 200 && tries < 50; tries++) answer = await new Promise((r) => setTimeout(r, 100)).then(check);
+    expect([answer.status, (await answer.json()).code]).toEqual([401, 'token-signed-out']);
+  });
+
   it('switches to English and back', async () => {
     await staff.goto(`${app.baseUrl}/staff/activities`);
     await staff.getByRole('button', { name: /Switch to English/ }).click();

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteAccountStore } from '@haitang/auth';
-import { DisabledAccounts } from '../src/accounts/disabled-accounts';
+import { DisabledAccounts, SignedOutTokens } from '../src/accounts/disabled-accounts';
 
 /** Two processes over one accounts file (the Docker setup): each learns of the other's disabling when it reads them again. */
 describe('DisabledAccounts', () => {
@@ -48,5 +48,30 @@ describe('DisabledAccounts: readings that finish out of order', () => {
     answers[0]([]);
     await older;
     expect(disabled.has('acct-newly-disabled')).toBe(true);
+  });
+});
+
+describe('SignedOutTokens', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'haitang-signed-out-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a token signed out here at once, and in another process after its next reading', async () => {
+    const file = join(dir, 'accounts.sqlite');
+    const [storeA, storeB] = [new SqliteAccountStore(file), new SqliteAccountStore(file)];
+    const [a, b] = [new SignedOutTokens(storeA), new SignedOutTokens(storeB)];
+    await a.onModuleInit();
+    await b.onModuleInit();
+    try {
+      await a.signOut('jti-1', Date.now() + 60_000);
+      expect([a.has('jti-1'), b.has('jti-1'), a.has('jti-2')]).toEqual([true, false, false]);
+      await b.refresh();
+      expect(b.has('jti-1')).toBe(true);
+    } finally {
+      a.onModuleDestroy();
+      b.onModuleDestroy();
+      await storeA.close();
+      await storeB.close();
+    }
   });
 });

@@ -109,5 +109,19 @@ export function accountStoreContract(adapter: string, makeFixture: () => Promise
       store = await fixture.reopen();
       expect(await store.disabledIds()).toEqual(['acct-v1', 'acct-v1-again']);
     });
+
+    it('remembers signed-out tokens until they expire, across a reopen, once each', async () => {
+      const now = Date.UTC(2026, 10, 26, 8);
+      expect(await store.signedOutTokens(now)).toEqual([]);
+      await store.signOut('jti-b', now + 60_000);
+      await store.signOut('jti-a', now + 3_600_000);
+      await store.signOut('jti-a', now + 3_600_000);
+      await store.signOut('jti-old', now - 1);
+      store = await fixture.reopen();
+      expect(await store.signedOutTokens(now)).toEqual(['jti-a', 'jti-b']);
+      // Expired: forgotten (an expired token is refused anyway).
+      expect(await store.signedOutTokens(now + 60_000)).toEqual(['jti-a']);
+      expect(await store.signedOutTokens(now + 3_600_000)).toEqual([]);
+    });
   });
 }

@@ -4,8 +4,8 @@ import { correlationIdOf } from '@haitang/ledger';
 import {
   AuthenticationError, bearerToken, IdentityProviderUnavailable, type Principal, setPrincipal, TokenVerifier,
 } from '@haitang/auth';
-import { DisabledAccounts } from '../accounts/disabled-accounts';
-import { accountDisabled } from '../accounts/sign-in';
+import { DisabledAccounts, SignedOutTokens } from '../accounts/disabled-accounts';
+import { accountDisabled, tokenSignedOut } from '../accounts/sign-in';
 import { identityProviderUnavailable, signInRequired, unauthenticated } from './refusals';
 
 /**
@@ -18,7 +18,7 @@ export class RequestAuthenticator {
   private readonly logger = new Logger('access');
   private readonly verified = new WeakMap<object, Promise<Principal>>();
 
-  constructor(private readonly tokens: TokenVerifier, private readonly disabled: DisabledAccounts) {}
+  constructor(private readonly tokens: TokenVerifier, private readonly disabled: DisabledAccounts, private readonly signedOut: SignedOutTokens) {}
 
   principal(request: FastifyRequest): Promise<Principal> {
     let found = this.verified.get(request.raw);
@@ -42,6 +42,8 @@ export class RequestAuthenticator {
       const principal = await this.tokens.verify(token);
       // A disabled account's tokens are refused until they expire, or until it is enabled again.
       if (principal.source === 'local' && this.disabled.has(principal.id)) throw accountDisabled();
+      // A token signed out (DELETE /sessions/current) is refused until it expires.
+      if (principal.tokenId !== null && this.signedOut.has(principal.tokenId)) throw tokenSignedOut();
       setPrincipal(request.raw, principal);
       return principal;
     } catch (error) {

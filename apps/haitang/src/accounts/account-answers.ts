@@ -34,6 +34,15 @@ export class SessionAnswer {
   account: AccountSummary;
 }
 
+/** The answer of DELETE /sessions/current. */
+export class SignedOutAnswer {
+  @ApiProperty({ type: Boolean, description: 'false for a token without an id (an identity provider’s): it is not refused, it only expires' })
+  signedOut: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', description: 'When the token would have expired' })
+  expiresAt: string;
+}
+
 /** The answer of POST /accounts (201, with a Location). */
 export class CreatedAccountAnswer {
   @ApiProperty({ type: () => AccountSummary })

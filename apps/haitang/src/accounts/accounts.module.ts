@@ -6,7 +6,7 @@ import { dataFile, type HaitangConfig } from '../config';
 import { openAccountStore } from '../infrastructure/auth-stores';
 import { AccountsController } from './accounts.controller';
 import { SessionsController } from './sessions.controller';
-import { DisabledAccounts } from './disabled-accounts';
+import { DisabledAccounts, SignedOutTokens } from './disabled-accounts';
 import { SignIn } from './sign-in';
 import { shutdownStep } from '../shutdown-watchdog';
 
@@ -42,8 +42,9 @@ export class AccountsModule implements OnApplicationShutdown {
         },
         SignIn,
         DisabledAccounts,
+        SignedOutTokens,
       ],
-      exports: [ACCOUNT_STORE, LocalTokens, TokenVerifier, SignIn, DisabledAccounts],
+      exports: [ACCOUNT_STORE, LocalTokens, TokenVerifier, SignIn, DisabledAccounts, SignedOutTokens],
     };
   }
 

@@ -1,17 +1,17 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ACCOUNT_STORE, type AccountStore } from '@haitang/auth';
 
-/** How often the disabled accounts are read again: an account disabled by another process stops working within this time. */
+/** How often the refused ids are read again: an account disabled (or a token signed out) by another process stops working within this time. */
 export const DISABLED_REFRESH_MS = 5_000;
 
 /**
- * The ids of the disabled accounts, in memory: every request's token is
- * checked against them (a set lookup, not a query), so disabling an account
- * refuses its tokens at once in this process, and within
- * DISABLED_REFRESH_MS in any other process sharing the accounts file.
+ * A set of ids whose tokens are refused, kept in memory and read again from
+ * the accounts store every DISABLED_REFRESH_MS: every request is checked
+ * against it (a set lookup, not a query), so a change made by this process
+ * holds at once (it refreshes right after), and one made by any other process
+ * sharing the accounts store within that time.
  */
-@Injectable()
-export class DisabledAccounts implements OnModuleInit, OnModuleDestroy {
+abstract class RefusedIds implements OnModuleInit, OnModuleDestroy {
   private ids: ReadonlySet<string> = new Set();
   private timer: NodeJS.Timeout | null = null;
   /** Reads are numbered: one that finishes after a later one has landed is dropped (an older picture never wins). */
@@ -19,12 +19,14 @@ export class DisabledAccounts implements OnModuleInit, OnModuleDestroy {
   private landed = 0;
   private readonly logger = new Logger('accounts');
 
-  constructor(@Inject(ACCOUNT_STORE) private readonly accounts: AccountStore) {}
+  protected abstract read(): Promise<string[]>;
+  /** What is at stake when a reading fails, for the warning. */
+  protected abstract readonly what: string;
 
   async onModuleInit(): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => void this.refresh().catch((error: Error) => {
-      this.logger.warn(`The disabled accounts could not be read again (tokens of accounts disabled elsewhere may still be accepted): ${error.message}`);
+      this.logger.warn(`The ${this.what} could not be read again (tokens refused elsewhere may still be accepted): ${error.message}`);
     }), DISABLED_REFRESH_MS);
     this.timer.unref();
   }
@@ -34,16 +36,50 @@ export class DisabledAccounts implements OnModuleInit, OnModuleDestroy {
     this.timer = null;
   }
 
-  /** Reads the disabled accounts again (at once after this process disabled or enabled one). */
+  /** Reads the ids again (at once after this process changed them). */
   async refresh(): Promise<void> {
     const read = ++this.started;
-    const ids = await this.accounts.disabledIds();
+    const ids = await this.read();
     if (read < this.landed) return;
     this.landed = read;
     this.ids = new Set(ids);
   }
 
-  has(accountId: string): boolean {
-    return this.ids.has(accountId);
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+}
+
+/** The ids of the disabled (and removed) accounts: their tokens are refused until the account is enabled again. */
+@Injectable()
+export class DisabledAccounts extends RefusedIds {
+  protected readonly what = 'disabled accounts';
+
+  constructor(@Inject(ACCOUNT_STORE) private readonly accounts: AccountStore) {
+    super();
+  }
+
+  protected read(): Promise<string[]> {
+    return this.accounts.disabledIds();
+  }
+}
+
+/** The ids (`jti`) of the tokens signed out before they expired: refused from then on. */
+@Injectable()
+export class SignedOutTokens extends RefusedIds {
+  protected readonly what = 'signed-out tokens';
+
+  constructor(@Inject(ACCOUNT_STORE) private readonly accounts: AccountStore) {
+    super();
+  }
+
+  protected read(): Promise<string[]> {
+    return this.accounts.signedOutTokens(Date.now());
+  }
+
+  /** Signs a token out: refused here at once, elsewhere within DISABLED_REFRESH_MS. */
+  async signOut(tokenId: string, expiresAt: number): Promise<void> {
+    await this.accounts.signOut(tokenId, expiresAt);
+    await this.refresh();
   }
 }

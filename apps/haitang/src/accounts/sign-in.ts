@@ -8,6 +8,8 @@ import {
 export const accountDisabled = () => new AuthenticationError('account-disabled',
   '该账号已停用，请联系社区工作人员。(This account has been disabled; ask your community’s staff.)');
 
+export const tokenSignedOut = () => new AuthenticationError('token-signed-out', '已退出登录，请重新登录。(This token was signed out; sign in again.)');
+
 /**
  * Checks a username and password and issues a token. An unknown username costs
  * the same argon2 work as a wrong password, so timing does not tell which

@@ -64,7 +64,8 @@ export interface paths {
         get: operations["SessionsController_current"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Sign out: the bearer token is refused from now on (a shared computer, a lost phone), in every process within seconds */
+        delete: operations["SessionsController_signOut"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1007,6 +1008,15 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
             account: components["schemas"]["AccountSummary"];
+        };
+        SignedOutAnswer: {
+            /** @description false for a token without an id (an identity provider’s): it is not refused, it only expires */
+            signedOut: boolean;
+            /**
+             * Format: date-time
+             * @description When the token would have expired
+             */
+            expiresAt: string;
         };
         CreateAccountDto: {
             /**
@@ -2295,6 +2305,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccountSummary"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SessionsController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedOutAnswer"];
                 };
             };
             /** @description An error: RFC 9457 problem details (400 bad input, 401, 403, 404, 409 refused by the ledger, 422, 429, 503 …) */

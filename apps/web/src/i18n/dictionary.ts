@@ -234,6 +234,7 @@ export const zh = {
   'signIn.wrong': '用户名或密码不正确。',
   'signIn.expired': '登录已过期，请重新登录。',
   'signIn.disabled': '该账号已停用，请联系社区工作人员。',
+  'signIn.signedOut': '已在别处退出登录，请重新登录。',
   'signIn.forCheckIn': '请先登录，登录后即可完成签到。',
 
   'activity.plan': '计划活动',
@@ -761,6 +762,7 @@ export const en: Record<MessageKey, string> = {
   'signIn.wrong': 'Wrong user name or password.',
   'signIn.expired': 'Your session ended. Please sign in again.',
   'signIn.disabled': 'This account has been disabled. Please ask your community’s staff.',
+  'signIn.signedOut': 'You were signed out elsewhere. Please sign in again.',
   'signIn.forCheckIn': 'Sign in first; you are checked in right after.',
 
   'activity.plan': 'Plan an activity',

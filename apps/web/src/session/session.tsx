@@ -32,16 +32,25 @@ function stored(): Session | null {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(stored);
 
-  const signOut = useCallback(() => {
+  /** Forgets the session on this device. */
+  const forget = useCallback(() => {
     localStorage.removeItem(STORAGE_KEY);
     setSession(null);
   }, []);
 
-  // The token goes with every request; a 401 (expired, revoked) signs out and asks to sign in again.
+  /** Signs out: the server refuses the token from now on (a shared computer), and this device forgets it. */
+  const signOut = useCallback(() => {
+    const token = session?.token;
+    // Sent with the token it signs out, before it is forgotten; a failure (offline) leaves a token that simply expires.
+    if (token) void fetch('/api/v1/sessions/current', { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+    forget();
+  }, [session, forget]);
+
+  // The token goes with every request; a 401 (expired, revoked) forgets it and asks to sign in again.
   useToken(session?.token ?? null, (code) => {
-    signOut();
+    forget();
     const here = window.location.pathname + window.location.search;
-    const why = code === 'account-disabled' ? 'disabled=1' : 'expired=1';
+    const why = code === 'account-disabled' ? 'disabled=1' : code === 'token-signed-out' ? 'signedOut=1' : 'expired=1';
     if (!here.startsWith('/sign-in')) navigate(`/sign-in?next=${encodeURIComponent(here)}&${why}`, { replace: true });
   });
 
@@ -51,17 +60,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const left = Date.parse(session.expiresAt) - Date.now();
     // Timers hold at most ~24.8 days; a longer session is checked again when the page is next loaded.
     if (left > 2 ** 31 - 1) return;
-    const timer = setTimeout(signOut, Math.max(0, left));
+    const timer = setTimeout(forget, Math.max(0, left));
     return () => clearTimeout(timer);
-  }, [session, signOut]);
+  }, [session, forget]);
 
   const signIn = useCallback(async (username: string, password: string) => {
     const next = await read(api.POST('/api/v1/sessions', { body: { username, password } }));
     localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
-    useToken(next.token, signOut);
+    useToken(next.token, forget);
     setSession(next);
     return next;
-  }, [signOut]);
+  }, [forget]);
 
   const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
   return <Context.Provider value={value}>{children}</Context.Provider>;

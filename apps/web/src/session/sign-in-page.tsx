@@ -44,6 +44,7 @@ export function SignInPage() {
         </div>
         {query.get('expired') && <Notice kind="info" title={t('signIn.expired')} />}
         {query.get('disabled') && <Notice kind="warning" title={t('signIn.disabled')} />}
+        {query.get('signedOut') && <Notice kind="info" title={t('signIn.signedOut')} />}
         {next?.startsWith('/check-in/') && <Notice kind="info" title={t('signIn.forCheckIn')} />}
         <form onSubmit={submit} className="form">
           <div className="field">

@@ -38,7 +38,8 @@ export class SqliteAccountStore implements AccountStore {
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS accounts_by_unit ON accounts (org_unit_id) WHERE org_unit_id IS NOT NULL;
       CREATE INDEX IF NOT EXISTS accounts_by_volunteer ON accounts (volunteer_id) WHERE volunteer_id IS NOT NULL;
-      CREATE TABLE IF NOT EXISTS removed_accounts (account_id TEXT PRIMARY KEY, removed_at TEXT NOT NULL) WITHOUT ROWID;`);
+      CREATE TABLE IF NOT EXISTS removed_accounts (account_id TEXT PRIMARY KEY, removed_at TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS signed_out_tokens (token_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;`);
       // Files made before accounts could be disabled get the columns they lack (an ALTER that rewrites nothing).
       const columns = new Set((this.db.prepare('SELECT name FROM pragma_table_info(\'accounts\')').all() as { name: string }[]).map((c) => c.name));
       for (const [column, type] of [['disabled_at', 'TEXT'], ['disabled_by', 'TEXT'], ['disabled_by_admin', 'INTEGER']]) {
@@ -92,6 +93,16 @@ export class SqliteAccountStore implements AccountStore {
   async disabledIds(): Promise<string[]> {
     return this.db.prepare(`SELECT account_id FROM accounts WHERE disabled_at IS NOT NULL
       UNION ALL SELECT account_id FROM removed_accounts ORDER BY account_id`).pluck().all() as string[];
+  }
+
+  async signOut(tokenId: string, expiresAt: number): Promise<void> {
+    this.db.prepare('INSERT OR IGNORE INTO signed_out_tokens VALUES (?, ?)').run(tokenId, Math.trunc(expiresAt));
+  }
+
+  async signedOutTokens(now: number): Promise<string[]> {
+    // Expired tokens are refused anyway: their rows go (the table holds at most a token lifetime of sign-outs).
+    this.db.prepare('DELETE FROM signed_out_tokens WHERE expires_at <= ?').run(Math.trunc(now));
+    return this.db.prepare('SELECT token_id FROM signed_out_tokens ORDER BY token_id').pluck().all() as string[];
   }
 
   async removeVolunteerAccounts(volunteerId: string): Promise<number> {

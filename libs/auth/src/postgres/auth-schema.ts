@@ -25,4 +25,9 @@ export const AUTH_MIGRATIONS: readonly Migration[] = [
     description: 'a fingerprint of the master key the vault was made with',
     sql: 'CREATE TABLE vault_master_key (id integer PRIMARY KEY CHECK (id = 1), fingerprint text NOT NULL);',
   },
+  {
+    version: 3,
+    description: 'signed-out tokens, refused until they expire',
+    sql: 'CREATE TABLE auth_signed_out_tokens (token_id text COLLATE "C" PRIMARY KEY, expires_at bigint NOT NULL);',
+  },
 ];

@@ -2,7 +2,7 @@
 export class AuthenticationError extends Error {
   override readonly name = 'AuthenticationError';
   constructor(
-    readonly code: 'token-missing' | 'token-invalid' | 'token-expired' | 'token-unknown-issuer' | 'token-without-role' | 'invalid-credentials' | 'account-disabled',
+    readonly code: 'token-missing' | 'token-invalid' | 'token-expired' | 'token-unknown-issuer' | 'token-without-role' | 'invalid-credentials' | 'account-disabled' | 'token-signed-out',
     message: string,
   ) {
     super(message);

@@ -7,6 +7,8 @@ export interface Principal extends AccountView {
   readonly source: 'local' | 'oidc';
   /** When the token stops being accepted (ms since the epoch). */
   readonly expiresAt: number;
+  /** The token's own id (its `jti`), by which signing out refuses it; null when it has none. */
+  readonly tokenId: string | null;
 }
 
 /** The actor recorded in the metadata of every event the principal causes. */
