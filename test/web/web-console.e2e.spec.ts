@@ -771,7 +771,7 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     // The page sends the sign-out on its way out without waiting for it: give it a moment to land.
     let answer = await check();
     for (let tries = 0; answer.status === 200 && tries < 50; tries++) answer = await new Promise((r) => setTimeout(r, 100)).then(check);
-    expect([answer.status, (await answer.json()).code]).toEqual([401, 'token-signed-out']);
+    expect([answer.status, ((await answer.json()) as { code: string }).code]).toEqual([401, 'token-signed-out']);
   });
 
   it('switches to English and back', async () => {
@@ -802,6 +802,33 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     ];
     const weak = pairs.map(([fg, bg]) => ({ fg, bg, ratio: contrastRatio(palette[fg], palette[bg]) })).filter((p) => p.ratio < 4.5);
     expect(weak).toEqual([]);
+  });
+
+  // Last: it moves a volunteer of 桃花坞社区 away.
+  it('staff of a street move a volunteer to another of their communities; the community she left no longer sees her', async () => {
+    expect((await api('admin', 'POST', '/accounts', { username: 'jinchang-staff', role: 'staff', orgUnitId: 'jinchang', password: 'jinchang-password-1' })).status).toBe(201);
+    const street = await newPage();
+    await street.goto(`${app.baseUrl}/staff/volunteers/v-035`);
+    await signIn(street, 'jinchang-staff', 'jinchang-password-1');
+    await see(street.getByRole('heading', { name: '曹阿姨', level: 1 })).toBeVisible();
+    await street.getByRole('button', { name: '修改资料' }).click();
+    const edit = street.getByRole('dialog');
+    const home = edit.getByLabel('所属单位');
+    await see(home.locator('option')).toHaveCount(3);
+    expect(await home.inputValue()).toBe('taohuawu');
+    await home.selectOption({ label: '　毛家桥社区' });
+    await edit.getByRole('button', { name: '保存', exact: true }).click();
+    await see(street.getByRole('status')).toContainText('已保存曹阿姨的资料');
+    const events = (await api<any>('admin', 'GET', '/streams/volunteer-v-035')).body.events.filter((e: { type: string }) => e.type === 'VolunteerProfileUpdated.v1');
+    expect(events.map((e: { data: Record<string, unknown> }) => e.data)).toEqual([{ volunteerId: 'v-035', homeOrgUnitId: 'maojiaqiao' }]);
+    expect((await fresh('staff', '/volunteers/v-035/hours')).status).toBe(403);
+    expect((await fresh('admin', '/volunteers/v-035?personalData=omit')).body.homeOrgUnitId).toBe('maojiaqiao');
+    // A community's staff have nowhere to move anyone: no such field.
+    await staff.goto(`${app.baseUrl}/staff/volunteers/v-034`);
+    await staff.getByRole('button', { name: '修改资料' }).click();
+    await see(staff.getByRole('dialog').getByLabel('称呼')).toBeVisible();
+    expect(await staff.getByRole('dialog').getByLabel('所属单位').count()).toBe(0);
+    await staff.getByRole('dialog').getByRole('button', { name: '取消' }).click();
   });
 });
 

@@ -22,7 +22,7 @@ const CHILD_KINDS: Record<string, readonly Kind[]> = { district: ['street', 'tow
  * The listed units as a tree, each right after its parent with its depth (siblings in the order
  * listed). A unit whose parent is not listed (the top of a staff member's subtree) is a root.
  */
-function indented(units: readonly Unit[]): { unit: Unit; depth: number }[] {
+export function indented(units: readonly Unit[]): { unit: Unit; depth: number }[] {
   const listed = new Set(units.map((u) => u.orgUnitId));
   const children = new Map<string | null, Unit[]>();
   for (const unit of units) {

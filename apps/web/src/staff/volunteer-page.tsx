@@ -12,6 +12,7 @@ import { useSubmit } from '../ui/use-submit';
 import { HoursCard, RecordCard } from '../volunteer/me-page';
 import { type Occupation, occupationLabel, ProfileFields } from './volunteers-page';
 import { Badge } from '../ui/badges';
+import { indented } from '../admin/units-page';
 
 /**
  * One volunteer, as the community's staff see them: hours, star level and
@@ -148,10 +149,19 @@ function EraseDialog({ volunteerId, name, onClose, onDone }: { volunteerId: stri
   );
 }
 
-/** Changes the name shown, the groups and the occupation: only what was changed is sent. */
+/**
+ * Changes the name shown, the groups, the occupation and, for staff of a street
+ * or town, the unit the volunteer belongs to (one of theirs): only what was changed is sent.
+ */
 function EditProfile({ profile, onClose, onDone }: { profile: Schema<'VolunteerProfileAnswer'>; onClose: () => void; onDone: () => void }) {
   const { t } = useI18n();
-  const [form, setForm] = useState({ displayName: profile.displayName, partyMember: profile.partyMember, senior: profile.senior, occupation: profile.occupation as Occupation });
+  const [form, setForm] = useState({
+    displayName: profile.displayName, partyMember: profile.partyMember, senior: profile.senior, occupation: profile.occupation as Occupation,
+    homeOrgUnitId: profile.homeOrgUnitId,
+  });
+  // The units the staff member looks after: a move is offered only where there is somewhere to move to.
+  const units = useApi(() => read(api.GET('/api/v1/org-units', {})), []);
+  const homes = indented(units.data?.orgUnits ?? []);
   const { busy, error, submit } = useSubmit(async () => {
     const changes = Object.fromEntries(Object.entries(form).filter(([key, value]) => value !== profile[key as keyof typeof form]));
     if (Object.keys(changes).length === 0) {
@@ -165,7 +175,14 @@ function EditProfile({ profile, onClose, onDone }: { profile: Schema<'VolunteerP
     <Modal title={t('volunteer.editTitle', { name: profile.displayName })} onClose={onClose}>
       <form className="form" onSubmit={submit}>
         <ProfileFields form={form} onChange={(f) => setForm((old) => ({ ...old, ...f }))} error={error} />
-        <FormActions busy={busy} error={error} label={t('volunteer.editSubmit')} onCancel={onClose} fields={['displayName', 'partyMember', 'senior', 'occupation']} />
+        {homes.length > 1 && (
+          <Field id="homeOrgUnitId" label={t('volunteer.home')} hint={t('volunteer.homeHint')} error={error}>
+            <select id="homeOrgUnitId" value={form.homeOrgUnitId} onChange={(e) => setForm((old) => ({ ...old, homeOrgUnitId: e.target.value }))}>
+              {homes.map(({ unit, depth }) => <option key={unit.orgUnitId} value={unit.orgUnitId}>{`${'　'.repeat(depth)}${unit.name}`}</option>)}
+            </select>
+          </Field>
+        )}
+        <FormActions busy={busy} error={error} label={t('volunteer.editSubmit')} onCancel={onClose} fields={['displayName', 'partyMember', 'senior', 'occupation', 'homeOrgUnitId']} />
       </form>
     </Modal>
   );
