@@ -121,7 +121,7 @@ describe('accounts: disabling and enabling', () => {
       expect([answer.status, answer.body.code, answer.headers.get('www-authenticate')]).toEqual([401, 'token-signed-out', expect.stringContaining('invalid_token')]);
     }
     expect(await admin.head()).toBe(head);
-    // Signing out twice is no error (the token is refused before the route is reached).
+    // Signing out again with that token: refused like any other request of it (401), nothing else changes.
     expect((await onSharedPc.call('DELETE', '/api/v1/sessions/current')).status).toBe(401);
     expect((await client(app.baseUrl, phone).get('/sessions/current')).status).toBe(200);
     expect((await client(app.baseUrl, await signIn(app.baseUrl, 'staff-xc-pc', PASSWORD)).get('/sessions/current')).status).toBe(200);

@@ -718,6 +718,16 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     const members = official.getByRole('list', { name: /^队员/ }).getByRole('listitem');
     await see(members).toHaveCount(6);
     await see(members.first()).toBeVisible();
+    // The members' hours, as the API gives them, and together.
+    const team = (await fresh('official', '/teams/red-engine')).body;
+    for (const m of team.members) {
+      const hoursOf = (await fresh('official', `/volunteers/${m.volunteerId}/hours`)).body;
+      expect(m.approvedMinutes).toBe(hoursOf.approvedMinutes);
+      await see(members.filter({ hasText: m.displayName })).toContainText(`${hours(m.approvedMinutes)} 小时`);
+    }
+    expect(team.membersApprovedMinutes).toBe(team.members.reduce((sum: number, m: { approvedMinutes: number }) => sum + m.approvedMinutes, 0));
+    expect(team.membersApprovedMinutes).toBeGreaterThan(0);
+    await see(official.getByTestId('team-hours')).toContainText(`${hours(team.membersApprovedMinutes)} 小时`);
     expect(await official.getByLabel('添加队员').count()).toBe(0);
     expect(await official.getByRole('button', { name: /退出队伍/ }).count()).toBe(0);
     expect(await members.getByRole('link').count()).toBe(0);
@@ -766,8 +776,13 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     const token = JSON.parse((await pc.evaluate('localStorage.getItem("haitang.session")')) as string).token as string;
     const check = () => fetch(`${app.baseUrl}/api/v1/sessions/current`, { headers: { authorization: `Bearer ${token}` } });
     expect((await check()).status).toBe(200);
+    // A second tab of the same browser shares the session, and leaves with it.
+    const otherTab = await pc.context().newPage();
+    await otherTab.goto(`${app.baseUrl}/teams`);
+    await see(otherTab.getByRole('heading', { name: '队伍', level: 1 })).toBeVisible();
     await pc.getByRole('button', { name: '退出' }).click();
     await pc.waitForURL(/\/sign-in$/);
+    await otherTab.waitForURL(/\/sign-in/);
     // The page sends the sign-out on its way out without waiting for it: give it a moment to land.
     let answer = await check();
     for (let tries = 0; answer.status === 200 && tries < 50; tries++) answer = await new Promise((r) => setTimeout(r, 100)).then(check);
@@ -825,8 +840,11 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     expect((await fresh('admin', '/volunteers/v-035?personalData=omit')).body.homeOrgUnitId).toBe('maojiaqiao');
     // A community's staff have nowhere to move anyone: no such field.
     await staff.goto(`${app.baseUrl}/staff/volunteers/v-034`);
+    const unitsListed = staff.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/org-units' && r.request().method() === 'GET');
     await staff.getByRole('button', { name: '修改资料' }).click();
+    expect((await unitsListed).status()).toBe(200);
     await see(staff.getByRole('dialog').getByLabel('称呼')).toBeVisible();
+    await staff.waitForTimeout(300);
     expect(await staff.getByRole('dialog').getByLabel('所属单位').count()).toBe(0);
     await staff.getByRole('dialog').getByRole('button', { name: '取消' }).click();
   });

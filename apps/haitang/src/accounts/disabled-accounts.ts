@@ -4,6 +4,9 @@ import { ACCOUNT_STORE, type AccountStore } from '@haitang/auth';
 /** How often the refused ids are read again: an account disabled (or a token signed out) by another process stops working within this time. */
 export const DISABLED_REFRESH_MS = 5_000;
 
+/** How long past its expiry a signed-out token is still remembered (see SignedOutTokens.signOut). */
+export const SIGNED_OUT_MARGIN_MS = 10 * 60_000;
+
 /**
  * A set of ids whose tokens are refused, kept in memory and read again from
  * the accounts store every DISABLED_REFRESH_MS: every request is checked
@@ -77,9 +80,13 @@ export class SignedOutTokens extends RefusedIds {
     return this.accounts.signedOutTokens(Date.now());
   }
 
-  /** Signs a token out: refused here at once, elsewhere within DISABLED_REFRESH_MS. */
+  /**
+   * Signs a token out: refused here at once, elsewhere within DISABLED_REFRESH_MS. Kept
+   * SIGNED_OUT_MARGIN_MS past its expiry: tokens are accepted a little past it (clock
+   * tolerance: 5 s for ours, 30 s for an identity provider's), and hosts' clocks differ.
+   */
   async signOut(tokenId: string, expiresAt: number): Promise<void> {
-    await this.accounts.signOut(tokenId, expiresAt);
+    await this.accounts.signOut(tokenId, expiresAt + SIGNED_OUT_MARGIN_MS);
     await this.refresh();
   }
 }

@@ -47,6 +47,9 @@ export class TeamMemberView implements TeamMember {
 
   @ApiProperty({ type: String, format: 'date-time', description: 'When they (last) joined' })
   joinedAt: string;
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Their approved minutes, all time (in this team or not)' })
+  approvedMinutes: number;
 }
 
 export class TeamHistoryEntryView implements TeamHistoryEntry {
@@ -73,6 +76,9 @@ export class TeamHistoryEntryView implements TeamHistoryEntry {
 export class TeamAnswer extends TeamSummaryView implements TeamView {
   @ApiProperty({ type: () => TeamMemberView, isArray: true, description: 'Members now, by name' })
   members: TeamMemberView[];
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'The members’ approved minutes together, all time' })
+  membersApprovedMinutes: number;
 
   @ApiProperty({ type: () => TeamHistoryEntryView, isArray: true, description: 'Every event of the team, newest first' })
   history: TeamHistoryEntryView[];

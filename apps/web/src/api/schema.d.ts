@@ -2147,6 +2147,8 @@ export interface components {
              * @description When they (last) joined
              */
             joinedAt: string;
+            /** @description Their approved minutes, all time (in this team or not) */
+            approvedMinutes: number;
         };
         TeamHistoryEntryView: {
             position: number;
@@ -2177,6 +2179,8 @@ export interface components {
             formedAt: string;
             /** @description Members now, by name */
             members: components["schemas"]["TeamMemberView"][];
+            /** @description The members’ approved minutes together, all time */
+            membersApprovedMinutes: number;
             /** @description Every event of the team, newest first */
             history: components["schemas"]["TeamHistoryEntryView"][];
             /** @description How far the read models had come when answering (a log position, at least the `minPosition` asked for) */

@@ -8,6 +8,7 @@ import { useCategoryName } from '../ui/badges';
 import { Field } from '../ui/form';
 import { dateTime, day, hours } from '../ui/format';
 import { PageTitle } from '../ui/layout';
+import { useApi } from '../ui/use-api';
 import { Empty, ErrorNotice, Loading } from '../ui/states';
 
 type Entry = Schema<'AuditEntryView'>;
@@ -106,6 +107,9 @@ export function ChangesPage() {
   const me = useAccount();
   const unit = me.orgUnitId ?? undefined;
   const [form, setForm] = useState({ from: '', to: '', actor: '' });
+  // The accounts to choose from, loaded once the field is first used (an administrator's list holds every account).
+  const [choosing, setChoosing] = useState(false);
+  const accounts = useApi(() => (choosing ? read(api.GET('/api/v1/accounts', { params: { query: unit ? { orgUnitId: unit } : {} } })) : Promise.resolve(null)), [unit, choosing]);
   const [filter, setFilter] = useState(form);
   const [trail, setTrail] = useState<{ entries: Entry[]; names: Record<string, string>; next: number | null } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -162,8 +166,12 @@ export function ChangesPage() {
           </Field>
         </div>
         <Field id="actor" label={t('changes.actor')} hint={t('changes.actorHint')} error={error}>
-          <input id="actor" value={form.actor} onChange={set('actor')} autoComplete="off" autoCapitalize="none" />
+          <input id="actor" value={form.actor} onChange={set('actor')} autoComplete="off" autoCapitalize="none" list="actor-choices" onFocus={() => setChoosing(true)} />
         </Field>
+        {/* The accounts of the unit (and the units under it) to choose from as one types; any username may still be typed. */}
+        <datalist id="actor-choices">
+          {accounts.data?.accounts.map((a) => <option key={a.username} value={a.username}>{a.displayName}</option>)}
+        </datalist>
         <div className="form-actions">
           <button type="submit" className="button button-secondary" disabled={busy}>{t('changes.show')}</button>
         </div>

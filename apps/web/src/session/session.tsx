@@ -32,23 +32,36 @@ function stored(): Session | null {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(stored);
 
-  /** Forgets the session on this device. */
-  const forget = useCallback(() => {
-    localStorage.removeItem(STORAGE_KEY);
-    setSession(null);
+  /**
+   * Forgets the session on this device, if it is still the one with this token (another tab
+   * may have signed in afresh meanwhile: its session stays).
+   */
+  const forget = useCallback((token?: string) => {
+    if (token === undefined || stored()?.token === token) localStorage.removeItem(STORAGE_KEY);
+    setSession(stored());
   }, []);
 
   /** Signs out: the server refuses the token from now on (a shared computer), and this device forgets it. */
   const signOut = useCallback(() => {
     const token = session?.token;
-    // Sent with the token it signs out, before it is forgotten; a failure (offline) leaves a token that simply expires.
-    if (token) void fetch('/api/v1/sessions/current', { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+    // Sent with the token it signs out, before it is forgotten, and delivered even if the tab is closed at once
+    // (keepalive); a failure (offline) leaves a token that simply expires.
+    if (token) void fetch('/api/v1/sessions/current', { method: 'DELETE', headers: { authorization: `Bearer ${token}` }, keepalive: true }).catch(() => undefined);
     forget();
   }, [session, forget]);
 
+  // Every tab of this browser shares one session: a sign-out or sign-in in one shows in the others.
+  useEffect(() => {
+    const changed = (event: StorageEvent) => {
+      if (event.key === STORAGE_KEY || event.key === null) setSession(stored());
+    };
+    window.addEventListener('storage', changed);
+    return () => window.removeEventListener('storage', changed);
+  }, []);
+
   // The token goes with every request; a 401 (expired, revoked) forgets it and asks to sign in again.
   useToken(session?.token ?? null, (code) => {
-    forget();
+    forget(session?.token);
     const here = window.location.pathname + window.location.search;
     const why = code === 'account-disabled' ? 'disabled=1' : code === 'token-signed-out' ? 'signedOut=1' : 'expired=1';
     if (!here.startsWith('/sign-in')) navigate(`/sign-in?next=${encodeURIComponent(here)}&${why}`, { replace: true });
@@ -60,14 +73,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const left = Date.parse(session.expiresAt) - Date.now();
     // Timers hold at most ~24.8 days; a longer session is checked again when the page is next loaded.
     if (left > 2 ** 31 - 1) return;
-    const timer = setTimeout(forget, Math.max(0, left));
+    const timer = setTimeout(() => forget(session.token), Math.max(0, left));
     return () => clearTimeout(timer);
   }, [session, forget]);
 
   const signIn = useCallback(async (username: string, password: string) => {
     const next = await read(api.POST('/api/v1/sessions', { body: { username, password } }));
     localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
-    useToken(next.token, forget);
+    useToken(next.token, () => forget(next.token));
     setSession(next);
     return next;
   }, [forget]);

@@ -6,7 +6,7 @@ import { Link } from '../router';
 import { useAccount } from '../session/session';
 import { Badge } from '../ui/badges';
 import { Field, FormActions } from '../ui/form';
-import { dateTime, day, shanghaiToday } from '../ui/format';
+import { dateTime, day, hours, shanghaiToday } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 import { Modal } from '../ui/modal';
 import { Empty, ErrorNotice, Loading, Notice } from '../ui/states';
@@ -118,6 +118,7 @@ export function TeamPage({ teamId }: { teamId: string }) {
       {done && <Notice kind="success" title={done} />}
       <section className="card" aria-labelledby="members-heading">
         <h2 id="members-heading">{t('teams.membersHeading', { n: view.members.length })}</h2>
+        {view.members.length > 0 && <p className="muted" data-testid="team-hours">{t('teams.membersHours', { h: hours(view.membersApprovedMinutes) })}</p>}
         {staff && <VolunteerPicker unit={account.orgUnitId ?? view.orgUnitId} label={t('teams.add')}
           taken={new Set(view.members.map((m) => m.volunteerId))} takenLabel={t('teams.already')}
           action={t('teams.join')} actionWho={(who) => t('teams.joinWho', { who })}
@@ -135,6 +136,7 @@ export function TeamPage({ teamId }: { teamId: string }) {
                     : <span className="roster-name">{nameOf(m)}</span>}
                   <span className="muted small">{t('teams.joinedAt', { date: day(shanghaiToday(new Date(m.joinedAt)), lang) })}</span>
                 </div>
+                <span className="figure-small">{t('unit.hours', { h: hours(m.approvedMinutes) })}</span>
                 {staff && (
                   <div className="roster-action">
                     <button type="button" className="button button-small button-ghost" aria-label={t('teams.leaveWho', { who: nameOf(m) })}

@@ -70,7 +70,7 @@ export class LocalTokens {
         volunteerId: payload.volunteer ?? null, displayName: typeof payload.name === 'string' ? payload.name : username,
       };
       if (!isRole(principal.role) || bindingProblem(principal) !== null || usernameProblem(username) !== null) throw new AuthenticationError('token-invalid', '登录凭证无效。(The token is not valid.)');
-      return { ...principal, source: 'local', expiresAt: payload.exp! * 1000, tokenId: typeof payload.jti === 'string' && payload.jti !== '' ? payload.jti : null };
+      return { ...principal, source: 'local', expiresAt: payload.exp! * 1000, tokenId: typeof payload.jti === 'string' && payload.jti !== '' ? `local:${payload.jti}` : null };
     } catch (error) {
       throw tokenRefusal(error);
     }

@@ -109,6 +109,6 @@ export class OidcTokens {
     if (bindingProblem(principal) !== null) {
       throw new AuthenticationError('token-without-role', '该身份的角色缺少所属单位或志愿者编号。(The token’s role lacks its org unit or volunteer claim.)');
     }
-    return { ...principal, source: 'oidc', expiresAt: payload.exp! * 1000, tokenId: typeof payload.jti === 'string' && payload.jti !== '' ? payload.jti : null };
+    return { ...principal, source: 'oidc', expiresAt: payload.exp! * 1000, tokenId: typeof payload.jti === 'string' && payload.jti !== '' ? `oidc:${payload.jti}` : null };
   }
 }

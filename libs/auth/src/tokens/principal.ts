@@ -7,7 +7,7 @@ export interface Principal extends AccountView {
   readonly source: 'local' | 'oidc';
   /** When the token stops being accepted (ms since the epoch). */
   readonly expiresAt: number;
-  /** The token's own id (its `jti`), by which signing out refuses it; null when it has none. */
+  /** The token's own id (`local:` or `oidc:` and its `jti`: the two issuers' ids never mix), by which signing out refuses it; null when it has none. */
   readonly tokenId: string | null;
 }
 
