@@ -728,6 +728,7 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     expect(team.membersApprovedMinutes).toBe(team.members.reduce((sum: number, m: { approvedMinutes: number }) => sum + m.approvedMinutes, 0));
     expect(team.membersApprovedMinutes).toBeGreaterThan(0);
     await see(official.getByTestId('team-hours')).toContainText(`${hours(team.membersApprovedMinutes)} 小时`);
+    await shoot(official, '11b-official-team');
     expect(await official.getByLabel('添加队员').count()).toBe(0);
     expect(await official.getByRole('button', { name: /退出队伍/ }).count()).toBe(0);
     expect(await members.getByRole('link').count()).toBe(0);
