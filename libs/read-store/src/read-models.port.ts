@@ -40,3 +40,15 @@ export function named(sql: string, params: Record<string, unknown>): [string, un
   }
   return [entry.sql, entry.names.map((n) => params[n])];
 }
+
+/**
+ * `IN (…)` placeholders for a list of values, padded (with its last value) to a
+ * power of two, so that the statement caches hold a few texts, not one per
+ * length. The list must not be empty.
+ */
+export function paddedIn<T>(values: readonly T[]): { placeholders: string; params: T[] } {
+  let size = 1;
+  while (size < values.length) size *= 2;
+  const params = [...values, ...Array<T>(size - values.length).fill(values[values.length - 1])];
+  return { placeholders: params.map(() => '?').join(', '), params };
+}

@@ -1,4 +1,4 @@
-import { named, type ReadModels } from '../read-models.port';
+import { named, paddedIn, type ReadModels } from '../read-models.port';
 import { streamIdOf, streamKeysIn } from './stream-keys';
 
 export interface AuditFilter {
@@ -67,12 +67,9 @@ export async function auditNames(db: ReadModels, ids: { volunteers: Iterable<str
   const look = async (wanted: Iterable<string>, sql: (placeholders: string) => string) => {
     const list = [...new Set(wanted)];
     if (list.length === 0) return;
-    // One statement for the page (at most `limit` ids of each kind), every id a bound parameter. The list is
-    // padded (with its last id) to a power of two, so that the statement caches hold a few texts, not one per length.
-    let size = 1;
-    while (size < list.length) size *= 2;
-    const padded = [...list, ...Array<string>(size - list.length).fill(list[list.length - 1])];
-    for (const row of await db.all<{ id: string; name: string }>(sql(padded.map(() => '?').join(', ')), padded)) names[row.id] = row.name;
+    // One statement for the page (at most `limit` ids of each kind), every id a bound parameter.
+    const { placeholders, params } = paddedIn(list);
+    for (const row of await db.all<{ id: string; name: string }>(sql(placeholders), params)) names[row.id] = row.name;
   };
   await look(ids.volunteers, (ps) =>
     `SELECT k.volunteer_id AS id, v.display_name AS name FROM volunteer_keys k JOIN volunteers v ON v.volunteer_n = k.volunteer_n WHERE k.volunteer_id IN (${ps})`);

@@ -1,6 +1,6 @@
 import { teamDecider, type TeamEvent, type TeamKind, type TeamState, teamStream } from '@haitang/domain';
 import type { EventStore, RecordedEvent } from '@haitang/event-store';
-import { named, type ReadModels } from '../read-models.port';
+import { named, paddedIn, type ReadModels } from '../read-models.port';
 import { auditNames } from './audit.query';
 import { registeredUnit } from './org-units.query';
 
@@ -103,20 +103,14 @@ export async function teamView(db: ReadModels, log: TeamLog, teamId: string): Pr
   return { ...summary(team.state, team.formedAt), orgUnitName: unitName, members, membersApprovedMinutes, history };
 }
 
-/**
- * Approved minutes of each of these volunteers, all time: one statement (the
- * records' index by volunteer and status), the list padded to a power of two
- * like auditNames, so that the statement caches hold a few texts.
- */
+/** Approved minutes of each of these volunteers, all time: one statement (the records' index by volunteer and status). */
 async function approvedMinutesOf(db: ReadModels, volunteerIds: readonly string[]): Promise<Map<string, number>> {
   const found = new Map<string, number>();
   if (volunteerIds.length === 0) return found;
-  let size = 1;
-  while (size < volunteerIds.length) size *= 2;
-  const padded = [...volunteerIds, ...Array<string>(size - volunteerIds.length).fill(volunteerIds[volunteerIds.length - 1])];
+  const { placeholders, params } = paddedIn(volunteerIds);
   const rows = await db.all<{ id: string; minutes: number }>(`SELECT k.volunteer_id AS id, coalesce(sum(r.minutes), 0) AS minutes
     FROM volunteer_keys k LEFT JOIN service_records r ON r.volunteer_n = k.volunteer_n AND r.status = 'approved'
-    WHERE k.volunteer_id IN (${padded.map(() => '?').join(', ')}) GROUP BY k.volunteer_id`, padded);
+    WHERE k.volunteer_id IN (${placeholders}) GROUP BY k.volunteer_id`, params);
   for (const row of rows) found.set(row.id, Number(row.minutes));
   return found;
 }
