@@ -67,7 +67,7 @@ export class DisabledAccounts extends RefusedIds {
   }
 }
 
-/** The ids (`jti`) of the tokens signed out before they expired: refused from then on. */
+/** The ids of the tokens signed out before they expired (Principal.tokenId: `local:` or `oidc:` and the `jti`): refused from then on. */
 @Injectable()
 export class SignedOutTokens extends RefusedIds {
   protected readonly what = 'signed-out tokens';

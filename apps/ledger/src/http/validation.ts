@@ -1,9 +1,9 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { bilingualFieldMessage, requiredFieldMessage } from './field-messages';
-
-export { requiredFieldMessage };
 import { type FieldError, problem, ProblemException } from './problem';
 import { rememberValidationRules } from './validation-metadata';
+
+export { requiredFieldMessage };
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
