@@ -19,6 +19,8 @@ import { type HaitangProcess, signIn as tokenFor, startHaitang, TEST_ADMIN } fro
  */
 
 const SHANGHAI_MS = 8 * 3600_000;
+const MIN = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
 const shanghaiDay = (ms: number) => new Date(ms + SHANGHAI_MS).toISOString().slice(0, 10);
 const shanghaiClock = (ms: number) => new Date(ms + SHANGHAI_MS).toISOString().slice(11, 16);
 /** Hours with one decimal from minutes, as the console and the server show them. */
@@ -818,6 +820,65 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     ];
     const weak = pairs.map(([fg, bg]) => ({ fg, bg, ratio: contrastRatio(palette[fg], palette[bg]) })).filter((p) => p.ratio < 4.5);
     expect(weak).toEqual([]);
+  });
+
+  it('a tap without network is kept on the device and sent once it is back, counted from the tap; an answer lost on the way is not counted twice', async () => {
+    const now = Date.now();
+    const planned = await api('staff', 'POST', '/activities', {
+      orgUnitId: 'taohuawu', title: '楼道巡查（信号差）', category: 'safety-patrol', location: '桃花坞大街 12 号楼', startsAt: iso(now - 30 * MIN), endsAt: iso(now + 90 * MIN),
+    });
+    expect(planned.status).toBe(201);
+    const id = planned.body.id as string;
+    expect((await api('staff', 'POST', `/activities/${id}/enrollments`, { volunteerId: 'v-033' })).status).toBe(200);
+    const events = async (type: string) => (await api<any>('admin', 'GET', `/streams/activity-${id}`)).body.events.filter((e: { type: string }) => e.type === type);
+    await staff.goto(`${app.baseUrl}/staff/activities/${id}`);
+    const row = staff.locator('.roster-row').filter({ hasText: '俞阿姨' });
+    await see(row.getByRole('button', { name: '俞阿姨 签到' })).toBeVisible();
+
+    // Offline: every try fails; the tap is kept, the roster says so, nothing is recorded yet.
+    await staff.context().setOffline(true);
+    let tapped = 0;
+    try {
+      tapped = Date.now();
+      await row.getByRole('button', { name: '俞阿姨 签到' }).click();
+      await see(staff.getByText('“俞阿姨 签到”已暂存在本机')).toBeVisible();
+      await see(row).toContainText('待发送');
+      await see(staff.getByText('有 1 条记录暂存在本机')).toBeVisible();
+      expect(await row.getByRole('button', { name: '俞阿姨 签到' }).count()).toBe(0);
+      await shoot(staff, '04b-roster-offline');
+      await staff.waitForTimeout(3_000);
+      expect(await events('VolunteerCheckedIn.v1')).toEqual([]);
+    } finally {
+      await staff.context().setOffline(false);
+    }
+    // Back online: sent by itself, once, with the time of the tap.
+    await see(row.getByRole('button', { name: '俞阿姨 签退' })).toBeVisible({ timeout: 15_000 });
+    await see(staff.getByText('暂存在本机')).toHaveCount(0);
+    const checkedIn = await events('VolunteerCheckedIn.v1');
+    expect(checkedIn).toHaveLength(1);
+    const at = Date.parse(checkedIn[0].data.at);
+    expect(Math.abs(at - tapped)).toBeLessThan(2_500);
+    expect(Date.parse(checkedIn[0].recordedAt) - at).toBeGreaterThan(2_500);
+
+    // The ledger records the check-out, but every answer is lost on the way back: kept, then sent again with its first key.
+    let reached = 0;
+    await staff.route('**/check-outs', async (route) => {
+      await route.fetch();
+      reached++;
+      await route.abort('connectionreset');
+    });
+    try {
+      await row.getByRole('button', { name: '俞阿姨 签退' }).click();
+      await see(staff.getByText('“俞阿姨 签退”已暂存在本机')).toBeVisible();
+    } finally {
+      await staff.unroute('**/check-outs');
+    }
+    expect(reached).toBeGreaterThanOrEqual(1);
+    expect(await events('VolunteerCheckedOut.v1')).toHaveLength(1);
+    await staff.getByRole('button', { name: '立即发送' }).click();
+    await see(row).toContainText('已签退');
+    await see(staff.getByText('暂存在本机')).toHaveCount(0);
+    expect(await events('VolunteerCheckedOut.v1')).toHaveLength(1);
   });
 
   // Last: it moves a volunteer of 桃花坞社区 away.

@@ -51,6 +51,24 @@ const authorization: Middleware = {
 };
 api.use(authorization);
 
+/** How far the server's clock is ahead of this device's (ms), from the Date header of the last answer. */
+let clockOffsetMs = 0;
+const serverClock: Middleware = {
+  onResponse({ response }) {
+    const date = Date.parse(response.headers.get('date') ?? '');
+    if (Number.isFinite(date)) clockOffsetMs = date - Date.now();
+    return response;
+  },
+};
+api.use(serverClock);
+
+/**
+ * Now, by the server's clock (to the second): the time a tap happened, sent with it as `at`, so
+ * that a command delivered later still counts from the tap, and a device whose clock is wrong is
+ * not refused for a time "in the future".
+ */
+export const serverNow = (): Date => new Date(Date.now() + clockOffsetMs);
+
 // ---------------------------------------------------------------- commands whose outcome is not known
 
 /** The request each Idempotency-Key was sent with (method, URL, body), while its command is under way. */

@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, read, useToken, type Schema } from '../api/client';
+import { outboxUser } from '../api/outbox';
 import { navigate } from '../router';
 
 const STORAGE_KEY = 'haitang.session';
@@ -49,6 +50,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (token) void fetch('/api/v1/sessions/current', { method: 'DELETE', headers: { authorization: `Bearer ${token}` }, keepalive: true }).catch(() => undefined);
     forget();
   }, [session, forget]);
+
+  // What this device keeps to send (api/outbox.ts) is sent by its own user only, once signed in.
+  useEffect(() => outboxUser(session?.account.username ?? null), [session]);
 
   // Every tab of this browser shares one session: a sign-out or sign-in in one shows in the others.
   useEffect(() => {

@@ -1,6 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { api, command, read, seenPosition, type Schema } from '../api/client';
-import type { ApiError } from '../api/problem';
+import { api, command, read, seenPosition, type Schema, serverNow } from '../api/client';
+import { newIdempotencyKey } from '../api/idempotency';
+import { enqueue, onDelivered, useOutbox } from '../api/outbox';
+import { ApiError } from '../api/problem';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { Link } from '../router';
@@ -123,24 +125,49 @@ function CompletionSummary({ completion, nameOf }: { completion: Schema<'Complet
 }
 
 /** The roster: one tap checks a volunteer in or out, at the time chosen above it (now, by default). */
+/** Failures after which a command may still get through later: the network, or the ledger unable to save for a moment. */
+const keptForLater = (error: unknown) => error instanceof ApiError && (error.status === 0 || error.status === 503 || error.code === 'outcome-unknown');
+
 function Roster({ activity, onChanged }: { activity: Schema<'ActivityAnswer'>; onChanged: () => void }) {
   const { t, lang } = useI18n();
+  const account = useAccount();
   const open = activity.status === 'planned';
   const [at, setAt] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [queued, setQueued] = useState<string | null>(null);
+  const outbox = useOutbox();
+  const base = `/api/v1/activities/${encodeURIComponent(activity.activityId)}/`;
+  // Taps kept on this device for this activity, by volunteer: their buttons wait.
+  const waiting = new Set(outbox.filter((e) => !e.refused && e.path.startsWith(base)).map((e) => e.body.volunteerId as string));
 
-  async function attend(kind: 'check-ins' | 'check-outs', volunteerId: string) {
+  // The roster follows a kept tap once it is delivered (and stops saying it is kept).
+  useEffect(() => onDelivered((entry) => {
+    if (!entry.path.startsWith(base)) return;
+    setQueued(null);
+    onChanged();
+  }), [base, onChanged]);
+
+  async function attend(kind: 'check-ins' | 'check-outs', volunteerId: string, who: string) {
     setBusy(`${kind}:${volunteerId}`);
     setError(null);
+    setQueued(null);
+    // The time of the tap goes with it (the server's clock), so it counts from now even if it is delivered later.
+    const body = { volunteerId, at: at ? shanghaiInstant(shanghaiToday(new Date(activity.startsAt)), at) : serverNow().toISOString() };
+    const key = newIdempotencyKey();
     try {
-      const body = { volunteerId, at: at ? shanghaiInstant(shanghaiToday(new Date(activity.startsAt)), at) : undefined };
       await command((headers) => kind === 'check-ins'
         ? api.POST('/api/v1/activities/{id}/check-ins', { headers, params: { path: { id: activity.activityId } }, body })
-        : api.POST('/api/v1/activities/{id}/check-outs', { headers, params: { path: { id: activity.activityId } }, body }));
+        : api.POST('/api/v1/activities/{id}/check-outs', { headers, params: { path: { id: activity.activityId } }, body }), key);
       onChanged();
     } catch (caught) {
-      setError(caught as ApiError);
+      if (keptForLater(caught)) {
+        const label = `${who} ${t(kind === 'check-ins' ? 'roster.checkIn' : 'roster.checkOut')}`;
+        enqueue({ key, path: `${base}${kind}`, body, label, username: account.username });
+        setQueued(label);
+      } else {
+        setError(caught as ApiError);
+      }
     } finally {
       setBusy(null);
     }
@@ -161,6 +188,7 @@ function Roster({ activity, onChanged }: { activity: Schema<'ActivityAnswer'>; o
         </div>
       )}
       {error && <ErrorNotice error={error} />}
+      {queued && <Notice kind="warning" title={t('roster.queued', { label: queued })} />}
       {activity.roster.length === 0 ? <Empty title={t('roster.empty')} /> : (
         <ul className="roster" aria-label={t('roster.label')}>
           {activity.roster.map((r) => (
@@ -173,17 +201,18 @@ function Roster({ activity, onChanged }: { activity: Schema<'ActivityAnswer'>; o
                   {r.walkIn && ` · ${t('roster.walkIn')}`}
                 </span>
               </div>
-              <Badge tone={ATTENDANCE_TONES[r.attendance]}>{t(`attendance.${r.attendance}` as MessageKey)}</Badge>
+              {waiting.has(r.volunteerId) ? <Badge tone="warning">{t('roster.pending')}</Badge>
+                : <Badge tone={ATTENDANCE_TONES[r.attendance]}>{t(`attendance.${r.attendance}` as MessageKey)}</Badge>}
               <div className="roster-action">
-                {open && !r.checkedInAt && (
+                {open && !waiting.has(r.volunteerId) && !r.checkedInAt && (
                   <button type="button" className="button button-primary" disabled={busy !== null}
                     aria-label={t('roster.checkInWho', { who: r.displayName ?? r.volunteerId })}
-                    onClick={() => void attend('check-ins', r.volunteerId)}>{t('roster.checkIn')}</button>
+                    onClick={() => void attend('check-ins', r.volunteerId, r.displayName ?? r.volunteerId)}>{t('roster.checkIn')}</button>
                 )}
-                {open && r.checkedInAt && !r.checkedOutAt && (
+                {open && !waiting.has(r.volunteerId) && r.checkedInAt && !r.checkedOutAt && (
                   <button type="button" className="button button-secondary" disabled={busy !== null}
                     aria-label={t('roster.checkOutWho', { who: r.displayName ?? r.volunteerId })}
-                    onClick={() => void attend('check-outs', r.volunteerId)}>{t('roster.checkOut')}</button>
+                    onClick={() => void attend('check-outs', r.volunteerId, r.displayName ?? r.volunteerId)}>{t('roster.checkOut')}</button>
                 )}
                 {r.record && <span className="figure-small">{t('unit.hours', { h: hours(r.record.minutes) })}</span>}
               </div>

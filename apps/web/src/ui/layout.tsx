@@ -3,6 +3,8 @@ import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/dictionary';
 import { Link, navigate, useLocation } from '../router';
 import { type Account, useSession } from '../session/session';
+import { dismiss, flush, useOutbox } from '../api/outbox';
+import { Notice } from './states';
 
 /** Each role's pages; `also`: pages reached from that one (its menu entry stays marked there). */
 const NAV: Record<Account['role'], { to: string; label: MessageKey; also?: string }[]> = {
@@ -86,8 +88,31 @@ export function Layout({ account, children }: { account: Account; children: Reac
           })}
         </nav>
       </header>
-      <main id="main" className="app-main" tabIndex={-1}>{children}</main>
+      <main id="main" className="app-main" tabIndex={-1}><OutboxNotice />{children}</main>
     </>
+  );
+}
+
+/** What is kept on this device to send when the network is back (api/outbox.ts), and what the ledger refused of it. */
+function OutboxNotice() {
+  const { t, api } = useI18n();
+  const mine = useOutbox();
+  if (mine.length === 0) return null;
+  const waiting = mine.filter((e) => !e.refused);
+  return (
+    <div className="outbox" aria-live="polite">
+      {waiting.length > 0 && (
+        <Notice kind="warning" title={t('outbox.waiting', { n: waiting.length })}>
+          <ul>{waiting.map((e) => <li key={e.key}>{e.label}</li>)}</ul>
+          <button type="button" className="button button-small button-secondary" onClick={() => void flush()}>{t('outbox.sendNow')}</button>
+        </Notice>
+      )}
+      {mine.filter((e) => e.refused).map((e) => (
+        <Notice key={e.key} kind="warning" title={t('outbox.refused', { label: e.label, why: api(e.refused!) })}>
+          <button type="button" className="button button-small button-secondary" onClick={() => dismiss(e.key)}>{t('outbox.dismiss')}</button>
+        </Notice>
+      ))}
+    </div>
   );
 }
 
