@@ -89,11 +89,18 @@ const sameKeyForTheSameRequest: Middleware = {
     const identity = `${request.method} ${request.url}\n${await request.clone().text()}`;
     requestOfKey.set(key, identity);
     const earlier = uncertainKeyOf.get(identity);
-    if (earlier !== undefined) request.headers.set('idempotency-key', earlier);
+    if (earlier !== undefined) {
+      request.headers.set('idempotency-key', earlier);
+      sentAs.set(key, earlier);
+    }
     return request;
   },
 };
 api.use(sameKeyForTheSameRequest);
+
+/** The key a command given `key` was really sent with (an earlier one, for the very same request: see above). */
+const sentAs = new Map<string, string>();
+export const keySentFor = (key: string): string => sentAs.get(key) ?? key;
 
 /** What became of a command sent with `key`: known (answered or refused), or perhaps recorded. */
 function settled(key: string, known: boolean): void {

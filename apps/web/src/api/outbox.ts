@@ -39,22 +39,27 @@ const listeners = new Set<() => void>();
 /** Called with each entry the ledger accepted, so that pages showing it read again. */
 const deliveredListeners = new Set<(entry: OutboxEntry) => void>();
 
-function save(next: OutboxEntry[]): void {
-  entries = next;
-  localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
+/** Changes the stored list: read afresh first (another tab of this browser may have changed it), then written back. */
+function change(edit: (current: OutboxEntry[]) => OutboxEntry[]): void {
+  entries = edit(load());
+  localStorage.setItem(STORAGE_KEY, JSON.stringify(entries));
   for (const listener of listeners) listener();
 }
 
 /** Keeps a command to send when the network is back (and tries at once). */
 export function enqueue(entry: Omit<OutboxEntry, 'queuedAt'>): void {
-  if (entries.some((e) => e.key === entry.key)) return;
-  save([...entries, { ...entry, queuedAt: new Date().toISOString() }]);
+  change((current) => (current.some((e) => e.key === entry.key) ? current : [...current, { ...entry, queuedAt: new Date().toISOString() }]));
   schedule();
 }
 
 /** Forgets an entry the ledger refused, once the user has read why. */
 export function dismiss(key: string): void {
-  save(entries.filter((e) => e.key !== key));
+  change((current) => current.filter((e) => e.key !== key));
+}
+
+/** On signing out: the user's refusals go (they were shown); what still waits stays, to be sent when they sign in again. */
+export function forgetRefused(username: string): void {
+  change((current) => current.filter((e) => !(e.username === username && e.refused)));
 }
 
 let user: string | null = null;
@@ -86,37 +91,55 @@ export function flush(): Promise<void> {
   return flushing;
 }
 
+/**
+ * Sends what waits, oldest first, reading the stored list afresh before each (a tap kept meanwhile is
+ * sent in the same run). Tabs of one browser take turns (Web Locks, where the page is a secure
+ * context); without them two tabs may send one entry twice, which the ledger answers once.
+ */
 async function sendWaiting(): Promise<void> {
-  for (const entry of entries.filter((e) => e.username === user && !e.refused)) {
-    if (!(await deliver(entry))) {
-      schedule(RETRY_MS);
-      return;
+  const run = async () => {
+    const tried = new Set<string>();
+    for (;;) {
+      entries = load();
+      const next = entries.find((e) => e.username === user && !e.refused && !tried.has(e.key));
+      if (!next) return;
+      tried.add(next.key);
+      if (!(await deliver(next))) {
+        schedule(RETRY_MS);
+        return;
+      }
     }
-  }
+  };
+  const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+  await (locks ? locks.request('haitang.outbox', run) : run());
 }
 
 /** One try: true when it is settled (accepted or refused), false when it should wait. */
 async function deliver(entry: OutboxEntry): Promise<boolean> {
   let response: Response;
+  let answer: { position?: unknown; detail?: unknown } | null;
   try {
     response = await fetch(entry.path, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': entry.key, ...bearer() },
       body: JSON.stringify(entry.body),
+      signal: AbortSignal.timeout(15_000),
     });
+    answer = await response.json().catch(() => null) as typeof answer;
   } catch {
     return false;
   }
   // Signed out meanwhile, rate-limited, or the ledger could not save: later.
   if (response.status === 401 || response.status === 408 || response.status === 429 || response.status >= 500) return false;
-  const answer = await response.json().catch(() => null) as { position?: unknown; detail?: unknown } | null;
   if (response.ok) {
-    rememberPosition(answer?.position);
-    save(entries.filter((e) => e.key !== entry.key));
+    // Only the ledger's own answer says it was recorded (a captive portal's page on plain http answers 200 too).
+    if (typeof answer?.position !== 'number') return false;
+    rememberPosition(answer.position);
+    change((current) => current.filter((e) => e.key !== entry.key));
     for (const listener of deliveredListeners) listener(entry);
   } else {
     const detail = typeof answer?.detail === 'string' ? answer.detail : `${response.status}`;
-    save(entries.map((e) => (e.key === entry.key ? { ...e, refused: detail } : e)));
+    change((current) => current.map((e) => (e.key === entry.key ? { ...e, refused: detail } : e)));
   }
   return true;
 }
@@ -129,11 +152,14 @@ export function onDelivered(listener: (entry: OutboxEntry) => void): () => void 
 
 if (typeof window !== 'undefined') {
   window.addEventListener('online', () => schedule(0));
-  // Another tab of this browser changed the outbox.
+  // Another tab of this browser changed the outbox: what it delivered is announced here too (pages read again).
   window.addEventListener('storage', (event) => {
     if (event.key !== STORAGE_KEY) return;
+    const before = entries;
     entries = load();
     for (const listener of listeners) listener();
+    const gone = before.filter((e) => !e.refused && !entries.some((now) => now.key === e.key));
+    for (const entry of gone) for (const listener of deliveredListeners) listener(entry);
   });
 }
 

@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, read, useToken, type Schema } from '../api/client';
-import { outboxUser } from '../api/outbox';
+import { forgetRefused, outboxUser } from '../api/outbox';
 import { navigate } from '../router';
 
 const STORAGE_KEY = 'haitang.session';
@@ -48,6 +48,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     // Sent with the token it signs out, before it is forgotten, and delivered even if the tab is closed at once
     // (keepalive); a failure (offline) leaves a token that simply expires.
     if (token) void fetch('/api/v1/sessions/current', { method: 'DELETE', headers: { authorization: `Bearer ${token}` }, keepalive: true }).catch(() => undefined);
+    // Refusals the user was shown go; taps still waiting stay, sent when they sign in again (api/outbox.ts).
+    if (session) forgetRefused(session.account.username);
     forget();
   }, [session, forget]);
 

@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { api, command, read, seenPosition, type Schema, serverNow } from '../api/client';
+import { api, command, keySentFor, read, seenPosition, type Schema, serverNow } from '../api/client';
 import { newIdempotencyKey } from '../api/idempotency';
 import { enqueue, onDelivered, useOutbox } from '../api/outbox';
 import { ApiError } from '../api/problem';
@@ -126,7 +126,7 @@ function CompletionSummary({ completion, nameOf }: { completion: Schema<'Complet
 
 /** The roster: one tap checks a volunteer in or out, at the time chosen above it (now, by default). */
 /** Failures after which a command may still get through later: the network, or the ledger unable to save for a moment. */
-const keptForLater = (error: unknown) => error instanceof ApiError && (error.status === 0 || error.status === 503 || error.code === 'outcome-unknown');
+const keptForLater = (error: unknown) => error instanceof ApiError && (error.status === 0 || error.status >= 500 || error.code === 'outcome-unknown');
 
 function Roster({ activity, onChanged }: { activity: Schema<'ActivityAnswer'>; onChanged: () => void }) {
   const { t, lang } = useI18n();
@@ -163,7 +163,7 @@ function Roster({ activity, onChanged }: { activity: Schema<'ActivityAnswer'>; o
     } catch (caught) {
       if (keptForLater(caught)) {
         const label = `${who} ${t(kind === 'check-ins' ? 'roster.checkIn' : 'roster.checkOut')}`;
-        enqueue({ key, path: `${base}${kind}`, body, label, username: account.username });
+        enqueue({ key: keySentFor(key), path: `${base}${kind}`, body, label, username: account.username });
         setQueued(label);
       } else {
         setError(caught as ApiError);
