@@ -2,7 +2,7 @@ import { teamDecider, type TeamEvent, type TeamKind, type TeamState, teamStream 
 import type { EventStore, RecordedEvent } from '@haitang/event-store';
 import { named, paddedIn, type ReadModels } from '../read-models.port';
 import { auditNames } from './audit.query';
-import { registeredUnit } from './org-units.query';
+import { orgUnitName, registeredUnit } from './org-units.query';
 
 /** A team as a list shows it. */
 export interface TeamSummary {
@@ -58,12 +58,11 @@ export async function unitTeams(db: ReadModels, log: TeamLog, orgUnitId: string)
   const unit = await registeredUnit(db, orgUnitId);
   if (unit === undefined) return null;
   // Team streams are numbered in stream_keys (kind 0: the key is stream_n * 8), a short table: few streams have no key of their own.
-  const rows = await db.all<{ stream_id: string; org_unit_id: string; unit_name: string | null }>(...named(`
-    SELECT s.stream_id, uk.org_unit_id, u.name AS unit_name
+  const rows = await db.all<{ stream_id: string; unit_name: string | null }>(...named(`
+    SELECT s.stream_id, u.name AS unit_name
     FROM stream_keys s
       JOIN stream_owners o ON o.stream_key = s.stream_n * 8
       JOIN org_unit_closure c ON c.descendant_n = o.unit_n AND c.ancestor_n = @unit
-      JOIN unit_keys uk ON uk.unit_n = o.unit_n
       LEFT JOIN org_units u ON u.unit_n = o.unit_n
     WHERE s.stream_id LIKE 'team-%'`, { unit }));
   const teams: TeamSummary[] = [];
@@ -85,8 +84,7 @@ export async function teamView(db: ReadModels, log: TeamLog, teamId: string): Pr
     if (volunteerId) volunteers.add(volunteerId);
   }
   const names = await auditNames(db, { volunteers, activities: [] });
-  const unitName = (await db.get<{ name: string }>(
-    'SELECT u.name FROM unit_keys k JOIN org_units u ON u.unit_n = k.unit_n WHERE k.org_unit_id = ?', [team.state.orgUnitId]))?.name ?? null;
+  const unitName = await orgUnitName(db, team.state.orgUnitId);
   const minutes = await approvedMinutesOf(db, [...team.state.members]);
   const members = [...team.state.members]
     .map((volunteerId) => ({ volunteerId, displayName: names[volunteerId] ?? null, joinedAt: team.joinedAt.get(volunteerId)!, approvedMinutes: minutes.get(volunteerId) ?? 0 }))
