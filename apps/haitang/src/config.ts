@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseStarThresholds } from '@haitang/domain';
+import { CHINA_WORKING_DAYS, parseHolidaySchedules, parseStarThresholds, WorkingDayCalendar } from '@haitang/domain';
 import type { OidcSettings } from '@haitang/auth';
 import { type EventStoreChoice, type StoreChoice, storeChoice } from '@haitang/event-store';
 import { busChoice } from '@haitang/messaging';
@@ -14,6 +15,8 @@ export interface HaitangConfig {
   readonly logRequests: boolean;
   /** Star levels: cumulative approved hours for 1, 2, … stars. */
   readonly starThresholdsHours: number[];
+  /** Working days for "records due within 10 working days": the State Council's schedules, plus HAITANG_HOLIDAYS_FILE. */
+  readonly workingDays: WorkingDayCalendar;
   /** The built web console (npm run build puts it in dist/web). */
   readonly webDir: string;
   readonly auth: AuthConfig;
@@ -99,6 +102,18 @@ function trustProxy(raw: string | undefined): boolean | number | string {
   return /^\d+$/.test(raw) ? Number(raw) : raw;
 }
 
+/** The built-in holiday schedules, with the years of the site's file (HAITANG_HOLIDAYS_FILE) added or replaced. */
+function workingDays(file: string | null): WorkingDayCalendar {
+  if (file === null) return CHINA_WORKING_DAYS;
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`HAITANG_HOLIDAYS_FILE: cannot read ${file} (${(error as Error).message})`);
+  }
+  return new WorkingDayCalendar(parseHolidaySchedules(content, `HAITANG_HOLIDAYS_FILE ${file}`));
+}
+
 const text = (value: string | undefined) => (value !== undefined && value.trim() !== '' ? value.trim() : null);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig {
@@ -113,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HaitangConfig 
     logLevel: env.LOG_LEVEL ?? 'info',
     logRequests: (env.HAITANG_LOG_REQUESTS ?? 'true') !== 'false',
     starThresholdsHours: parseStarThresholds(env.HAITANG_STAR_THRESHOLDS),
+    workingDays: workingDays(text(env.HAITANG_HOLIDAYS_FILE)),
     // dist/apps/haitang/src -> dist/web
     webDir: resolve(env.HAITANG_WEB_DIR ?? join(__dirname, '..', '..', '..', 'web')),
     auth: {

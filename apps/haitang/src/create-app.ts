@@ -10,6 +10,7 @@ import {
 } from '@haitang/ledger';
 import { serveWebConsole } from '@haitang/reporting';
 import { HaitangModule } from './app.module';
+import { shanghaiDate } from '@haitang/domain';
 import type { HaitangConfig } from './config';
 import { RouteTable } from './access/route-table';
 import { installRateLimits } from './access/rate-limits';
@@ -101,6 +102,9 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The token answered by POST /api/v1/sessions' })
     .build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  for (const y of config.workingDays.missingYears(shanghaiDate(new Date()))) {
+    logger.warn(`${y}年的节假日安排未配置：该年按周一至周五计算"10个工作日". (No State Council holiday schedule for ${y}: records due dates count Monday to Friday; add it with HAITANG_HOLIDAYS_FILE.)`);
+  }
   if (!(await serveWebConsole(app, config.webDir))) {
     logger.warn(`The web console is not built (no ${config.webDir}/index.html): run \`npm run build\`. The API works without it.`);
   }

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHINA_WORKING_DAYS } from '@haitang/domain';
 import { loadConfig } from '../src/config';
 
 describe('configuration: where the stores live', () => {
@@ -62,5 +66,23 @@ describe('configuration: where the stores live', () => {
   it('keeps the read models inside unless told that a separate projector does', () => {
     expect(loadConfig({}).projector).toBe('inside');
     expect(loadConfig({ HAITANG_READ_STORE: 'postgres', DATABASE_URL: 'postgres://h@db/x', HAITANG_PROJECTOR: 'External' }).projector).toBe('external');
+  });
+
+  it('counts working days by the built-in State Council schedules, plus the years of HAITANG_HOLIDAYS_FILE', () => {
+    expect(loadConfig({}).workingDays).toBe(CHINA_WORKING_DAYS);
+    const dir = mkdtempSync(join(tmpdir(), 'haitang-holidays-'));
+    try {
+      const file = join(dir, 'holidays.json');
+      writeFileSync(file, JSON.stringify({ 2027: { daysOff: [['2027-02-05', '2027-02-13']], workdays: ['2027-02-20'] } }));
+      const calendar = loadConfig({ HAITANG_HOLIDAYS_FILE: file }).workingDays;
+      expect(calendar.years).toEqual([2025, 2026, 2027]);
+      expect(calendar.isWorkingDay('2027-02-08')).toBe(false);
+      expect(calendar.isWorkingDay('2027-02-20')).toBe(true);
+      writeFileSync(file, '{"2027": {"daysOff": ["2027-13-01"], "workdays": []}}');
+      expect(() => loadConfig({ HAITANG_HOLIDAYS_FILE: file })).toThrow(`HAITANG_HOLIDAYS_FILE ${file}: 2027.daysOff[0]: "2027-13-01" is not a date`);
+      expect(() => loadConfig({ HAITANG_HOLIDAYS_FILE: join(dir, 'missing.json') })).toThrow(/HAITANG_HOLIDAYS_FILE: cannot read .*missing\.json/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -12,3 +12,4 @@ export * from './records/service-record';
 export * from './certificates/certificate';
 export * from './events';
 export * from './shared/star-levels';
+export * from './shared/working-days';

@@ -1,4 +1,4 @@
-import { attendanceRecordId } from '@haitang/domain';
+import { attendanceRecordId, WorkingDayCalendar } from '@haitang/domain';
 import { activityView, listActivities, overdueActivities } from '../src';
 import { READ_STORE_ADAPTERS, type ReadStore, TestLog } from './read-model-fixture';
 
@@ -107,15 +107,18 @@ describe.each(READ_STORE_ADAPTERS)('activities projection: roster, attendance, s
       total: 2,
       activities: [
         expect.objectContaining({ activityId: 'A5', orgUnitName: '一号社区', recordsDueBy: '2026-09-16' }),
-        expect.objectContaining({ activityId: 'A2', orgUnitName: '二号社区', recordsDueBy: '2026-10-15' }),
+        expect.objectContaining({ activityId: 'A2', orgUnitName: '二号社区', recordsDueBy: '2026-10-20' }),
       ],
     });
     expect((await overdueActivities(rm.models, 'd1', '2026-11-26')).total).toBe(2);
     expect((await overdueActivities(rm.models, 'c2', '2026-11-26')).activities.map((a) => a.activityId)).toEqual(['A2']);
     expect((await overdueActivities(rm.models, 'd2', '2026-11-26')).activities.map((a) => a.activityId)).toEqual(['A7']);
-    // A2 was due on Thursday 2026-10-15: not overdue that day, overdue the next.
-    expect((await overdueActivities(rm.models, 'c2', '2026-10-15')).total).toBe(0);
-    expect((await overdueActivities(rm.models, 'c2', '2026-10-16')).total).toBe(1);
+    // A2 ended on 1 October, in the 国庆 holiday (1–7 October): due on Tuesday 2026-10-20 (8, 9, Saturday 10 by 调休,
+    // 12–16, 19, 20), not overdue that day, overdue the next. Counting Monday to Friday it was overdue from the 16th.
+    expect((await overdueActivities(rm.models, 'c2', '2026-10-16')).total).toBe(0);
+    expect((await overdueActivities(rm.models, 'c2', '2026-10-20')).total).toBe(0);
+    expect((await overdueActivities(rm.models, 'c2', '2026-10-21')).total).toBe(1);
+    expect((await overdueActivities(rm.models, 'c2', '2026-10-16', 50, new WorkingDayCalendar({}))).total).toBe(1);
   });
 
   it('lists activities of a subtree, newest first, by start day and status', async () => {

@@ -1,26 +1,70 @@
 import fc from 'fast-check';
+import { CHINA_WORKING_DAYS, parseHolidaySchedules, WorkingDayCalendar } from '@haitang/domain';
 import {
   addDays, checkDayRange, formatHours, hoursOf, instantsOf, isOverdue, latestOverdueEndDate, monthRange, monthsBetween, recordsDueBy,
 } from '../src';
 
-describe('reporting calendar (Asia/Shanghai, Mon–Fri working days)', () => {
+describe('reporting calendar (Asia/Shanghai; working days with the State Council holiday schedule)', () => {
+  const mondayToFriday = new WorkingDayCalendar({});
+
   it('records are due by the 10th working day after the activity ended', () => {
-    // 2026-10-02 is a Friday: two full weeks later, Friday 2026-10-16.
-    expect(recordsDueBy('2026-10-02')).toBe('2026-10-16');
-    // Ended on a Saturday: the count starts on Monday.
-    expect(recordsDueBy('2026-10-03')).toBe('2026-10-16');
-    // Ended on a Wednesday: Thu, Fri, then 8 more.
+    // Ended on a Wednesday in an ordinary month: Thu, Fri, then 8 more.
     expect(recordsDueBy('2026-11-04')).toBe('2026-11-18');
-    // 调休 is not modelled: the National Day week counts as working days.
-    expect(recordsDueBy('2026-09-30')).toBe('2026-10-14');
+    // 国庆 2026: 1–7 October off, Saturday 10 October a working day (调休). From Friday 2 October:
+    // 8, 9, 10 (Sat), 12–16, 19, 20.
+    expect(recordsDueBy('2026-10-02')).toBe('2026-10-20');
+    expect(recordsDueBy('2026-10-03')).toBe('2026-10-20');
+    expect(recordsDueBy('2026-09-30')).toBe('2026-10-20');
+    // Counting Monday to Friday only, as before the schedules were known, it was 14 October: six days early.
+    expect(recordsDueBy('2026-09-30', mondayToFriday)).toBe('2026-10-14');
+    // Sunday 20 September 2026 is a working day; 中秋 25–27 September and 国庆 are not.
+    expect(recordsDueBy('2026-09-18')).toBe('2026-10-09');
+    // 春节 2026: 15–23 February off, Saturdays 14 and 28 February working days.
+    expect(recordsDueBy('2026-02-13')).toBe('2026-03-05');
+    // 2025: 国庆 and 中秋 together, 1–8 October; Sunday 28 September and Saturday 11 October working days.
+    expect(recordsDueBy('2025-09-30')).toBe('2025-10-21');
+    expect(recordsDueBy('2025-09-26')).toBe('2025-10-16');
   });
 
   it('an activity is overdue from the day after its due day, weekends included', () => {
-    expect(isOverdue('2026-10-02', '2026-10-16')).toBe(false);
-    expect(isOverdue('2026-10-02', '2026-10-17')).toBe(true);
-    expect(latestOverdueEndDate('2026-10-17')).toBe('2026-10-04');
-    expect(latestOverdueEndDate('2026-10-19')).toBe('2026-10-04');
-    expect(latestOverdueEndDate('2026-10-20')).toBe('2026-10-05');
+    expect(isOverdue('2026-10-02', '2026-10-20')).toBe(false);
+    expect(isOverdue('2026-10-02', '2026-10-21')).toBe(true);
+    expect(isOverdue('2026-10-02', '2026-10-17', mondayToFriday)).toBe(true);
+    // Every activity that ended 30 September to 7 October is due on 20 October; 29 September's on the 19th.
+    expect(latestOverdueEndDate('2026-10-20')).toBe('2026-09-29');
+    expect(latestOverdueEndDate('2026-10-21')).toBe('2026-10-07');
+    expect(latestOverdueEndDate('2026-11-19')).toBe('2026-11-04');
+    expect(latestOverdueEndDate('2026-10-17', mondayToFriday)).toBe('2026-10-04');
+  });
+
+  it('a site\'s holiday file adds a year, or corrects one, and is checked line by line', () => {
+    const file = JSON.stringify({ 2027: { daysOff: ['2027-01-01', ['2027-02-05', '2027-02-13']], workdays: ['2027-02-20'] }, 2026: { daysOff: [], workdays: [] } });
+    const calendar = new WorkingDayCalendar(parseHolidaySchedules(file));
+    expect(calendar.years).toEqual([2025, 2026, 2027]);
+    // Thursday 31 December 2026: 1 January off, then 4–8, 11–15.
+    expect(recordsDueBy('2026-12-31', calendar)).toBe('2027-01-15');
+    // Thursday 4 February 2027: 5–13 off, then 15–19, Saturday 20 (a working day), 22–25.
+    expect(recordsDueBy('2027-02-04', calendar)).toBe('2027-02-25');
+    // 2026 replaced by an empty schedule: Monday to Friday.
+    expect(recordsDueBy('2026-09-30', calendar)).toBe('2026-10-14');
+    expect(CHINA_WORKING_DAYS.covers(2027)).toBe(false);
+    expect(calendar.covers(2027)).toBe(true);
+    // At start Haitang warns about a year it does not know: this year's, and in December next year's.
+    expect(CHINA_WORKING_DAYS.missingYears('2026-11-27')).toEqual([]);
+    expect(CHINA_WORKING_DAYS.missingYears('2026-12-01')).toEqual([2027]);
+    expect(CHINA_WORKING_DAYS.missingYears('2028-06-01')).toEqual([2028]);
+    expect(calendar.missingYears('2026-12-01')).toEqual([]);
+    for (const [text, mistake] of [
+      ['not json', 'not JSON'],
+      ['[]', 'not a JSON object of years'],
+      ['{"27": {"daysOff": [], "workdays": []}}', '"27" is not a year'],
+      ['{"2027": {"daysOff": []}}', '2027 needs "daysOff" and "workdays" lists'],
+      ['{"2027": {"daysOff": ["2027-02-30"], "workdays": []}}', '2027.daysOff[0]: "2027-02-30" is not a date'],
+      ['{"2027": {"daysOff": [["2027-02-13", "2027-02-05"]], "workdays": []}}', '2027.daysOff[0] ends before it starts'],
+      ['{"2027": {"daysOff": [], "workdays": ["2026-12-26"]}}', '2027.workdays[0]: 2026-12-26 is not in 2027'],
+    ]) {
+      expect(() => parseHolidaySchedules(text, 'holidays.json')).toThrow(`holidays.json: ${mistake}`);
+    }
   });
 
   it('latestOverdueEndDate agrees with isOverdue for any end day and any today', () => {

@@ -4,7 +4,7 @@ import {
   ALL_PROJECTIONS, openReadModels, PostgresProjector, PostgresReadModels, PROJECTION_PROGRESS, ProjectorThread, type ProjectorStatus,
   READ_MODELS, SqliteProjectionRunner, startPostgresProjector, SqliteReadModels,
 } from '@haitang/read-store';
-import { STAR_THRESHOLDS } from '@haitang/reporting';
+import { STAR_THRESHOLDS, WORKING_DAYS } from '@haitang/reporting';
 import { dataFile, type HaitangConfig } from '../config';
 import { eventLogLocation } from './event-log';
 import { shutdownStep } from '../shutdown-watchdog';
@@ -33,8 +33,9 @@ export class ReadModelsModule implements OnApplicationShutdown {
       providers: [
         ...(config.readStore.kind === 'postgres' ? postgresProviders(config.readStore.url, config.projector) : sqliteProviders(config)),
         { provide: STAR_THRESHOLDS, useValue: config.starThresholdsHours },
+        { provide: WORKING_DAYS, useValue: config.workingDays },
       ],
-      exports: [READ_MODELS, PROJECTION_PROGRESS, STAR_THRESHOLDS],
+      exports: [READ_MODELS, PROJECTION_PROGRESS, STAR_THRESHOLDS, WORKING_DAYS],
     };
   }
 

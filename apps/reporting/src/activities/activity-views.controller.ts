@@ -2,11 +2,12 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, activity, orgUnit, param, query as fromQuery } from '@haitang/auth';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
-import { isCalendarDate, shanghaiDate } from '@haitang/domain';
+import { isCalendarDate, shanghaiDate, type WorkingDayCalendar } from '@haitang/domain';
 import { activityView, checkDayRange, listActivities, orgUnitExists, PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels } from '@haitang/read-store';
 import { ApiProblemAnswers, ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
 import { checkQuery, orgUnitNotFound } from '../org-units/query-checks';
+import { WORKING_DAYS } from '../reporting.tokens';
 import { ActivityAnswer, ActivityListAnswer } from './activity-answers';
 import { ActivitiesQuery } from './activity-queries.dto';
 
@@ -20,6 +21,7 @@ export class ActivityViewsController {
     @Inject(READ_MODELS) private readonly db: ReadModels,
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
     @Inject(EVENT_STORE) private readonly log: EventStore,
+    @Inject(WORKING_DAYS) private readonly workingDays: WorkingDayCalendar,
   ) {}
 
   @Get()
@@ -40,7 +42,7 @@ export class ActivityViewsController {
     const now = new Date();
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
-    const page = await listActivities(this.db, { orgUnitId: query.orgUnitId, from: query.from, to: query.to, status: query.status, limit, offset }, now);
+    const page = await listActivities(this.db, { orgUnitId: query.orgUnitId, from: query.from, to: query.to, status: query.status, limit, offset }, now, this.workingDays);
     return {
       orgUnitId: query.orgUnitId ?? null, from: query.from ?? null, to: query.to ?? null, status: query.status ?? null,
       limit, offset, ...page, asOf: shanghaiDate(now), projectedPosition: this.runner.position,
@@ -53,7 +55,7 @@ export class ActivityViewsController {
   @ApiOkResponse({ type: ActivityAnswer })
   async view(@Param('id', ParseIdPipe) id: string, @Query() query: ConsistencyQuery): Promise<ActivityAnswer> {
     await caughtUp(this.runner, query.minPosition, this.log);
-    const activity = await activityView(this.db, id, new Date());
+    const activity = await activityView(this.db, id, new Date(), this.workingDays);
     if (!activity) throw new ProblemException(problem(404, 'activity-not-found', '找不到该活动。(Activity not found.)'));
     return { ...activity, projectedPosition: this.runner.position };
   }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, ge
 import { Access, orgUnit, param, type Principal, principalOf } from '@haitang/auth';
 import { EVENT_STORE, type EventStore } from '@haitang/event-store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { shanghaiDate, volunteerStream } from '@haitang/domain';
+import { shanghaiDate, volunteerStream, type WorkingDayCalendar } from '@haitang/domain';
 import {
   allOrgUnits, ancestorOrgUnitIds, checkDayRange, type OrgUnitSummary, streamOwner, subtreeOrgUnitIds, FigureCache, orgUnitDashboard, type OrgUnitDashboard, type OrgUnitReport, orgUnitExists, orgUnitReport, orgUnitView, PROJECTION_PROGRESS,
   type ProjectionProgress, READ_MODELS, type ReadModels, shanghaiPeriod,
@@ -17,6 +17,7 @@ import { toXlsx } from '../exports/xlsx';
 import { DashboardAnswer, OrgUnitAnswer, OrgUnitListAnswer, ReportAnswer } from './org-unit-answers';
 import { DashboardQuery, ReportQuery } from './org-unit-queries.dto';
 import { checkQuery, orgUnitNotFound } from './query-checks';
+import { WORKING_DAYS } from '../reporting.tokens';
 
 const REPORT_FILES = {
   [MEDIA_TYPES.csv]: { schema: { type: 'string', description: 'The rows and the total as CSV, UTF-8 with a BOM (opens in Excel)' } },
@@ -42,6 +43,7 @@ export class OrgUnitReportsController {
     @Inject(READ_MODELS) private readonly db: ReadModels,
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
     @Inject(EVENT_STORE) private readonly log: EventStore,
+    @Inject(WORKING_DAYS) private readonly workingDays: WorkingDayCalendar,
   ) {}
 
   @Get()
@@ -95,7 +97,7 @@ export class OrgUnitReportsController {
     const today = shanghaiDate(now);
     // The key holds today: which activities are overdue depends on the day.
     const { value: dashboard, hit } = await this.dashboards.get(this.db, { unitId: id, fromMonth: period, toMonth: period, anyMonth: true },
-      `${id}|${period}|${today}`, () => orgUnitDashboard(this.db, id, period, today));
+      `${id}|${period}|${today}`, () => orgUnitDashboard(this.db, id, period, today, this.workingDays));
     void reply.header('x-figures-cache', hit ? 'hit' : 'miss');
     return { ...dashboard, projectedPosition: this.runner.position };
   }

@@ -1,4 +1,4 @@
-import { SERVICE_CATEGORIES, type ServiceCategory, shanghaiDate } from '@haitang/domain';
+import { CHINA_WORKING_DAYS, SERVICE_CATEGORIES, type ServiceCategory, shanghaiDate, type WorkingDayCalendar } from '@haitang/domain';
 import type { ReadModels } from '../read-models.port';
 import { latestOverdueEndDate, recordsDueBy } from './calendar';
 import { hoursOf } from './hours';
@@ -47,7 +47,7 @@ export interface ActivitySummary {
   startsAt: string;
   endsAt: string;
   status: 'planned' | 'completed' | 'cancelled';
-  /** The last day its records are on time: the 10th working day after it ended (Asia/Shanghai, Mon–Fri). */
+  /** The last day its records are on time: the 10th working day after it ended (Asia/Shanghai; working days: see WorkingDayCalendar). */
   recordsDueBy: string;
   /** Planned (neither completed nor cancelled), past `recordsDueBy`, and without a live (approved or pending) record. */
   overdue: boolean;
@@ -100,26 +100,26 @@ const SUMMARY_COLUMNS = `a.*, (SELECT k.org_unit_id FROM unit_keys k WHERE k.uni
   (SELECT coalesce(sum(r.minutes), 0) FROM service_records r WHERE r.activity_id = a.activity_id AND r.status = 'approved') AS credited_minutes,
   ${LIVE_RECORDS} AS live_records`;
 
-function summaryOf(row: ActivityRow, overdueUpTo: string): ActivitySummary {
+function summaryOf(row: ActivityRow, overdueUpTo: string, calendar: WorkingDayCalendar): ActivitySummary {
   return {
     activityId: row.activity_id, orgUnitId: row.org_unit_id, orgUnitName: row.org_unit_name, title: row.title,
     category: row.category, categoryName: categoryName(row.category), location: row.location,
     startsAt: row.starts_at, endsAt: row.ends_at, status: row.status,
-    recordsDueBy: recordsDueBy(row.end_date),
+    recordsDueBy: recordsDueBy(row.end_date, calendar),
     overdue: row.status === 'planned' && row.end_date <= overdueUpTo && row.live_records === 0,
     enrolled: row.enrolled, creditedMinutes: row.credited_minutes, creditedHours: hoursOf(row.credited_minutes),
   };
 }
 
 /** One activity with its roster, attendance, missed check-outs and the minutes it credited; null when unknown. */
-export function activityView(db: ReadModels, activityId: string, now: Date): Promise<ActivityView | null> {
-  return db.consistent((db) => activityViewOn(db, activityId, now));
+export function activityView(db: ReadModels, activityId: string, now: Date, calendar: WorkingDayCalendar = CHINA_WORKING_DAYS): Promise<ActivityView | null> {
+  return db.consistent((db) => activityViewOn(db, activityId, now, calendar));
 }
 
-async function activityViewOn(db: ReadModels, activityId: string, now: Date): Promise<ActivityView | null> {
+async function activityViewOn(db: ReadModels, activityId: string, now: Date, calendar: WorkingDayCalendar): Promise<ActivityView | null> {
   const row = await db.get<ActivityRow>(`SELECT ${SUMMARY_COLUMNS} FROM activities a LEFT JOIN org_units u ON u.unit_n = a.unit_n WHERE a.activity_id = ?`, [activityId]);
   if (!row) return null;
-  const summary = summaryOf(row, latestOverdueEndDate(shanghaiDate(now)));
+  const summary = summaryOf(row, latestOverdueEndDate(shanghaiDate(now), calendar), calendar);
   const over = row.status === 'completed' || (row.status === 'planned' && now.getTime() > Date.parse(row.ends_at));
 
   const records = (await db.all<{ record_id: string; volunteer_id: string; display_name: string | null; minutes: number; status: string; source: string; service_date: string }>(
@@ -171,12 +171,14 @@ async function activityViewOn(db: ReadModels, activityId: string, now: Date): Pr
  * Activities, newest start first, filtered by unit (its whole subtree), start
  * day and status; `total` counts every match, `activities` is one page.
  */
-export function listActivities(db: ReadModels, filter: ActivityFilter, now: Date): Promise<{ total: number; activities: ActivitySummary[] }> {
-  return db.consistent((db) => listActivitiesOn(db, filter, now));
+export function listActivities(
+  db: ReadModels, filter: ActivityFilter, now: Date, calendar: WorkingDayCalendar = CHINA_WORKING_DAYS,
+): Promise<{ total: number; activities: ActivitySummary[] }> {
+  return db.consistent((db) => listActivitiesOn(db, filter, now, calendar));
 }
 
-async function listActivitiesOn(db: ReadModels, filter: ActivityFilter, now: Date): Promise<{ total: number; activities: ActivitySummary[] }> {
-  const overdueUpTo = latestOverdueEndDate(shanghaiDate(now));
+async function listActivitiesOn(db: ReadModels, filter: ActivityFilter, now: Date, calendar: WorkingDayCalendar): Promise<{ total: number; activities: ActivitySummary[] }> {
+  const overdueUpTo = latestOverdueEndDate(shanghaiDate(now), calendar);
   const where: string[] = [];
   const params: unknown[] = [];
   let from = 'activities a';
@@ -204,7 +206,7 @@ async function listActivitiesOn(db: ReadModels, filter: ActivityFilter, now: Dat
   const total = (await db.get<{ n: number }>(`SELECT count(*) AS n FROM ${from} ${condition}`, params))!.n;
   const rows = await db.all<ActivityRow>(`SELECT ${SUMMARY_COLUMNS} FROM ${from} LEFT JOIN org_units u ON u.unit_n = a.unit_n ${condition}
     ORDER BY a.starts_at DESC, a.activity_id LIMIT ? OFFSET ?`, [...params, filter.limit ?? 100, filter.offset ?? 0]);
-  return { total, activities: rows.map((r) => summaryOf(r, overdueUpTo)) };
+  return { total, activities: rows.map((r) => summaryOf(r, overdueUpTo, calendar)) };
 }
 
 export interface OverdueActivity {
@@ -216,12 +218,16 @@ export interface OverdueActivity {
  * Activities of the unit's subtree whose records are overdue on `today`
  * (whatever month they were in), the longest overdue first; at most `limit`.
  */
-export function overdueActivities(db: ReadModels, orgUnitId: string, today: string, limit = 50): Promise<{ total: number; activities: OverdueActivity[] }> {
-  return db.consistent((db) => overdueActivitiesOn(db, orgUnitId, today, limit));
+export function overdueActivities(
+  db: ReadModels, orgUnitId: string, today: string, limit = 50, calendar: WorkingDayCalendar = CHINA_WORKING_DAYS,
+): Promise<{ total: number; activities: OverdueActivity[] }> {
+  return db.consistent((db) => overdueActivitiesOn(db, orgUnitId, today, limit, calendar));
 }
 
-async function overdueActivitiesOn(db: ReadModels, orgUnitId: string, today: string, limit = 50): Promise<{ total: number; activities: OverdueActivity[] }> {
-  const upTo = latestOverdueEndDate(today);
+async function overdueActivitiesOn(
+  db: ReadModels, orgUnitId: string, today: string, limit: number, calendar: WorkingDayCalendar,
+): Promise<{ total: number; activities: OverdueActivity[] }> {
+  const upTo = latestOverdueEndDate(today, calendar);
   const base = `FROM org_unit_closure c JOIN activities a ON a.unit_n = c.descendant_n
     WHERE c.ancestor_n = (SELECT unit_n FROM unit_keys WHERE org_unit_id = ?) AND a.status = 'planned' AND a.end_date <= ? AND ${LIVE_RECORDS} = 0`;
   const total = (await db.get<{ n: number }>(`SELECT count(*) AS n ${base}`, [orgUnitId, upTo]))!.n;
@@ -235,7 +241,7 @@ async function overdueActivitiesOn(db: ReadModels, orgUnitId: string, today: str
     total,
     activities: rows.map((r) => ({
       activityId: r.activity_id, title: r.title, orgUnitId: r.org_unit_id, orgUnitName: r.org_unit_name, category: r.category,
-      startsAt: r.starts_at, endsAt: r.ends_at, recordsDueBy: recordsDueBy(r.end_date), enrolled: r.enrolled,
+      startsAt: r.starts_at, endsAt: r.ends_at, recordsDueBy: recordsDueBy(r.end_date, calendar), enrolled: r.enrolled,
     })),
   };
 }

@@ -1,9 +1,12 @@
-import { invalid, isCalendarDate, shanghaiDate } from '@haitang/domain';
+import { addDays, CHINA_WORKING_DAYS, invalid, isCalendarDate, shanghaiDate, type WorkingDayCalendar } from '@haitang/domain';
+
+export { addDays };
 
 /**
  * The reporting calendar (DESIGN §2): periods are Asia/Shanghai calendar
- * days and months; working days are Monday to Friday (the State Council's
- * adjusted holidays, 调休, are not modelled).
+ * days and months; working days are those of a WorkingDayCalendar (Monday to
+ * Friday with the State Council's holidays and 调休 working days; the site's
+ * own holiday file adds later years).
  */
 
 /** Records are due within this many working days after an activity ends. */
@@ -12,25 +15,9 @@ export const RECORDS_DUE_WORKING_DAYS = 10;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PERIOD_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-/** The calendar day `days` after (or before, when negative) `date` (YYYY-MM-DD). */
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** Monday to Friday. */
-export function isWorkingDay(date: string): boolean {
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6;
-}
-
 /** The last day on which the records of an activity that ended on `endDate` are on time: its 10th working day after. */
-export function recordsDueBy(endDate: string): string {
-  let date = endDate;
-  for (let counted = 0; counted < RECORDS_DUE_WORKING_DAYS;) {
-    date = addDays(date, 1);
-    if (isWorkingDay(date)) counted++;
-  }
-  return date;
+export function recordsDueBy(endDate: string, calendar: WorkingDayCalendar = CHINA_WORKING_DAYS): string {
+  return calendar.dueBy(endDate, RECORDS_DUE_WORKING_DAYS);
 }
 
 /**
@@ -38,14 +25,14 @@ export function recordsDueBy(endDate: string): string {
  * `today` is past its `recordsDueBy` day, so every end date up to this one is.
  * (`recordsDueBy` never decreases as the end date moves on, so one bound suffices.)
  */
-export function latestOverdueEndDate(today: string): string {
+export function latestOverdueEndDate(today: string, calendar: WorkingDayCalendar = CHINA_WORKING_DAYS): string {
   let date = addDays(today, -1);
-  while (recordsDueBy(date) >= today) date = addDays(date, -1);
+  while (recordsDueBy(date, calendar) >= today) date = addDays(date, -1);
   return date;
 }
 
-export function isOverdue(endDate: string, today: string): boolean {
-  return recordsDueBy(endDate) < today;
+export function isOverdue(endDate: string, today: string, calendar: WorkingDayCalendar = CHINA_WORKING_DAYS): boolean {
+  return recordsDueBy(endDate, calendar) < today;
 }
 
 export function isPeriod(value: string): boolean {

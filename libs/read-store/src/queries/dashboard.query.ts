@@ -1,3 +1,4 @@
+import { CHINA_WORKING_DAYS, type WorkingDayCalendar } from '@haitang/domain';
 import type { ReadModels } from '../read-models.port';
 import { instantsOf, monthRange } from './calendar';
 import { hoursOf } from './hours';
@@ -46,11 +47,13 @@ const SUBTREE_RECORDS = `org_unit_closure c JOIN service_records r ON r.unit_n =
  * A unit's month, a handful of SQL aggregates over the closure table: a
  * community sees itself, a street or district its whole subtree.
  */
-export function orgUnitDashboard(db: ReadModels, orgUnitId: string, period: string, today: string): Promise<OrgUnitDashboard> {
-  return db.consistent((db) => orgUnitDashboardOn(db, orgUnitId, period, today));
+export function orgUnitDashboard(
+  db: ReadModels, orgUnitId: string, period: string, today: string, calendar: WorkingDayCalendar = CHINA_WORKING_DAYS,
+): Promise<OrgUnitDashboard> {
+  return db.consistent((db) => orgUnitDashboardOn(db, orgUnitId, period, today, calendar));
 }
 
-async function orgUnitDashboardOn(db: ReadModels, orgUnitId: string, period: string, today: string): Promise<OrgUnitDashboard> {
+async function orgUnitDashboardOn(db: ReadModels, orgUnitId: string, period: string, today: string, calendar: WorkingDayCalendar): Promise<OrgUnitDashboard> {
   const { from, to } = monthRange(period);
   const args = [(await registeredUnit(db, orgUnitId)) ?? -1, from, to];
 
@@ -85,7 +88,7 @@ async function orgUnitDashboardOn(db: ReadModels, orgUnitId: string, period: str
   const { start, end } = instantsOf({ from, to });
   const newVolunteers = (await db.get<{ n: number }>(`SELECT count(*) AS n FROM org_unit_closure c JOIN volunteers v ON v.home_unit_n = c.descendant_n
     WHERE c.ancestor_n = ? AND v.registered_at >= ? AND v.registered_at < ?`, [args[0], start, end]))!.n;
-  const overdue = await overdueActivities(db, orgUnitId, today);
+  const overdue = await overdueActivities(db, orgUnitId, today, 50, calendar);
 
   return {
     orgUnitId, orgUnitName: await orgUnitName(db, orgUnitId), period, from, to,
