@@ -11,7 +11,7 @@ import { VolunteerProfileController } from './volunteers/volunteer-profile.contr
 
 /**
  * The query side: answers from the read models. Needs READ_MODELS,
- * PROJECTION_RUNNER and STAR_THRESHOLDS from the hosting app, and EVENT_STORE
+ * PROJECTION_RUNNER, STAR_THRESHOLDS and WORKING_DAYS from the hosting app, and EVENT_STORE
  * (its head: `?minPosition=` beyond it is refused, not waited for; and the
  * certificate registers). Issuing a certificate is a command of the ledger's (LedgerModule).
  */

@@ -1,4 +1,4 @@
-import { attendanceRecordId, WorkingDayCalendar } from '@haitang/domain';
+import { attendanceRecordId, CHINA_WORKING_DAYS, WorkingDayCalendar } from '@haitang/domain';
 import { activityView, listActivities, overdueActivities } from '../src';
 import { READ_STORE_ADAPTERS, type ReadStore, TestLog } from './read-model-fixture';
 
@@ -64,7 +64,7 @@ describe.each(READ_STORE_ADAPTERS)('activities projection: roster, attendance, s
 
   it('shows a completed activity with its roster, missed check-outs, withdrawals and the minutes its records credit now', async () => {
     await rm.apply(story().log.events);
-    const a1 = (await activityView(rm.models, 'A1', NOW))!;
+    const a1 = (await activityView(rm.models, 'A1', NOW, CHINA_WORKING_DAYS))!;
     expect(a1).toMatchObject({
       activityId: 'A1', orgUnitId: 'c1', orgUnitName: '一号社区', status: 'completed', category: 'digital-inclusion', categoryName: '数字助老',
       beneficiaries: 30, overdue: false, recordsDueBy: '2026-10-23', enrolled: 4,
@@ -82,7 +82,7 @@ describe.each(READ_STORE_ADAPTERS)('activities projection: roster, attendance, s
     expect(a1.missedCheckOuts).toEqual([{ volunteerId: 'v2', displayName: '志愿者v2', checkedInAt: '2026-10-10T01:05:00.000Z', record: expect.objectContaining({ source: 'staff', minutes: 90 }) }]);
     expect(a1.withdrawn).toEqual([{ volunteerId: 'v5', displayName: '志愿者v5', withdrawnAt: expect.any(String), reason: '临时有事' }]);
     expect(a1.records.map((r) => [r.volunteerId, r.minutes, r.status])).toEqual([['v1', 100, 'approved'], ['v4', 60, 'revoked'], ['v2', 90, 'approved']]);
-    expect((await activityView(rm.models, 'nope', NOW))).toBeNull();
+    expect((await activityView(rm.models, 'nope', NOW, CHINA_WORKING_DAYS))).toBeNull();
   });
 
   it('tells enrolled from no-show and checked-in from missed check-out by the activity’s window', async () => {
@@ -95,47 +95,47 @@ describe.each(READ_STORE_ADAPTERS)('activities projection: roster, attendance, s
     log.add('VolunteerEnrolled.v1', { activityId: 'A', volunteerId: 'v2', walkIn: false });
     log.add('VolunteerCheckedIn.v1', { activityId: 'A', volunteerId: 'v1', at: '2026-11-26T01:00:00.000Z' });
     await rm.apply(log.events);
-    expect((await activityView(rm.models, 'A', NOW))!.roster.map((e) => e.attendance)).toEqual(['checked-in', 'enrolled']);
+    expect((await activityView(rm.models, 'A', NOW, CHINA_WORKING_DAYS))!.roster.map((e) => e.attendance)).toEqual(['checked-in', 'enrolled']);
     const after = new Date('2026-11-26T03:01:00Z');
-    expect((await activityView(rm.models, 'A', after))!.roster.map((e) => e.attendance)).toEqual(['missed-check-out', 'no-show']);
-    expect((await activityView(rm.models, 'A', after))!.missedCheckOuts.map((m) => m.volunteerId)).toEqual(['v1']);
+    expect((await activityView(rm.models, 'A', after, CHINA_WORKING_DAYS))!.roster.map((e) => e.attendance)).toEqual(['missed-check-out', 'no-show']);
+    expect((await activityView(rm.models, 'A', after, CHINA_WORKING_DAYS))!.missedCheckOuts.map((m) => m.volunteerId)).toEqual(['v1']);
   });
 
   it('flags overdue activities: planned, past the 10th working day, with no live record; by subtree', async () => {
     await rm.apply(story().log.events);
-    expect((await overdueActivities(rm.models, 's1', '2026-11-26'))).toEqual({
+    expect((await overdueActivities(rm.models, 's1', '2026-11-26', CHINA_WORKING_DAYS))).toEqual({
       total: 2,
       activities: [
         expect.objectContaining({ activityId: 'A5', orgUnitName: '一号社区', recordsDueBy: '2026-09-16' }),
         expect.objectContaining({ activityId: 'A2', orgUnitName: '二号社区', recordsDueBy: '2026-10-20' }),
       ],
     });
-    expect((await overdueActivities(rm.models, 'd1', '2026-11-26')).total).toBe(2);
-    expect((await overdueActivities(rm.models, 'c2', '2026-11-26')).activities.map((a) => a.activityId)).toEqual(['A2']);
-    expect((await overdueActivities(rm.models, 'd2', '2026-11-26')).activities.map((a) => a.activityId)).toEqual(['A7']);
+    expect((await overdueActivities(rm.models, 'd1', '2026-11-26', CHINA_WORKING_DAYS)).total).toBe(2);
+    expect((await overdueActivities(rm.models, 'c2', '2026-11-26', CHINA_WORKING_DAYS)).activities.map((a) => a.activityId)).toEqual(['A2']);
+    expect((await overdueActivities(rm.models, 'd2', '2026-11-26', CHINA_WORKING_DAYS)).activities.map((a) => a.activityId)).toEqual(['A7']);
     // A2 ended on 1 October, in the 国庆 holiday (1–7 October): due on Tuesday 2026-10-20 (8, 9, Saturday 10 by 调休,
     // 12–16, 19, 20), not overdue that day, overdue the next. Counting Monday to Friday it was overdue from the 16th.
-    expect((await overdueActivities(rm.models, 'c2', '2026-10-16')).total).toBe(0);
-    expect((await overdueActivities(rm.models, 'c2', '2026-10-20')).total).toBe(0);
-    expect((await overdueActivities(rm.models, 'c2', '2026-10-21')).total).toBe(1);
-    expect((await overdueActivities(rm.models, 'c2', '2026-10-16', 50, new WorkingDayCalendar({}))).total).toBe(1);
+    expect((await overdueActivities(rm.models, 'c2', '2026-10-16', CHINA_WORKING_DAYS)).total).toBe(0);
+    expect((await overdueActivities(rm.models, 'c2', '2026-10-20', CHINA_WORKING_DAYS)).total).toBe(0);
+    expect((await overdueActivities(rm.models, 'c2', '2026-10-21', CHINA_WORKING_DAYS)).total).toBe(1);
+    expect((await overdueActivities(rm.models, 'c2', '2026-10-16', new WorkingDayCalendar({}))).total).toBe(1);
   });
 
   it('lists activities of a subtree, newest first, by start day and status', async () => {
     await rm.apply(story().log.events);
     const ids = (page: { activities: { activityId: string }[] }) => page.activities.map((a) => a.activityId);
-    const s1 = (await listActivities(rm.models, { orgUnitId: 's1' }, NOW));
+    const s1 = (await listActivities(rm.models, { orgUnitId: 's1' }, NOW, CHINA_WORKING_DAYS));
     expect(s1.total).toBe(6);
     expect(ids(s1)).toEqual(['A3', 'A1', 'A2', 'A6', 'A5', 'A4']);
     expect(s1.activities.find((a) => a.activityId === 'A3')).toMatchObject({ startsAt: '2026-11-21T01:00:00.000Z', status: 'planned', overdue: false });
-    expect(ids((await listActivities(rm.models, {}, NOW)))).toContain('A7');
-    expect(ids((await listActivities(rm.models, { orgUnitId: 's1', status: 'overdue' }, NOW)))).toEqual(['A2', 'A5']);
-    expect(ids((await listActivities(rm.models, { orgUnitId: 's1', status: 'cancelled' }, NOW)))).toEqual(['A6']);
-    expect(ids((await listActivities(rm.models, { orgUnitId: 'c1', status: 'completed' }, NOW)))).toEqual(['A1']);
-    expect(ids((await listActivities(rm.models, { orgUnitId: 's1', from: '2026-09-02', to: '2026-10-01' }, NOW)))).toEqual(['A2', 'A6', 'A5']);
-    const page = (await listActivities(rm.models, { orgUnitId: 's1', limit: 2, offset: 2 }, NOW));
+    expect(ids((await listActivities(rm.models, {}, NOW, CHINA_WORKING_DAYS)))).toContain('A7');
+    expect(ids((await listActivities(rm.models, { orgUnitId: 's1', status: 'overdue' }, NOW, CHINA_WORKING_DAYS)))).toEqual(['A2', 'A5']);
+    expect(ids((await listActivities(rm.models, { orgUnitId: 's1', status: 'cancelled' }, NOW, CHINA_WORKING_DAYS)))).toEqual(['A6']);
+    expect(ids((await listActivities(rm.models, { orgUnitId: 'c1', status: 'completed' }, NOW, CHINA_WORKING_DAYS)))).toEqual(['A1']);
+    expect(ids((await listActivities(rm.models, { orgUnitId: 's1', from: '2026-09-02', to: '2026-10-01' }, NOW, CHINA_WORKING_DAYS)))).toEqual(['A2', 'A6', 'A5']);
+    const page = (await listActivities(rm.models, { orgUnitId: 's1', limit: 2, offset: 2 }, NOW, CHINA_WORKING_DAYS));
     expect([page.total, ids(page)]).toEqual([6, ['A2', 'A6']]);
-    expect((await listActivities(rm.models, { orgUnitId: 's1' }, NOW)).activities.filter((a) => a.overdue).map((a) => a.activityId)).toEqual(['A2', 'A5']);
+    expect((await listActivities(rm.models, { orgUnitId: 's1' }, NOW, CHINA_WORKING_DAYS)).activities.filter((a) => a.overdue).map((a) => a.activityId)).toEqual(['A2', 'A5']);
   });
 
   it('is idempotent: every event twice, or an old reschedule or enrollment delivered again, changes nothing', async () => {
@@ -145,8 +145,8 @@ describe.each(READ_STORE_ADAPTERS)('activities projection: roster, attendance, s
     await rm.deliver(log.events);
     await rm.deliver(log.events.filter((e) => e.position === firstReschedule || e.type === 'VolunteerEnrolled.v1' || e.type === 'VolunteerCheckedIn.v1'));
     expect(await rm.dump()).toEqual(once);
-    expect((await activityView(rm.models, 'A3', NOW))!.startsAt).toBe('2026-11-21T01:00:00.000Z');
-    expect((await activityView(rm.models, 'A1', NOW))!.withdrawn.map((w) => w.volunteerId)).toEqual(['v5']);
+    expect((await activityView(rm.models, 'A3', NOW, CHINA_WORKING_DAYS))!.startsAt).toBe('2026-11-21T01:00:00.000Z');
+    expect((await activityView(rm.models, 'A1', NOW, CHINA_WORKING_DAYS))!.withdrawn.map((w) => w.volunteerId)).toEqual(['v5']);
   });
 
   it('a volunteer who withdrew and enrolled again is on the roster afresh', async () => {
@@ -159,7 +159,7 @@ describe.each(READ_STORE_ADAPTERS)('activities projection: roster, attendance, s
     log.add('VolunteerEnrolled.v1', { activityId: 'A', volunteerId: 'v1', walkIn: false });
     await rm.apply(log.events);
     await rm.deliver(log.events);
-    const view = (await activityView(rm.models, 'A', NOW))!;
+    const view = (await activityView(rm.models, 'A', NOW, CHINA_WORKING_DAYS))!;
     expect([view.roster.map((e) => e.volunteerId), view.withdrawn]).toEqual([['v1'], []]);
   });
 });

@@ -37,16 +37,20 @@ describe('reporting calendar (Asia/Shanghai; working days with the State Council
     expect(latestOverdueEndDate('2026-10-17', mondayToFriday)).toBe('2026-10-04');
   });
 
-  it('a site\'s holiday file adds a year, or corrects one, and is checked line by line', () => {
-    const file = JSON.stringify({ 2027: { daysOff: ['2027-01-01', ['2027-02-05', '2027-02-13']], workdays: ['2027-02-20'] }, 2026: { daysOff: [], workdays: [] } });
-    const calendar = new WorkingDayCalendar(parseHolidaySchedules(file));
+  it('a site\'s holiday file adds a year, or local days off to a known one, and is checked entry by entry', () => {
+    const file = JSON.stringify({ 2027: { daysOff: ['2027-01-01', ['2027-02-05', '2027-02-13']], workdays: ['2027-02-20'] }, 2026: { daysOff: ['2026-03-05'], workdays: [] } });
+    // Saved by Notepad: a byte-order mark first.
+    const calendar = new WorkingDayCalendar(parseHolidaySchedules(`\uFEFF${file}`));
     expect(calendar.years).toEqual([2025, 2026, 2027]);
     // Thursday 31 December 2026: 1 January off, then 4–8, 11–15.
     expect(recordsDueBy('2026-12-31', calendar)).toBe('2027-01-15');
     // Thursday 4 February 2027: 5–13 off, then 15–19, Saturday 20 (a working day), 22–25.
     expect(recordsDueBy('2027-02-04', calendar)).toBe('2027-02-25');
-    // 2026 replaced by an empty schedule: Monday to Friday.
-    expect(recordsDueBy('2026-09-30', calendar)).toBe('2026-10-14');
+    // 2026 keeps its built-in holidays, and gains Thursday 5 March: from Monday 2 March, 3, 4, 6, 9–13, 16, 17
+    // (without it: 3–6, 9–13, 16).
+    expect(recordsDueBy('2026-09-30', calendar)).toBe('2026-10-20');
+    expect(recordsDueBy('2026-03-02', calendar)).toBe('2026-03-17');
+    expect(recordsDueBy('2026-03-02')).toBe('2026-03-16');
     expect(CHINA_WORKING_DAYS.covers(2027)).toBe(false);
     expect(calendar.covers(2027)).toBe(true);
     // At start Haitang warns about a year it does not know: this year's, and in December next year's.
@@ -59,9 +63,15 @@ describe('reporting calendar (Asia/Shanghai; working days with the State Council
       ['[]', 'not a JSON object of years'],
       ['{"27": {"daysOff": [], "workdays": []}}', '"27" is not a year'],
       ['{"2027": {"daysOff": []}}', '2027 needs "daysOff" and "workdays" lists'],
+      ['{"2027": {"daysOff": [], "workdays": [], "dayOff": ["2027-03-01"]}}', '2027.dayOff is not a field of a year'],
       ['{"2027": {"daysOff": ["2027-02-30"], "workdays": []}}', '2027.daysOff[0]: "2027-02-30" is not a date'],
       ['{"2027": {"daysOff": [["2027-02-13", "2027-02-05"]], "workdays": []}}', '2027.daysOff[0] ends before it starts'],
       ['{"2027": {"daysOff": [], "workdays": ["2026-12-26"]}}', '2027.workdays[0]: 2026-12-26 is not in 2027'],
+      // A typo for Saturday 20 February: a Friday is a working day anyway.
+      ['{"2027": {"daysOff": [], "workdays": ["2027-02-19"]}}', '2027.workdays[0]: 2027-02-19 is a weekday'],
+      ['{"2027": {"daysOff": [["2027-02-13", "2027-02-21"]], "workdays": ["2027-02-20"]}}', '2027: 2027-02-20 is both a day off and a working day'],
+      // Saturday 3 October 2026 is in the built-in 国庆 holiday.
+      ['{"2026": {"daysOff": [], "workdays": ["2026-10-03"]}}', '2026: 2026-10-03 is both a day off and a working day'],
     ]) {
       expect(() => parseHolidaySchedules(text, 'holidays.json')).toThrow(`holidays.json: ${mistake}`);
     }

@@ -1,3 +1,4 @@
+import { CHINA_WORKING_DAYS } from '@haitang/domain';
 import fc from 'fast-check';
 import { orgUnitDashboard, orgUnitReport, REPORT_GROUPINGS, type ReportGrouping } from '../src';
 import { READ_STORE_ADAPTERS, type ReadStore, TestLog } from './read-model-fixture';
@@ -73,7 +74,7 @@ describe.each(READ_STORE_ADAPTERS)('dashboards and reports: given events, then f
   afterEach(() => rm.close());
 
   it('a district’s month: approved minutes only, after amendments, revocations, rejections and approvals', async () => {
-    const d = (await orgUnitDashboard(rm.models, 'd1', '2026-10', TODAY));
+    const d = (await orgUnitDashboard(rm.models, 'd1', '2026-10', TODAY, CHINA_WORKING_DAYS));
     expect(d).toMatchObject({
       orgUnitId: 'd1', orgUnitName: '姑苏区', period: '2026-10', from: '2026-10-01', to: '2026-10-31', asOf: TODAY,
       // r1 120 + r2 60 + r3 75 (amended) + r5 45 + r6 30 (approved) + r11 15 + r12 33; r4 revoked, r7 rejected, r8 pending.
@@ -98,15 +99,15 @@ describe.each(READ_STORE_ADAPTERS)('dashboards and reports: given events, then f
   });
 
   it('a street sees its subtree, a community itself', async () => {
-    expect((await orgUnitDashboard(rm.models, 's1', '2026-10', TODAY))).toMatchObject({
+    expect((await orgUnitDashboard(rm.models, 's1', '2026-10', TODAY, CHINA_WORKING_DAYS))).toMatchObject({
       serviceMinutes: 285, pendingMinutes: 40, activeVolunteers: 3, newVolunteers: 3, activities: 1, overdueCount: 1,
     });
-    expect((await orgUnitDashboard(rm.models, 'c3', '2026-10', TODAY))).toMatchObject({
+    expect((await orgUnitDashboard(rm.models, 'c3', '2026-10', TODAY, CHINA_WORKING_DAYS))).toMatchObject({
       serviceMinutes: 78, activeVolunteers: 2, newVolunteers: 1, activities: 1, overdueCount: 0, byCategory: { 'garbage-sorting': 45, 'elder-rides': 33 },
     });
-    expect((await orgUnitDashboard(rm.models, 'c3', '2026-10', TODAY)).byCategory).toEqual({ 'garbage-sorting': 45, 'elder-rides': 33 });
-    expect((await orgUnitDashboard(rm.models, 'c3', '2026-09', TODAY))).toMatchObject({ serviceMinutes: 100, activeVolunteers: 1, newVolunteers: 1, activities: 0 });
-    expect((await orgUnitDashboard(rm.models, 'd1', '2026-12', TODAY))).toMatchObject({ serviceMinutes: 0, activeVolunteers: 0, topVolunteers: [], byCategory: {} });
+    expect((await orgUnitDashboard(rm.models, 'c3', '2026-10', TODAY, CHINA_WORKING_DAYS)).byCategory).toEqual({ 'garbage-sorting': 45, 'elder-rides': 33 });
+    expect((await orgUnitDashboard(rm.models, 'c3', '2026-09', TODAY, CHINA_WORKING_DAYS))).toMatchObject({ serviceMinutes: 100, activeVolunteers: 1, newVolunteers: 1, activities: 0 });
+    expect((await orgUnitDashboard(rm.models, 'd1', '2026-12', TODAY, CHINA_WORKING_DAYS))).toMatchObject({ serviceMinutes: 0, activeVolunteers: 0, topVolunteers: [], byCategory: {} });
   });
 
   it('report by child: one row per child and 本级 for the unit’s own records; minutes and activities add up, volunteers are distinct', async () => {
@@ -157,7 +158,7 @@ describe.each(READ_STORE_ADAPTERS)('dashboards and reports: given events, then f
     await rm.apply(more.events.slice(log.events.length));
     await rm.deliver(more.events);
     await rm.deliver(more.events.slice(-3));
-    const d = (await orgUnitDashboard(rm.models, 'd1', '2026-10', TODAY));
+    const d = (await orgUnitDashboard(rm.models, 'd1', '2026-10', TODAY, CHINA_WORKING_DAYS));
     expect(d).toMatchObject({ serviceMinutes: 378 - 45 + 30 + 40, pendingMinutes: 0, activeVolunteers: 6 });
     expect(d.byGroup.partyMember).toEqual({ volunteers: 1, minutes: 180 });
     expect(d.byGroup.foodDelivery).toEqual({ volunteers: 1, minutes: 40 });
@@ -238,7 +239,7 @@ describe.each(READ_STORE_ADAPTERS)('reports add up for any ledger (property) ($n
         expect(rowSum('volunteers')).toBeGreaterThanOrEqual(report.total.volunteers);
 
         if (to.slice(0, 7) === from.slice(0, 7)) {
-          const dashboard = (await orgUnitDashboard(rm.models, unit, from.slice(0, 7), TODAY));
+          const dashboard = (await orgUnitDashboard(rm.models, unit, from.slice(0, 7), TODAY, CHINA_WORKING_DAYS));
           const month = expected.filter((e) => subtree[unit].includes(e.unit) && e.date.slice(0, 7) === from.slice(0, 7));
           expect(dashboard.serviceMinutes).toBe(month.reduce((s, e) => s + e.minutes, 0));
           expect(Object.values(dashboard.byCategory).reduce((s, m) => s + m, 0)).toBe(dashboard.serviceMinutes);

@@ -1,3 +1,4 @@
+import { CHINA_WORKING_DAYS } from '@haitang/domain';
 import { FigureCache, orgUnitDashboard, type OrgUnitDashboard, orgUnitExists, orgUnitReport, type OrgUnitReport, type ReportGrouping } from '../src';
 import { READ_STORE_ADAPTERS, type ReadStore, TestLog } from './read-model-fixture';
 
@@ -126,8 +127,8 @@ describe.each(READ_STORE_ADAPTERS)('cached figures never go stale ($name)', (ada
           if (!(await orgUnitExists(rm.models, unit))) continue;
           for (const period of ['2026-09', '2026-10']) {
             const cached = (await dashboards.get(rm.models, { unitId: unit, fromMonth: period, toMonth: period, anyMonth: true }, `${unit}|${period}|${today}`,
-              () => orgUnitDashboard(rm.models, unit, period, today))).value;
-            expect(cached).toEqual((await orgUnitDashboard(rm.models, unit, period, today)));
+              () => orgUnitDashboard(rm.models, unit, period, today, CHINA_WORKING_DAYS))).value;
+            expect(cached).toEqual((await orgUnitDashboard(rm.models, unit, period, today, CHINA_WORKING_DAYS)));
           }
           for (const groupBy of ['child', 'group'] as const) {
             const cached = (await reports.get(rm.models, { unitId: unit, fromMonth: '2026-09', toMonth: '2026-10' }, `${unit}|${groupBy}`,

@@ -7,7 +7,7 @@ import { isCalendarDate } from './time';
  * weekend days it makes working days (调休上班).
  *
  * The State Council publishes each year's schedule in November of the year
- * before. The years below are built in; later years (or corrections) come from
+ * before. The years below are built in; later years (and local days off) come from
  * the site's own file (HAITANG_HOLIDAYS_FILE, see parseHolidaySchedules). A
  * year that neither knows counts Monday to Friday, and says so
  * (WorkingDayCalendar.covers).
@@ -52,22 +52,28 @@ const isWeekday = (date: string): boolean => {
   return weekday !== 0 && weekday !== 6;
 };
 
+/** Every day off of a schedule, its ranges spelled out. */
+function daysOffOf(schedule: HolidaySchedule): Set<string> {
+  const days = new Set<string>();
+  for (const entry of schedule.daysOff) {
+    const [from, to] = typeof entry === 'string' ? [entry, entry] : entry;
+    for (let day = from; day <= to; day = addDays(day, 1)) days.add(day);
+  }
+  return days;
+}
+
 export class WorkingDayCalendar {
   private readonly daysOff = new Set<string>();
   private readonly workdays = new Set<string>();
   /** The years whose schedule is known, ascending. */
   readonly years: readonly number[];
 
-  /** `schedules` by year; a year given here replaces the built-in one. */
+  /** `schedules` by year (parseHolidaySchedules adds a site's file to the built-in ones). */
   constructor(schedules: Readonly<Record<number, HolidaySchedule>> = STATE_COUNCIL_SCHEDULES) {
     this.years = Object.keys(schedules).map(Number).sort((a, b) => a - b);
     for (const year of this.years) {
-      const schedule = schedules[year];
-      for (const entry of schedule.daysOff) {
-        const [from, to] = typeof entry === 'string' ? [entry, entry] : entry;
-        for (let day = from; day <= to; day = addDays(day, 1)) this.daysOff.add(day);
-      }
-      for (const day of schedule.workdays) this.workdays.add(day);
+      for (const day of daysOffOf(schedules[year])) this.daysOff.add(day);
+      for (const day of schedules[year].workdays) this.workdays.add(day);
     }
   }
 
@@ -105,17 +111,23 @@ export class WorkingDayCalendar {
 export const CHINA_WORKING_DAYS = new WorkingDayCalendar();
 
 /**
- * The site's holiday file (HAITANG_HOLIDAYS_FILE), as JSON text, merged over
- * the built-in years: `{ "2027": { "daysOff": ["2027-01-01", ["2027-02-06", "2027-02-14"]], "workdays": ["2027-02-20"] } }`.
- * Refuses anything else with a message that names the place of the mistake.
+ * The site's holiday file (HAITANG_HOLIDAYS_FILE), as JSON text, added to the
+ * built-in years: `{ "2027": { "daysOff": ["2027-01-01", ["2027-02-05", "2027-02-13"]], "workdays": ["2027-02-20"] } }`.
+ * A year the calendar already knows gets the file's days as well (a local day
+ * off, say); nothing built in is taken away. Refuses anything else with a
+ * message that names the entry: a date that is not in its year, a range that
+ * ends before it starts, a working day that is not a Saturday or Sunday (调休
+ * makes weekend days working days), a day both off and working, a field it does
+ * not know.
  */
 export function parseHolidaySchedules(text: string, source = 'the holiday file'): Record<number, HolidaySchedule> {
   const fail = (what: string): never => {
-    throw new Error(`${source}: ${what}. Expected {"2027": {"daysOff": ["2027-01-01", ["2027-02-06", "2027-02-14"]], "workdays": ["2027-02-20"]}}.`);
+    throw new Error(`${source}: ${what}. Expected {"2027": {"daysOff": ["2027-01-01", ["2027-02-05", "2027-02-13"]], "workdays": ["2027-02-20"]}}.`);
   };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // A file saved by Windows Notepad starts with a byte-order mark.
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     return fail(`not JSON (${(error as Error).message})`);
   }
@@ -129,10 +141,12 @@ export function parseHolidaySchedules(text: string, source = 'the holiday file')
       if (!day.startsWith(`${key}-`)) fail(`${where}: ${day} is not in ${key}`);
       return day;
     };
-    const entry = value as { daysOff?: unknown; workdays?: unknown } | null;
+    const entry = value as Record<string, unknown> | null;
     if (typeof entry !== 'object' || entry === null || !Array.isArray(entry.daysOff) || !Array.isArray(entry.workdays)) {
       fail(`${key} needs "daysOff" and "workdays" lists`);
     }
+    const unknown = Object.keys(entry!).find((field) => field !== 'daysOff' && field !== 'workdays');
+    if (unknown !== undefined) fail(`${key}.${unknown} is not a field of a year (only "daysOff" and "workdays")`);
     const daysOff = (entry!.daysOff as unknown[]).map((day, i): string | [string, string] => {
       if (!Array.isArray(day)) return inYear(day, `${key}.daysOff[${i}]`);
       if (day.length !== 2) return fail(`${key}.daysOff[${i}] is a range of ${day.length} dates, not 2`);
@@ -140,8 +154,16 @@ export function parseHolidaySchedules(text: string, source = 'the holiday file')
       if (range[0] > range[1]) fail(`${key}.daysOff[${i}] ends before it starts`);
       return range;
     });
-    const workdays = (entry!.workdays as unknown[]).map((day, i) => inYear(day, `${key}.workdays[${i}]`));
-    schedules[year] = { daysOff, workdays };
+    const workdays = (entry!.workdays as unknown[]).map((day, i) => {
+      const date = inYear(day, `${key}.workdays[${i}]`);
+      if (isWeekday(date)) fail(`${key}.workdays[${i}]: ${date} is a weekday, always a working day unless it is off (list only the Saturdays and Sundays 调休 makes working days)`);
+      return date;
+    });
+    const built = schedules[year];
+    schedules[year] = built ? { daysOff: [...built.daysOff, ...daysOff], workdays: [...built.workdays, ...workdays] } : { daysOff, workdays };
+    const off = daysOffOf(schedules[year]);
+    const both = schedules[year].workdays.find((day) => off.has(day));
+    if (both !== undefined) fail(`${key}: ${both} is both a day off and a working day`);
   }
   return schedules;
 }

@@ -1,4 +1,4 @@
-import { CHINA_WORKING_DAYS, SERVICE_CATEGORIES, type ServiceCategory, shanghaiDate, type WorkingDayCalendar } from '@haitang/domain';
+import { SERVICE_CATEGORIES, type ServiceCategory, shanghaiDate, type WorkingDayCalendar } from '@haitang/domain';
 import type { ReadModels } from '../read-models.port';
 import { latestOverdueEndDate, recordsDueBy } from './calendar';
 import { hoursOf } from './hours';
@@ -112,7 +112,7 @@ function summaryOf(row: ActivityRow, overdueUpTo: string, calendar: WorkingDayCa
 }
 
 /** One activity with its roster, attendance, missed check-outs and the minutes it credited; null when unknown. */
-export function activityView(db: ReadModels, activityId: string, now: Date, calendar: WorkingDayCalendar = CHINA_WORKING_DAYS): Promise<ActivityView | null> {
+export function activityView(db: ReadModels, activityId: string, now: Date, calendar: WorkingDayCalendar): Promise<ActivityView | null> {
   return db.consistent((db) => activityViewOn(db, activityId, now, calendar));
 }
 
@@ -172,7 +172,7 @@ async function activityViewOn(db: ReadModels, activityId: string, now: Date, cal
  * day and status; `total` counts every match, `activities` is one page.
  */
 export function listActivities(
-  db: ReadModels, filter: ActivityFilter, now: Date, calendar: WorkingDayCalendar = CHINA_WORKING_DAYS,
+  db: ReadModels, filter: ActivityFilter, now: Date, calendar: WorkingDayCalendar,
 ): Promise<{ total: number; activities: ActivitySummary[] }> {
   return db.consistent((db) => listActivitiesOn(db, filter, now, calendar));
 }
@@ -219,13 +219,13 @@ export interface OverdueActivity {
  * (whatever month they were in), the longest overdue first; at most `limit`.
  */
 export function overdueActivities(
-  db: ReadModels, orgUnitId: string, today: string, limit = 50, calendar: WorkingDayCalendar = CHINA_WORKING_DAYS,
+  db: ReadModels, orgUnitId: string, today: string, calendar: WorkingDayCalendar, limit = 50,
 ): Promise<{ total: number; activities: OverdueActivity[] }> {
-  return db.consistent((db) => overdueActivitiesOn(db, orgUnitId, today, limit, calendar));
+  return db.consistent((db) => overdueActivitiesOn(db, orgUnitId, today, calendar, limit));
 }
 
 async function overdueActivitiesOn(
-  db: ReadModels, orgUnitId: string, today: string, limit: number, calendar: WorkingDayCalendar,
+  db: ReadModels, orgUnitId: string, today: string, calendar: WorkingDayCalendar, limit: number,
 ): Promise<{ total: number; activities: OverdueActivity[] }> {
   const upTo = latestOverdueEndDate(today, calendar);
   const base = `FROM org_unit_closure c JOIN activities a ON a.unit_n = c.descendant_n

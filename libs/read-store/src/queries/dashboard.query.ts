@@ -1,4 +1,4 @@
-import { CHINA_WORKING_DAYS, type WorkingDayCalendar } from '@haitang/domain';
+import type { WorkingDayCalendar } from '@haitang/domain';
 import type { ReadModels } from '../read-models.port';
 import { instantsOf, monthRange } from './calendar';
 import { hoursOf } from './hours';
@@ -48,7 +48,7 @@ const SUBTREE_RECORDS = `org_unit_closure c JOIN service_records r ON r.unit_n =
  * community sees itself, a street or district its whole subtree.
  */
 export function orgUnitDashboard(
-  db: ReadModels, orgUnitId: string, period: string, today: string, calendar: WorkingDayCalendar = CHINA_WORKING_DAYS,
+  db: ReadModels, orgUnitId: string, period: string, today: string, calendar: WorkingDayCalendar,
 ): Promise<OrgUnitDashboard> {
   return db.consistent((db) => orgUnitDashboardOn(db, orgUnitId, period, today, calendar));
 }
@@ -88,7 +88,7 @@ async function orgUnitDashboardOn(db: ReadModels, orgUnitId: string, period: str
   const { start, end } = instantsOf({ from, to });
   const newVolunteers = (await db.get<{ n: number }>(`SELECT count(*) AS n FROM org_unit_closure c JOIN volunteers v ON v.home_unit_n = c.descendant_n
     WHERE c.ancestor_n = ? AND v.registered_at >= ? AND v.registered_at < ?`, [args[0], start, end]))!.n;
-  const overdue = await overdueActivities(db, orgUnitId, today, 50, calendar);
+  const overdue = await overdueActivities(db, orgUnitId, today, calendar);
 
   return {
     orgUnitId, orgUnitName: await orgUnitName(db, orgUnitId), period, from, to,
