@@ -102,7 +102,7 @@ function trustProxy(raw: string | undefined): boolean | number | string {
   return /^\d+$/.test(raw) ? Number(raw) : raw;
 }
 
-/** The built-in holiday schedules, with the years of the site's file (HAITANG_HOLIDAYS_FILE) added or replaced. */
+/** The built-in holiday schedules, with the site's file (HAITANG_HOLIDAYS_FILE) added to them. */
 function workingDays(file: string | null): WorkingDayCalendar {
   if (file === null) return CHINA_WORKING_DAYS;
   let content: string;

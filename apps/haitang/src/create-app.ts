@@ -9,8 +9,8 @@ import {
   assertCleanTextValues, assertShallowJson, clientErrorProblem, correlationIdOf, problem, ProblemDetailsFilter, ProblemException, rawProblemResponse, sendProblem, validationPipe,
 } from '@haitang/ledger';
 import { serveWebConsole } from '@haitang/reporting';
-import { HaitangModule } from './app.module';
 import { shanghaiDate } from '@haitang/domain';
+import { HaitangModule } from './app.module';
 import type { HaitangConfig } from './config';
 import { RouteTable } from './access/route-table';
 import { installRateLimits } from './access/rate-limits';
