@@ -103,7 +103,7 @@ export async function createHaitangApp(config: HaitangConfig): Promise<NestFasti
     .build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   for (const y of config.workingDays.missingYears(shanghaiDate(new Date()))) {
-    logger.warn(`${y}年的节假日安排未配置：该年按周一至周五计算"10个工作日". (No State Council holiday schedule for ${y}: records due dates count Monday to Friday; add it with HAITANG_HOLIDAYS_FILE.)`);
+    logger.warn(`${y}年的节假日安排未配置，该年的“10个工作日”按周一至周五计算。(No State Council holiday schedule for ${y}: records due dates count Monday to Friday; add it with HAITANG_HOLIDAYS_FILE.)`);
   }
   if (!(await serveWebConsole(app, config.webDir))) {
     logger.warn(`The web console is not built (no ${config.webDir}/index.html): run \`npm run build\`. The API works without it.`);

@@ -11,6 +11,7 @@ import { volunteerStream } from '@haitang/domain';
 import { PROJECTION_PROGRESS, type ProjectionProgress, READ_MODELS, type ReadModels, volunteerProfile } from '@haitang/read-store';
 import { ApiProblemAnswers, correlationIdOf, ParseIdPipe, problem, ProblemException } from '@haitang/ledger';
 import { caughtUp, ConsistencyQuery } from '../read-your-writes';
+import { VolunteerProfileAnswer } from './volunteer-answers';
 
 /** The query of GET /volunteers/:id. */
 class VolunteerProfileQuery extends ConsistencyQuery {
@@ -18,7 +19,6 @@ class VolunteerProfileQuery extends ConsistencyQuery {
   @IsOptional() @IsIn(['open', 'omit'])
   personalData?: 'open' | 'omit';
 }
-import { VolunteerProfileAnswer } from './volunteer-answers';
 
 /**
  * A volunteer's profile. The read models hold no personal data at all: the

@@ -2,7 +2,7 @@ import { errors, jwtVerify, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { type AccountView, bindingProblem, isRole, usernameProblem } from '../accounts/account';
 import { AuthenticationError } from './authentication-error';
-import type { Principal } from './principal';
+import { type Principal, tokenIdOf } from './principal';
 import type { SigningKey } from './signing-key';
 
 export const LOCAL_ISSUER = 'urn:haitang';
@@ -70,7 +70,7 @@ export class LocalTokens {
         volunteerId: payload.volunteer ?? null, displayName: typeof payload.name === 'string' ? payload.name : username,
       };
       if (!isRole(principal.role) || bindingProblem(principal) !== null || usernameProblem(username) !== null) throw new AuthenticationError('token-invalid', '登录凭证无效。(The token is not valid.)');
-      return { ...principal, source: 'local', expiresAt: payload.exp! * 1000, tokenId: typeof payload.jti === 'string' && payload.jti !== '' ? `local:${payload.jti}` : null };
+      return { ...principal, source: 'local', expiresAt: payload.exp! * 1000, tokenId: tokenIdOf('local', payload.jti) };
     } catch (error) {
       throw tokenRefusal(error);
     }

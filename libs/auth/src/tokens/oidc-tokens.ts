@@ -2,7 +2,7 @@ import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, type JWTVerifyG
 import { bindingProblem, isRole } from '../accounts/account';
 import { AuthenticationError } from './authentication-error';
 import { tokenRefusal } from './local-tokens';
-import type { Principal } from './principal';
+import { type Principal, tokenIdOf } from './principal';
 
 /** How tokens of a city's identity provider are checked and read (see README, "Sign-in and roles"). */
 export interface OidcSettings {
@@ -109,6 +109,6 @@ export class OidcTokens {
     if (bindingProblem(principal) !== null) {
       throw new AuthenticationError('token-without-role', '该身份的角色缺少所属单位或志愿者编号。(The token’s role lacks its org unit or volunteer claim.)');
     }
-    return { ...principal, source: 'oidc', expiresAt: payload.exp! * 1000, tokenId: typeof payload.jti === 'string' && payload.jti !== '' ? `oidc:${payload.jti}` : null };
+    return { ...principal, source: 'oidc', expiresAt: payload.exp! * 1000, tokenId: tokenIdOf('oidc', payload.jti) };
   }
 }
