@@ -116,7 +116,7 @@ async function measureStore(url, opts) {
   const sorted = Array.from(latencies).sort((a, b) => a - b);
   return {
     ...m, perSecond: opts.events / m.seconds, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99),
-    groups: stats.groups, meanGroup: stats.appends / stats.groups, maxGroup: stats.largest,
+    groups: stats.groups, meanGroup: stats.appends / stats.groups, maxGroup: stats.largest, rewritten: store.optimisticRetries,
   };
 }
 
@@ -176,7 +176,7 @@ async function runEventStore(cluster, opts) {
     appendsPerSecond: round(store.perSecond),
     appendP50Ms: round(store.p50Ms, 2),
     appendP99Ms: round(store.p99Ms, 2),
-    groupCommit: { groups: store.groups, meanSize: round(store.meanGroup, 1), maxSize: store.maxGroup },
+    groupCommit: { groups: store.groups, meanSize: round(store.meanGroup, 1), maxSize: store.maxGroup, rewritten: store.rewritten },
     nodeCpuPct: round(store.nodeCpuPct), otherCpuPct: round(store.otherCpuPct),
     singleRow: { rowsPerSecond: round(single.perSecond), nodeCpuPct: round(single.nodeCpuPct), otherCpuPct: round(single.otherCpuPct) },
     batched: { rowsPerSecond: round(batched.perSecond), rowsPerTransaction: batched.batch, nodeCpuPct: round(batched.nodeCpuPct), otherCpuPct: round(batched.otherCpuPct) },
@@ -342,7 +342,7 @@ function eventStoreLines(e) {
   return [
     `Event store (${e.options.events} single-event appends, ${e.options.concurrency} concurrent appenders, ${e.options.streams} streams)`,
     `  measured: ${fmt(e.appendsPerSecond)} durable appends/s (p50 ${fmt(e.appendP50Ms, 1)} ms, p99 ${fmt(e.appendP99Ms, 1)} ms; ` +
-      `group commit: ${e.groupCommit.groups} groups, mean ${fmt(e.groupCommit.meanSize, 1)}, max ${e.groupCommit.maxSize}; ` +
+      `group commit: ${e.groupCommit.groups} groups, mean ${fmt(e.groupCommit.meanSize, 1)}, max ${e.groupCommit.maxSize}, ${e.groupCommit.rewritten} rewritten after a full lookup; ` +
       `CPU: node ${fmt(e.nodeCpuPct)}%, server and other processes ${fmt(e.otherCpuPct)}% of one core)`,
     `  baseline single-row inserts over ${e.options.connections} connections: ${fmt(e.singleRow.rowsPerSecond)} rows/s (server and other processes ${fmt(e.singleRow.otherCpuPct)}%)`,
     `  baseline ${e.batched.rowsPerTransaction}-row inserts over ${e.options.connections} connections: ${fmt(e.batched.rowsPerSecond)} rows/s (server and other processes ${fmt(e.batched.otherCpuPct)}%)`,

@@ -6,3 +6,4 @@ export * from './postgres/pg-connection';
 export * from './postgres/migrations';
 export * from './kurrentdb/kurrentdb-event-store';
 export * from './store-choice';
+export * from './postgres/copy-in';

@@ -97,3 +97,60 @@ describePostgres('PostgreSQL event store: replayAll', () => {
     }
   });
 });
+
+describePostgres('PostgreSQL event store: two writers on one database', () => {
+  // Each writer remembers the versions of the streams it wrote and takes them from memory next time; the
+  // unique constraints catch a memory gone stale. These appends alternate between two stores (two Haitang
+  // processes) on the same streams, so every path is taken: memory right, memory behind, and lookups.
+  const event = (eventId: string) => ({ eventId, type: 'Tested.v1', data: { eventId }, metadata: { actor: { id: 'staff-1' } } });
+
+  it('appends by expected version and by "any" correctly whatever the other writer did meanwhile', async () => {
+    const url = await freshDatabase('twowriters');
+    const a = await PostgresEventStore.open({ url });
+    const b = await PostgresEventStore.open({ url });
+    try {
+      expect(await a.append([{ streamId: 's', expectedVersion: -1, events: [event('e1')] }])).toEqual({ position: 1, streams: [{ streamId: 's', version: 0 }] });
+      // b has not seen s: it looks the version up.
+      expect(await b.append([{ streamId: 's', expectedVersion: 'any', events: [event('e2')] }])).toEqual({ position: 2, streams: [{ streamId: 's', version: 1 }] });
+      // a remembers version 0, but the stream is at 1: the right expectation is accepted, not refused from memory.
+      expect(await a.append([{ streamId: 's', expectedVersion: 1, events: [event('e3')] }])).toEqual({ position: 3, streams: [{ streamId: 's', version: 2 }] });
+      expect(a.optimisticRetries).toBe(0);
+      // b remembers 1, the stream is at 2: its first insert meets the unique constraint, the group is written again.
+      expect(await b.append([{ streamId: 's', expectedVersion: 'any', events: [event('e4')] }])).toEqual({ position: 4, streams: [{ streamId: 's', version: 3 }] });
+      expect(b.optimisticRetries).toBe(1);
+      // A stale expectation is refused with the stream's real version, whatever a remembered.
+      await expect(a.append([{ streamId: 's', expectedVersion: 2, events: [event('e5')] }]))
+        .rejects.toMatchObject({ name: 'WrongExpectedVersionError', streamId: 's', expectedVersion: 2, actualVersion: 3 });
+
+      expect((await a.readStream('s')).map((e) => [e.position, e.streamVersion, e.eventId])).toEqual([[1, 0, 'e1'], [2, 1, 'e2'], [3, 2, 'e3'], [4, 3, 'e4']]);
+      expect(await b.headPosition()).toBe(4);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('answers a retry and a repeated command id found only by the insert, and keeps awkward receipt text exactly', async () => {
+    const url = await freshDatabase('twowriters');
+    const a = await PostgresEventStore.open({ url });
+    const b = await PostgresEventStore.open({ url });
+    try {
+      const awkward = 'a\\b\tc\nd\re "quoted" \\N 海棠';
+      const receipt = { commandId: `cmd\t${awkward}`, fingerprint: `fp ${awkward}`, result: { text: awkward, list: [1, null] } };
+      const first = await a.append([{ streamId: 'r', expectedVersion: 'any', events: [event('x1')] }], { receipt });
+      expect(await b.getReceipt(receipt.commandId)).toEqual({ ...receipt, position: first.position });
+
+      // The same events again through b (a retry that reached the other process): the same answer, nothing stored twice.
+      expect(await b.append([{ streamId: 'r', expectedVersion: 'any', events: [event('x1')] }])).toEqual(first);
+      // The same command with new events: refused with the first receipt.
+      await expect(b.append([{ streamId: 'q', expectedVersion: 'any', events: [event('y1')] }], { receipt }))
+        .rejects.toMatchObject({ name: 'DuplicateCommandError', receipt: { commandId: receipt.commandId, position: first.position } });
+      expect(b.optimisticRetries).toBe(2);
+      expect(await a.headPosition()).toBe(1);
+      expect(await a.readStream('q')).toEqual([]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});

@@ -1,11 +1,12 @@
 import { Client, Pool } from 'pg';
 import {
   type AppendOptions, type AppendResult, type CommandReceipt, type EventStore, type FollowOptions, type RecordedEvent,
-  StoreUnavailableError, type StreamAppend,
+  StoreUnavailableError, type StreamAppend, WrongExpectedVersionError,
 } from '../event-store.port';
 import { AppendSignal, followLog } from '../follow-log';
-import { type GroupLookup, keysOf, planGroup, type PreparedAppend, type StoredEventRef } from './append-plan';
+import { type GroupLookup, type GroupPlan, keysOf, planGroup, type PreparedAppend, type StoredEventRef } from './append-plan';
 import { migrate } from './migrations';
+import { CopyStream, copyText } from './copy-in';
 import { copyField, copyOut } from './copy-out';
 import { ADVISORY_CLASS, ADVISORY_LOCKS, clientConfig, isConnectionFailure, isoFromPg, type PostgresConnection } from './pg-connection';
 import { EVENT_STORE_MIGRATIONS } from './schema';
@@ -18,6 +19,8 @@ export interface PostgresEventStoreOptions extends PostgresConnection {
   readonly poolSize?: number;
   /** At most this many appends per commit (default 2000). */
   readonly maxGroup?: number;
+  /** How many streams' versions the writer keeps in memory (default 100,000; see writeGroup). */
+  readonly rememberedStreams?: number;
   /** How long an append waits for another process's commit before answering 503 (default 10 s). */
   readonly lockTimeoutMs?: number;
   /** Test hook: awaited inside each commit transaction, after the rows are written, before COMMIT. */
@@ -35,27 +38,26 @@ interface EventRow {
   type: string; data: unknown; metadata: Record<string, unknown>; recorded_at: string;
 }
 
+/** SQLSTATE unique_violation. */
+const UNIQUE_VIOLATION = '23505';
+
 const EVENT_COLUMNS = 'position, stream_id, stream_version, event_id, type, data, metadata, recorded_at';
+const EVENT_COPY_COLUMNS = EVENT_COLUMNS.split(', ');
+const RECEIPT_COPY_COLUMNS = ['command_id', 'fingerprint', 'result', 'position'];
 
 const SQL = {
-  // One statement after the lock (so its snapshot sees every earlier commit): the head and
-  // everything the group's keys already hold.
+  // Opens the transaction, takes the append lock and reads the head, in one round trip (a simple query:
+  // each statement runs with its own snapshot, so the last one, after the lock, sees every earlier commit).
+  begin: `BEGIN; SELECT pg_advisory_xact_lock(${ADVISORY_CLASS}, ${ADVISORY_LOCKS.append}); SELECT coalesce(max(position), 0) AS head FROM events`,
+  // The current version of the streams this process has not seen yet.
+  versions: `SELECT s, v FROM unnest($1::text[]) AS s
+      CROSS JOIN LATERAL (SELECT max(stream_version) AS v FROM events WHERE stream_id = s) m WHERE v IS NOT NULL`,
+  // Everything the group's keys already hold (after the lock, so its snapshot sees every earlier commit).
   lookup: `SELECT
-      (SELECT coalesce(max(position), 0) FROM events) AS head,
       (SELECT json_agg(json_build_array(s, v)) FROM unnest($1::text[]) AS s
          CROSS JOIN LATERAL (SELECT max(stream_version) AS v FROM events WHERE stream_id = s) m WHERE v IS NOT NULL) AS versions,
       (SELECT json_agg(json_build_array(event_id, position, stream_id, stream_version)) FROM events WHERE event_id = ANY($2::text[])) AS events,
       (SELECT json_agg(json_build_array(command_id, fingerprint, result, position)) FROM command_receipts WHERE command_id = ANY($3::text[])) AS receipts`,
-  // One statement writes the group: events, receipts, and the wake-up for other processes' followers
-  // (delivered only if the transaction commits).
-  write: `WITH e AS (
-      INSERT INTO events (${EVENT_COLUMNS})
-      SELECT p, s, v, i, t, d, m, $3::timestamptz FROM json_to_recordset($1::json) AS x(p bigint, s text, v integer, i text, t text, d json, m json)
-    ), r AS (
-      INSERT INTO command_receipts (command_id, fingerprint, result, position)
-      SELECT c, f, r, p FROM json_to_recordset($2::json) AS y(c text, f text, r json, p bigint)
-    )
-    SELECT pg_notify('${EVENTS_CHANNEL}', $4)`,
   // LIMIT NULL: no limit.
   readStream: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`,
   readAll: `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
@@ -118,10 +120,14 @@ function unavailable(error: unknown, message = 'The event store cannot be reache
  * snapshot xmin, and what it costs.)
  *
  * Group commit: appends that arrive while a commit is under way are queued and
- * written together in the next transaction (four round trips and one WAL flush
- * for the whole group). Each append is decided as if alone (planGroup), so one
- * refused append never fails the others. A promise resolves only after COMMIT
- * returned, with synchronous_commit on.
+ * written together in the next transaction (BEGIN with the lock and the head in
+ * one round trip, the rows by COPY, COMMIT: one WAL flush for the whole group).
+ * Each append is decided as if alone (planGroup), so one refused append never
+ * fails the others. Stream versions come from memory where this process knows
+ * them, and event ids and command ids are left to the unique constraints; when
+ * one of those fires, the group is written again after a full lookup
+ * (writeGroup). A promise resolves only after COMMIT returned, with
+ * synchronous_commit on.
  *
  * A lost connection (server restarted, backend terminated, network cut) fails
  * the group in flight with StoreUnavailableError (answered 503) and the next
@@ -142,12 +148,18 @@ export class PostgresEventStore implements EventStore {
   private readonly maxGroup: number;
   /** Group-commit statistics since start: transactions, appends in them, the largest group. */
   readonly groupStats = { groups: 0, appends: 0, largest: 0 };
+  /** Stream versions as this process committed or read them under the lock (see writeGroup). */
+  private readonly streamVersions = new Map<string, number>();
+  private readonly maxRememberedStreams: number;
+  /** Optimistic groups that met a unique constraint and were written again after a full lookup. */
+  optimisticRetries = 0;
 
   private constructor(private readonly options: PostgresEventStoreOptions) {
     this.pool = new Pool({ ...clientConfig(options), max: options.poolSize ?? 4, idleTimeoutMillis: 30_000 });
     // An idle pooled connection that breaks is dropped by the pool; the next query opens a new one.
     this.pool.on('error', () => undefined);
     this.maxGroup = options.maxGroup ?? 2000;
+    this.maxRememberedStreams = options.rememberedStreams ?? 100_000;
   }
 
   /** Connects, brings the schema up to date (refusing a newer one) and returns the store. */
@@ -224,27 +236,21 @@ export class PostgresEventStore implements EventStore {
   private async commit(group: PendingAppend[]): Promise<void> {
     let client: Client | null = null;
     let committing = false;
-    let outcomes: ReturnType<typeof planGroup>['outcomes'];
+    let outcomes: GroupPlan['outcomes'];
     try {
       client = await this.writerClient();
       const appends = group.map((p) => p.append);
-      const keys = keysOf(appends);
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${ADVISORY_CLASS}, ${ADVISORY_LOCKS.append})`);
-      const row = (await client.query({ text: SQL.lookup, values: [keys.streamIds, keys.eventIds, keys.commandIds] })).rows[0];
-      const plan = planGroup(appends, lookupOf(row));
-      if (plan.events.length > 0 || plan.receipts.length > 0) {
-        const events = plan.events.map((e) => `{"p":${e.position},"s":${JSON.stringify(e.streamId)},"v":${e.streamVersion},"i":${JSON.stringify(e.eventId)},"t":${JSON.stringify(e.type)},"d":${e.data},"m":${e.metadata}}`);
-        const receipts = plan.receipts.map((r) => `{"c":${JSON.stringify(r.commandId)},"f":${JSON.stringify(r.fingerprint)},"r":${r.result},"p":${r.position}}`);
-        await client.query({
-          text: SQL.write,
-          values: [`[${events.join(',')}]`, `[${receipts.join(',')}]`, new Date().toISOString(), String(plan.head)],
-        });
-      }
+      const plan = (await this.writeGroup(client, appends, true)) ?? (await this.writeGroup(client, appends, false))!;
       await this.options.beforeCommit?.();
       committing = true;
-      await client.query('COMMIT');
+      // The wake-up for other processes' followers is delivered only if the transaction commits.
+      const wrote = plan.events.length > 0 || plan.receipts.length > 0;
+      await client.query(wrote ? `SELECT pg_notify('${EVENTS_CHANNEL}', '${plan.head}'); COMMIT` : 'COMMIT');
+      this.remember(plan.events);
       outcomes = plan.outcomes;
     } catch (error) {
+      // What this process believed about stream versions may be wrong after any failure: forget it.
+      this.streamVersions.clear();
       if (client) {
         if (isConnectionFailure(error)) {
           // The connection is gone or unusable: drop it, the next group opens a new one.
@@ -272,6 +278,97 @@ export class PostgresEventStore implements EventStore {
       if ('ok' in outcome) pending.resolve(outcome.ok);
       else pending.reject(outcome.error);
     });
+  }
+
+  /**
+   * Opens the transaction, takes the append lock, decides the group and writes its rows (COMMIT is the
+   * caller's).
+   *
+   * Optimistic (the usual case): the versions of streams this process has written are taken from memory,
+   * and event ids and command ids are not looked up at all; the unique constraints check them while the
+   * rows are inserted. If the memory was stale (another process appended to the stream), or an event or
+   * command is already stored (a retry), the insert hits a unique constraint: the transaction is rolled
+   * back and null returned, and the caller runs the group again, not optimistic: everything looked up
+   * first, as planGroup needs to answer retries and refusals exactly. A version conflict decided from
+   * memory is never answered from memory either: it is looked up before anything is refused.
+   */
+  private async writeGroup(client: Client, appends: PreparedAppend[], optimistic: boolean): Promise<GroupPlan | null> {
+    const begun = (await client.query(SQL.begin)) as unknown as { rows: { head: number }[] }[];
+    const head = begun[begun.length - 1].rows[0].head;
+    const keys = keysOf(appends);
+    let plan: GroupPlan | null = null;
+    if (optimistic) {
+      const versions = new Map<string, number>();
+      const unseen: string[] = [];
+      for (const streamId of keys.streamIds) {
+        const version = this.streamVersions.get(streamId);
+        if (version === undefined) unseen.push(streamId);
+        else versions.set(streamId, version);
+      }
+      if (unseen.length > 0) {
+        for (const { s, v } of (await client.query<{ s: string; v: number }>({ text: SQL.versions, values: [unseen] })).rows) {
+          versions.set(s, v);
+          this.rememberVersion(s, v);
+        }
+      }
+      plan = planGroup(appends, { head, versions, events: new Map(), receipts: new Map() });
+      if (plan.outcomes.some((o) => 'error' in o && o.error instanceof WrongExpectedVersionError)) {
+        plan = null;
+        optimistic = false;
+      }
+    }
+    if (!plan) {
+      const row = (await client.query({ text: SQL.lookup, values: [keys.streamIds, keys.eventIds, keys.commandIds] })).rows[0];
+      const lookup = lookupOf(head, row);
+      for (const [streamId, version] of lookup.versions) this.rememberVersion(streamId, version);
+      plan = planGroup(appends, lookup);
+    }
+    try {
+      await this.writeRows(client, plan);
+    } catch (error) {
+      if (!optimistic || (error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      this.optimisticRetries += 1;
+      await client.query('ROLLBACK');
+      return null;
+    }
+    return plan;
+  }
+
+  /**
+   * The group's rows, with COPY (the fastest way in: no SQL or JSON for the server to parse per row; JSON
+   * text goes into the json columns as appended). The events first, so a unique violation shows there.
+   */
+  private async writeRows(client: Client, plan: GroupPlan): Promise<void> {
+    if (plan.events.length > 0) {
+      const recordedAt = new Date().toISOString();
+      const events = new CopyStream('events', EVENT_COPY_COLUMNS);
+      for (const e of plan.events) {
+        events.writeLine(`${e.position}\t${copyText(e.streamId)}\t${e.streamVersion}\t${copyText(e.eventId)}\t${copyText(e.type)}\t${copyText(e.data)}\t${copyText(e.metadata)}\t${recordedAt}\n`);
+      }
+      await events.open(client).end();
+    }
+    if (plan.receipts.length > 0) {
+      const receipts = new CopyStream('command_receipts', RECEIPT_COPY_COLUMNS);
+      for (const r of plan.receipts) receipts.writeLine(`${copyText(r.commandId)}\t${copyText(r.fingerprint)}\t${copyText(r.result)}\t${r.position}\n`);
+      await receipts.open(client).end();
+    }
+  }
+
+  /** After a COMMIT: the streams' new versions. */
+  private remember(events: GroupPlan['events']): void {
+    for (const event of events) this.rememberVersion(event.streamId, event.streamVersion);
+  }
+
+  /** Bounded: past the limit, the oldest entries are forgotten (they are looked up again when next used). */
+  private rememberVersion(streamId: string, version: number): void {
+    this.streamVersions.delete(streamId);
+    this.streamVersions.set(streamId, version);
+    if (this.streamVersions.size > this.maxRememberedStreams) {
+      for (const oldest of this.streamVersions.keys()) {
+        this.streamVersions.delete(oldest);
+        if (this.streamVersions.size <= this.maxRememberedStreams * 0.9) break;
+      }
+    }
   }
 
   /**
@@ -378,14 +475,13 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-function lookupOf(row: {
-  head: number;
+function lookupOf(head: number, row: {
   versions: [string, number][] | null;
   events: [string, number, string, number][] | null;
   receipts: [string, string, Record<string, unknown>, number][] | null;
 }): GroupLookup {
   return {
-    head: row.head,
+    head,
     versions: new Map(row.versions ?? []),
     events: new Map((row.events ?? []).map(([eventId, position, streamId, streamVersion]): [string, StoredEventRef] => [eventId, { position, streamId, streamVersion }])),
     receipts: new Map((row.receipts ?? []).map(([commandId, fingerprint, result, position]): [string, CommandReceipt] => [commandId, { commandId, fingerprint, result, position }])),

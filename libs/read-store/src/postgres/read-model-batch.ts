@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import { copyRows, type CopyStream } from './copy-in';
+import { copyRows, type CopyStream } from '@haitang/event-store';
 
 /**
  * One batch of projection work against PostgreSQL, as a unit of work: every

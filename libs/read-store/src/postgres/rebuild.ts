@@ -1,8 +1,7 @@
 import { Client } from 'pg';
-import { clientConfig, type EventStore, migrate, type PostgresConnection, readToHead, type RecordedEvent } from '@haitang/event-store';
+import { clientConfig, CopyStream, type EventStore, migrate, type PostgresConnection, readToHead, type RecordedEvent } from '@haitang/event-store';
 import type { RebuildProgress } from '../sqlite/rebuild';
 import { ALL_PG_PROJECTIONS, type PostgresProjection } from './postgres-projections';
-import { CopyStream } from './copy-in';
 import { applyInMemory, PostgresProjector, type PostgresProjectorOptions } from './postgres-projector';
 import { ReadModelBatch, RebuildMemory } from './read-model-batch';
 import { migrateReadStore } from './postgres-read-models';
