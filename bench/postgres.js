@@ -363,6 +363,6 @@ function rebuildLines(b) {
   ];
 }
 
-module.exports = { run, print, TARGETS };
+module.exports = { run, print, TARGETS, measureBaseline, options };
 
 if (require.main === module) require('./support/common').runStandalone(run, print);

@@ -22,6 +22,11 @@
  *      BENCH_CPU_PROF_DIR (unset): when set, the measured app runs with `node --cpu-prof`
  *      and writes its profile there on exit (open it in Chrome DevTools or speedscope),
  *      BENCH_SCENARIOS (all): comma-separated subset, e.g. "service-record",
+ *      BENCH_STORE (sqlite): "postgres" runs the measured app with every store in PostgreSQL
+ *      (HAITANG_EVENT_STORE, HAITANG_READ_STORE and HAITANG_AUTH_STORE) on a throwaway cluster this
+ *      script starts (test/support/postgres-cluster.js) and stops; after the scenarios it measures,
+ *      on the same cluster, raw single-row and 100-row inserts of the same events over 8 connections
+ *      (bench/postgres.js's baselines) and prints the commands/s against them,
  *      BENCH_SQLITE_TIMING (unset): a file; when set, the measured app runs with the diagnostic
  *      preload bench/support/sqlite-timing.js, which times every SQLite statement there (summary:
  *      node bench/support/sqlite-timing.js <file>). Totals cover the last measured run.
@@ -30,6 +35,7 @@ const { randomUUID } = require('node:crypto');
 const { closeSync, fdatasyncSync, openSync, rmSync, writeFileSync, writeSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const autocannon = require('autocannon');
+const { startCluster, createDatabase } = require('../test/support/postgres-cluster.js');
 const {
   DIST, requireBuild, startServer, makeTempDir, removeTempDir, percentile, pool, shanghaiToday, round, fmt,
   installCleanupHooks, killAllSync, machineBusyMs, sleep,
@@ -48,6 +54,7 @@ function options(overrides = {}) {
     logLevel: process.env.LOG_LEVEL ?? 'info',
     cpuProfDir: process.env.BENCH_CPU_PROF_DIR || null,
     sqliteTiming: process.env.BENCH_SQLITE_TIMING || null,
+    store: process.env.BENCH_STORE || 'sqlite',
     scenarios: process.env.BENCH_SCENARIOS ? process.env.BENCH_SCENARIOS.split(',').map((s) => s.trim()) : Object.keys(SCENARIOS),
     ...overrides,
   };
@@ -331,6 +338,7 @@ async function run(overrides = {}) {
   for (const name of opts.scenarios) {
     if (!SCENARIOS[name]) throw new Error(`Unknown scenario "${name}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
   }
+  if (opts.store !== 'sqlite' && opts.store !== 'postgres') throw new Error(`BENCH_STORE is "${opts.store}"; known: sqlite, postgres`);
   const env = { LOG_LEVEL: opts.logLevel, HAITANG_LOG_REQUESTS: 'false' };
   const admin = { username: 'bench-admin', password: randomUUID() };
   const dataDir = makeTempDir('haitang-bench-');
@@ -341,7 +349,18 @@ async function run(overrides = {}) {
   let setupSeconds;
   let counters;
   let disk;
+  let cluster = null;
+  let postgres;
   try {
+    let storeEnv = {};
+    if (opts.store === 'postgres') {
+      process.stderr.write('write path: starting a throwaway PostgreSQL cluster (initdb + pg_ctl)...\n');
+      cluster = await startCluster();
+      storeEnv = {
+        HAITANG_EVENT_STORE: 'postgres', HAITANG_READ_STORE: 'postgres', HAITANG_AUTH_STORE: 'postgres',
+        DATABASE_URL: await createDatabase(cluster, 'bench_app'),
+      };
+    }
     process.stderr.write('write path: starting BASELINE (bench/support/validate-only-app.js) and MEASURED (dist/apps/haitang/src/main.js)\n');
     const baseServer = await startServer({
       name: 'baseline', script: join(__dirname, 'support', 'validate-only-app.js'), env,
@@ -355,7 +374,7 @@ async function run(overrides = {}) {
       name: 'haitang',
       script: join(DIST, 'apps', 'haitang', 'src', 'main.js'),
       env: {
-        ...env, HAITANG_DATA_DIR: dataDir, HAITANG_ADMIN_USER: admin.username, HAITANG_ADMIN_PASSWORD: admin.password,
+        ...env, ...storeEnv, HAITANG_DATA_DIR: dataDir, HAITANG_ADMIN_USER: admin.username, HAITANG_ADMIN_PASSWORD: admin.password,
         // The write rate limits stay on (their cost is measured) but far above what one benchmark account sends.
         HAITANG_WRITE_RATE_LIMIT: '100000000', HAITANG_WRITE_RATE_LIMIT_PER_IP: '100000000',
         ...(opts.sqliteTiming ? { BENCH_SQLITE_TIMING_OUT: resolve(opts.sqliteTiming) } : {}) },
@@ -378,8 +397,11 @@ async function run(overrides = {}) {
       measured[name] = await warmAndMeasure(app, ids, opts, name, tag);
     }
     counters = await commandCounters(app.baseUrl);
+    for (const server of servers.splice(0).reverse()) await server.stop();
+    if (cluster) postgres = await postgresBaselines(cluster);
   } finally {
     for (const server of servers.reverse()) await server.stop();
+    cluster?.stop();
     // Once the servers are stopped: the probe has the disk to itself.
     if (counters) disk = diskSyncLatency(dataDir);
     removeTempDir(dataDir);
@@ -421,16 +443,35 @@ async function run(overrides = {}) {
       bareFastify: { requestsPerSecond: round(f.perSecond, 1), p50Ms: round(f.p50, 2), p99Ms: round(f.p99, 2), non2xx: f.non2xx, serverCpuPct: round(f.serverCpuPct, 0), mainThreadUsPerRequest: round(f.mainThreadUsPerRequest, 0) },
       ratio: round(ratio, 3),
       ratioToBareFastify: round(m.perSecond / f.perSecond, 3),
+      ...(postgres ? { ratioToPostgres: { singleRow: round(m.perSecond / postgres.singleRowRowsPerSecond, 2), batched: round(m.perSecond / postgres.batchedRowsPerSecond, 3) } } : {}),
       targets: { ratio: TARGETS.ratio, p99Ms: TARGETS.p99Ms },
       pass: { ratio: ratio >= TARGETS.ratio, p99: m.p99 <= TARGETS.p99Ms },
     };
   });
   return {
-    options: { seconds: opts.seconds, warmupSeconds: opts.warmupSeconds, connections: opts.connections, volunteers: opts.volunteers, activities: opts.activities, logLevel: opts.logLevel },
+    options: { seconds: opts.seconds, warmupSeconds: opts.warmupSeconds, connections: opts.connections, volunteers: opts.volunteers, activities: opts.activities, logLevel: opts.logLevel, store: opts.store },
+    ...(postgres ? { postgres } : {}),
     setupSeconds: round(setupSeconds, 1),
     serverCommandCounters: counters,
     disk,
     scenarios,
+  };
+}
+
+/**
+ * Raw inserts of the same kind of events into the event store's own table on the same cluster, once the
+ * servers are stopped: single-row (one per transaction) and batched (100 per INSERT), 8 connections
+ * (bench/postgres.js's baselines, with its defaults).
+ */
+async function postgresBaselines(cluster) {
+  const pg = require('./postgres');
+  const opts = pg.options({ events: 50_000 });
+  process.stderr.write(`write path: PostgreSQL BASELINES, ${opts.events} rows over ${opts.connections} connections, single-row and ${opts.batch}-row inserts...\n`);
+  const single = await pg.measureBaseline(await createDatabase(cluster, 'bench_single'), opts, 1);
+  const batched = await pg.measureBaseline(await createDatabase(cluster, 'bench_batched'), opts, opts.batch);
+  return {
+    version: cluster.version, connections: opts.connections, rowsPerTransaction: opts.batch,
+    singleRowRowsPerSecond: round(single.perSecond), batchedRowsPerSecond: round(batched.perSecond),
   };
 }
 
@@ -462,7 +503,7 @@ function diskSyncLatency(dir, syncs = 300) {
 
 function print(result) {
   const lines = [];
-  lines.push(`Write path (${result.options.connections} connections, ${result.options.seconds} s per scenario, ` +
+  lines.push(`Write path${result.options.store === 'postgres' ? ' on PostgreSQL' : ''} (${result.options.connections} connections, ${result.options.seconds} s per scenario, ` +
     `${result.options.volunteers} volunteers, ${result.options.activities} activities; setup took ${result.setupSeconds} s)`);
   for (const s of result.scenarios) {
     const mark = (ok) => (ok ? 'ok' : 'MISSED');
@@ -479,6 +520,14 @@ function print(result) {
     lines.push(`    main-thread CPU per request: measured ${fmt(s.mainThreadUsPerCommand)} µs, baseline ${fmt(s.baseline.mainThreadUsPerRequest)} µs, ` +
       `bare Fastify ${fmt(s.bareFastify.mainThreadUsPerRequest)} µs (the event loop caps throughput)`);
     lines.push(`    ratio measured/baseline: ${fmt(s.ratio, 2)} (target >= ${s.targets.ratio}: ${mark(s.pass.ratio)}); measured/bare Fastify: ${fmt(s.ratioToBareFastify, 2)}`);
+    if (s.ratioToPostgres) {
+      lines.push(`    commands/s against raw PostgreSQL inserts: ${fmt(s.ratioToPostgres.singleRow, 2)} × single-row, ${fmt(s.ratioToPostgres.batched, 2)} × ${result.postgres.rowsPerTransaction}-row`);
+    }
+  }
+  if (result.postgres) {
+    lines.push(`  every store in PostgreSQL ${result.postgres.version} (throwaway cluster); raw inserts of the same events on it, same run, ` +
+      `${result.postgres.connections} connections: single-row ${fmt(result.postgres.singleRowRowsPerSecond)} rows/s, ` +
+      `${result.postgres.rowsPerTransaction}-row ${fmt(result.postgres.batchedRowsPerSecond)} rows/s (the appends' own target against these: bench/postgres.js)`);
   }
   if (result.disk) {
     lines.push(`  disk under the data dir: fdatasync of 16 KB p50 ${fmt(result.disk.p50Ms, 2)} ms, p99 ${fmt(result.disk.p99Ms, 2)} ms, max ${fmt(result.disk.maxMs, 1)} ms ` +
