@@ -1,7 +1,7 @@
 import { Client, Pool } from 'pg';
 import {
   type AppendOptions, type AppendResult, type CommandReceipt, type EventStore, type FollowOptions, type RecordedEvent,
-  StoreUnavailableError, type StreamAppend, WrongExpectedVersionError,
+  StoreUnavailableError, type StreamAppend,
 } from '../event-store.port';
 import { AppendSignal, followLog } from '../follow-log';
 import { type GroupLookup, type GroupPlan, keysOf, planGroup, type PreparedAppend, type StoredEventRef } from './append-plan';
@@ -40,6 +40,10 @@ interface EventRow {
 
 /** SQLSTATE unique_violation. */
 const UNIQUE_VIOLATION = '23505';
+/** After an optimistic group met a unique constraint, this many groups are written with the full lookup (see commit). */
+const LOOKUP_GROUPS_AFTER_COLLISION = 8;
+/** A NUL, or half of a surrogate pair: PostgreSQL's text can hold neither (one would fail the whole group, the other become U+FFFD). */
+const NOT_STORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const EVENT_COLUMNS = 'position, stream_id, stream_version, event_id, type, data, metadata, recorded_at';
 const EVENT_COPY_COLUMNS = EVENT_COLUMNS.split(', ');
@@ -48,7 +52,8 @@ const RECEIPT_COPY_COLUMNS = ['command_id', 'fingerprint', 'result', 'position']
 const SQL = {
   // Opens the transaction, takes the append lock and reads the head, in one round trip (a simple query:
   // each statement runs with its own snapshot, so the last one, after the lock, sees every earlier commit).
-  begin: `BEGIN; SELECT pg_advisory_xact_lock(${ADVISORY_CLASS}, ${ADVISORY_LOCKS.append}); SELECT coalesce(max(position), 0) AS head FROM events`,
+  // READ COMMITTED whatever the database's default: the head must be read with a snapshot taken after the lock.
+  begin: `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${ADVISORY_CLASS}, ${ADVISORY_LOCKS.append}); SELECT coalesce(max(position), 0) AS head FROM events`,
   // The current version of the streams this process has not seen yet.
   versions: `SELECT s, v FROM unnest($1::text[]) AS s
       CROSS JOIN LATERAL (SELECT max(stream_version) AS v FROM events WHERE stream_id = s) m WHERE v IS NOT NULL`,
@@ -90,7 +95,19 @@ function replayRow(row: Buffer): RecordedEvent {
   };
 }
 
+/** The ids and names of an append must be storable as text; JSON is (JSON.stringify escapes both). */
+function assertStorable(streams: readonly StreamAppend[], options: AppendOptions): void {
+  const texts = [options.receipt?.commandId, options.receipt?.fingerprint];
+  for (const s of streams) {
+    texts.push(s.streamId);
+    for (const e of s.events) texts.push(e.eventId, e.type);
+  }
+  const bad = texts.find((t) => t !== undefined && NOT_STORABLE.test(t));
+  if (bad !== undefined) throw new TypeError(`PostgreSQL cannot store ${JSON.stringify(bad)}: it holds a NUL or an unpaired surrogate.`);
+}
+
 function prepare(streams: readonly StreamAppend[], options: AppendOptions): PreparedAppend {
+  assertStorable(streams, options);
   return {
     streams: streams.map((s) => ({
       streamId: s.streamId,
@@ -121,7 +138,8 @@ function unavailable(error: unknown, message = 'The event store cannot be reache
  *
  * Group commit: appends that arrive while a commit is under way are queued and
  * written together in the next transaction (BEGIN with the lock and the head in
- * one round trip, the rows by COPY, COMMIT: one WAL flush for the whole group).
+ * one round trip, the events and the receipts by COPY, COMMIT: one WAL flush
+ * for the whole group).
  * Each append is decided as if alone (planGroup), so one refused append never
  * fails the others. Stream versions come from memory where this process knows
  * them, and event ids and command ids are left to the unique constraints; when
@@ -151,6 +169,10 @@ export class PostgresEventStore implements EventStore {
   /** Stream versions as this process committed or read them under the lock (see writeGroup). */
   private readonly streamVersions = new Map<string, number>();
   private readonly maxRememberedStreams: number;
+  /** The head after this process's last commit: a lower head read later means the database is not the one remembered. */
+  private committedHead = 0;
+  /** Groups still to be written with the full lookup after an optimistic one met a unique constraint. */
+  private lookupGroups = 0;
   /** Optimistic groups that met a unique constraint and were written again after a full lookup. */
   optimisticRetries = 0;
 
@@ -181,8 +203,14 @@ export class PostgresEventStore implements EventStore {
 
   append(streams: readonly StreamAppend[], options: AppendOptions = {}): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('The event store is closed.'));
+    let append: PreparedAppend;
+    try {
+      append = prepare(streams, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ append: prepare(streams, options), resolve, reject });
+      this.queue.push({ append, resolve, reject });
       this.schedule();
     });
   }
@@ -227,6 +255,8 @@ export class PostgresEventStore implements EventStore {
     client.on('error', () => {
       if (this.writer === client) this.writer = null;
     });
+    // A new connection may reach another server (a failover, a restore): nothing remembered is trusted.
+    this.streamVersions.clear();
     await client.connect();
     this.writer = client;
     return client;
@@ -240,13 +270,17 @@ export class PostgresEventStore implements EventStore {
     try {
       client = await this.writerClient();
       const appends = group.map((p) => p.append);
-      const plan = (await this.writeGroup(client, appends, true)) ?? (await this.writeGroup(client, appends, false))!;
+      // Right after a collision (another process is writing the same streams), a few groups go straight to the full lookup.
+      const optimistic = this.lookupGroups === 0;
+      if (!optimistic) this.lookupGroups -= 1;
+      const plan = (await this.writeGroup(client, appends, optimistic)) ?? (await this.writeGroup(client, appends, false))!;
       await this.options.beforeCommit?.();
       committing = true;
       // The wake-up for other processes' followers is delivered only if the transaction commits.
       const wrote = plan.events.length > 0 || plan.receipts.length > 0;
       await client.query(wrote ? `SELECT pg_notify('${EVENTS_CHANNEL}', '${plan.head}'); COMMIT` : 'COMMIT');
       this.remember(plan.events);
+      this.committedHead = plan.head;
       outcomes = plan.outcomes;
     } catch (error) {
       // What this process believed about stream versions may be wrong after any failure: forget it.
@@ -289,19 +323,31 @@ export class PostgresEventStore implements EventStore {
    * rows are inserted. If the memory was stale (another process appended to the stream), or an event or
    * command is already stored (a retry), the insert hits a unique constraint: the transaction is rolled
    * back and null returned, and the caller runs the group again, not optimistic: everything looked up
-   * first, as planGroup needs to answer retries and refusals exactly. A version conflict decided from
-   * memory is never answered from memory either: it is looked up before anything is refused.
+   * first, as planGroup needs to answer retries and refusals exactly. Nothing is refused from memory:
+   * a group with any refusal is decided again from the full lookup, in the same transaction. A stream
+   * that an append only checks (an expected version, no events) is always looked up: no row of it is
+   * written, so no constraint would catch a stale memory. A head lower than after this process's last
+   * commit means the database was replaced (a restore): the memory is dropped.
    */
   private async writeGroup(client: Client, appends: PreparedAppend[], optimistic: boolean): Promise<GroupPlan | null> {
     const begun = (await client.query(SQL.begin)) as unknown as { rows: { head: number }[] }[];
     const head = begun[begun.length - 1].rows[0].head;
+    if (head < this.committedHead) {
+      this.streamVersions.clear();
+      optimistic = false;
+    }
+    this.committedHead = head;
     const keys = keysOf(appends);
     let plan: GroupPlan | null = null;
     if (optimistic) {
+      const checkedOnly = new Set<string>();
+      for (const append of appends) {
+        for (const stream of append.streams) if (stream.events.length === 0 && stream.expectedVersion !== 'any') checkedOnly.add(stream.streamId);
+      }
       const versions = new Map<string, number>();
       const unseen: string[] = [];
       for (const streamId of keys.streamIds) {
-        const version = this.streamVersions.get(streamId);
+        const version = checkedOnly.has(streamId) ? undefined : this.streamVersions.get(streamId);
         if (version === undefined) unseen.push(streamId);
         else versions.set(streamId, version);
       }
@@ -312,7 +358,7 @@ export class PostgresEventStore implements EventStore {
         }
       }
       plan = planGroup(appends, { head, versions, events: new Map(), receipts: new Map() });
-      if (plan.outcomes.some((o) => 'error' in o && o.error instanceof WrongExpectedVersionError)) {
+      if (plan.outcomes.some((o) => 'error' in o)) {
         plan = null;
         optimistic = false;
       }
@@ -328,6 +374,7 @@ export class PostgresEventStore implements EventStore {
     } catch (error) {
       if (!optimistic || (error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
       this.optimisticRetries += 1;
+      this.lookupGroups = LOOKUP_GROUPS_AFTER_COLLISION;
       await client.query('ROLLBACK');
       return null;
     }
