@@ -831,6 +831,9 @@ browserSuite('web console in chromium (built app, demo data)', () => {
     const id = planned.body.id as string;
     expect((await api('staff', 'POST', `/activities/${id}/enrollments`, { volunteerId: 'v-033' })).status).toBe(200);
     const events = async (type: string) => (await api<any>('admin', 'GET', `/streams/activity-${id}`)).body.events.filter((e: { type: string }) => e.type === type);
+    // The enrollment was made over the API, not on this page: open the page once the read side has counted it
+    // (it reads the roster once; under a loaded CI run the projector may not have caught up yet).
+    expect((await fresh('staff', `/activities/${id}`)).body.roster).toEqual([expect.objectContaining({ volunteerId: 'v-033' })]);
     await staff.goto(`${app.baseUrl}/staff/activities/${id}`);
     const row = staff.locator('.roster-row').filter({ hasText: '俞阿姨' });
     await see(row.getByRole('button', { name: '俞阿姨 签到' })).toBeVisible();
