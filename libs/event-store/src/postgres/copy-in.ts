@@ -20,9 +20,9 @@ interface CopyInConnection {
  * as pg-copy-streams uses it) that stays open while rows are written into it:
  * each line goes straight into a buffer, sent every 64 KB (queued until the
  * COPY is opened on a connection and the server has answered it), so the
- * server takes in the rows while they are still being produced. For a
- * rebuild's bulk load: the fastest way into a table, no SQL or JSON to parse
- * per row.
+ * server takes in the rows while they are still being produced. For the
+ * event store's group commits and a rebuild's bulk load: the fastest way into
+ * a table, no SQL or JSON to parse per row.
  */
 export class CopyStream {
   private error: Error | null = null;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ClientBase } from 'pg';
-import { copyOut } from '../../event-store/src/postgres/copy-out';
-import { CopyStream } from '../../event-store/src/postgres/copy-in';
+import { copyOut } from '../src/postgres/copy-out';
+import { CopyStream } from '../src/postgres/copy-in';
 
 /**
  * The COPY submittables against pg's side of the contract, played by hand: a
