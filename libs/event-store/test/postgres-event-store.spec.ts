@@ -184,7 +184,9 @@ describePostgres('PostgreSQL event store: two writers on one database', () => {
       await admin.query(`ALTER TABLE events DISABLE TRIGGER events_append_only; DELETE FROM events; ALTER TABLE events ENABLE TRIGGER events_append_only;
         INSERT INTO events VALUES (1, 'other', 0, 'o0', 'Tested.v1', '{}', '{}', now()), (2, 'other', 1, 'o1', 'Tested.v1', '{}', '{}', now()),
           (3, 'other', 2, 'o2', 'Tested.v1', '{}', '{}', now())`);
-      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE '% append'");
+      // Only this database's: other test files run at the same time on the same cluster.
+      const cut = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '% append'");
+      expect(cut.rowCount).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(await a.append([{ streamId: 's', expectedVersion: 'any', events: [event('n0')] }])).toEqual({ position: 4, streams: [{ streamId: 's', version: 0 }] });
 
