@@ -113,10 +113,10 @@ export function accountStoreContract(adapter: string, makeFixture: () => Promise
     it('remembers signed-out tokens until they expire, across a reopen, once each', async () => {
       const now = Date.UTC(2026, 10, 26, 8);
       expect(await store.signedOutTokens(now)).toEqual([]);
-      await store.signOut('jti-b', now + 60_000);
-      await store.signOut('jti-a', now + 3_600_000);
-      await store.signOut('jti-a', now + 3_600_000);
-      await store.signOut('jti-old', now - 1);
+      await store.signOut('jti-b', now + 60_000, now);
+      await store.signOut('jti-a', now + 3_600_000, now);
+      await store.signOut('jti-a', now + 3_600_000, now);
+      await store.signOut('jti-old', now - 1, now);
       store = await fixture.reopen();
       expect(await store.signedOutTokens(now)).toEqual(['jti-a', 'jti-b']);
       // Expired: forgotten (an expired token is refused anyway).

@@ -86,7 +86,7 @@ export class SignedOutTokens extends RefusedIds {
    * tolerance: 5 s for ours, 30 s for an identity provider's), and hosts' clocks differ.
    */
   async signOut(tokenId: string, expiresAt: number): Promise<void> {
-    await this.accounts.signOut(tokenId, expiresAt + SIGNED_OUT_MARGIN_MS);
+    await this.accounts.signOut(tokenId, expiresAt + SIGNED_OUT_MARGIN_MS, Date.now());
     await this.refresh();
   }
 }

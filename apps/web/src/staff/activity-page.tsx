@@ -124,9 +124,10 @@ function CompletionSummary({ completion, nameOf }: { completion: Schema<'Complet
   );
 }
 
-/** The roster: one tap checks a volunteer in or out, at the time chosen above it (now, by default). */
 /** Failures after which a command may still get through later: the network, or the ledger unable to save for a moment. */
 const keptForLater = (error: unknown) => error instanceof ApiError && (error.status === 0 || error.status >= 500 || error.code === 'outcome-unknown');
+
+/** The roster: one tap checks a volunteer in or out, at the time chosen above it (now, by default). */
 
 function Roster({ activity, onChanged }: { activity: Schema<'ActivityAnswer'>; onChanged: () => void }) {
   const { t, lang } = useI18n();
@@ -162,7 +163,7 @@ function Roster({ activity, onChanged }: { activity: Schema<'ActivityAnswer'>; o
       onChanged();
     } catch (caught) {
       if (keptForLater(caught)) {
-        const label = `${who} ${t(kind === 'check-ins' ? 'roster.checkIn' : 'roster.checkOut')}`;
+        const label = t(kind === 'check-ins' ? 'roster.checkInWho' : 'roster.checkOutWho', { who });
         enqueue({ key: keySentFor(key), path: `${base}${kind}`, body, label, username: account.username });
         setQueued(label);
       } else {

@@ -184,7 +184,7 @@ function LeaveTeam({ teamId, member, name, onClose, onDone }: {
     onDone();
   });
   return (
-    <Modal title={t('teams.leaveTitle', { who: name })} onClose={onClose}>
+    <Modal title={t('teams.leaveWho', { who: name })} onClose={onClose}>
       <form className="form" onSubmit={submit}>
         <Field id="reason" label={t('teams.leaveReason')} error={error}>
           <input id="reason" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} autoComplete="off" />

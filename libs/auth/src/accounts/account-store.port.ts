@@ -22,8 +22,8 @@ export interface AccountStore {
   setDisabled(username: string, disabled: AccountDisabling | null): Promise<boolean>;
   /** The ids of every disabled account, and of every account removed (their tokens are refused alike), in id order. */
   disabledIds(): Promise<string[]>;
-  /** Remembers a signed-out token (its id, the `jti`) until it expires: it is refused from then on. Idempotent. */
-  signOut(tokenId: string, expiresAt: number): Promise<void>;
+  /** Remembers a signed-out token (its id, the `jti`) until it expires: it is refused from then on. Idempotent. May forget tokens expired at `now`. */
+  signOut(tokenId: string, expiresAt: number, now: number): Promise<void>;
   /** The ids of the signed-out tokens that have not expired at `now` (ms since the epoch); expired ones may be forgotten. */
   signedOutTokens(now: number): Promise<string[]>;
   /** Removes the accounts bound to a volunteer (erasure), keeping their ids as removed; answers how many. */

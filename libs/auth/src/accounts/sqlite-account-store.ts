@@ -95,14 +95,17 @@ export class SqliteAccountStore implements AccountStore {
       UNION ALL SELECT account_id FROM removed_accounts ORDER BY account_id`).pluck().all() as string[];
   }
 
-  async signOut(tokenId: string, expiresAt: number): Promise<void> {
-    this.db.prepare('INSERT OR IGNORE INTO signed_out_tokens VALUES (?, ?)').run(tokenId, Math.trunc(expiresAt));
+  async signOut(tokenId: string, expiresAt: number, now: number): Promise<void> {
+    // Expired tokens are refused anyway: their rows go here, so the table holds at most a token lifetime of
+    // sign-outs and the readings every few seconds only read.
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM signed_out_tokens WHERE expires_at <= ?').run(Math.trunc(now));
+      this.db.prepare('INSERT OR IGNORE INTO signed_out_tokens VALUES (?, ?)').run(tokenId, Math.trunc(expiresAt));
+    })();
   }
 
   async signedOutTokens(now: number): Promise<string[]> {
-    // Expired tokens are refused anyway: their rows go (the table holds at most a token lifetime of sign-outs).
-    this.db.prepare('DELETE FROM signed_out_tokens WHERE expires_at <= ?').run(Math.trunc(now));
-    return this.db.prepare('SELECT token_id FROM signed_out_tokens ORDER BY token_id').pluck().all() as string[];
+    return this.db.prepare('SELECT token_id FROM signed_out_tokens WHERE expires_at > ? ORDER BY token_id').pluck().all(Math.trunc(now)) as string[];
   }
 
   async removeVolunteerAccounts(volunteerId: string): Promise<number> {

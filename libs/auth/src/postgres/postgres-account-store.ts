@@ -90,14 +90,16 @@ export class PostgresAccountStore implements AccountStore {
       UNION ALL SELECT account_id FROM auth_removed_accounts) ids ORDER BY account_id COLLATE "C"`)).rows.map((r) => r.account_id);
   }
 
-  async signOut(tokenId: string, expiresAt: number): Promise<void> {
-    await this.pool.query('INSERT INTO auth_signed_out_tokens VALUES ($1, $2) ON CONFLICT DO NOTHING', [tokenId, Math.trunc(expiresAt)]);
+  async signOut(tokenId: string, expiresAt: number, now: number): Promise<void> {
+    // Expired tokens are refused anyway: their rows go here, so the table holds at most a token lifetime of
+    // sign-outs and the readings every few seconds only read.
+    await this.pool.query(`WITH expired AS (DELETE FROM auth_signed_out_tokens WHERE expires_at <= $3)
+      INSERT INTO auth_signed_out_tokens VALUES ($1, $2) ON CONFLICT DO NOTHING`, [tokenId, Math.trunc(expiresAt), Math.trunc(now)]);
   }
 
   async signedOutTokens(now: number): Promise<string[]> {
-    // Expired tokens are refused anyway: their rows go (the table holds at most a token lifetime of sign-outs).
-    await this.pool.query('DELETE FROM auth_signed_out_tokens WHERE expires_at <= $1', [Math.trunc(now)]);
-    return (await this.pool.query<{ token_id: string }>('SELECT token_id FROM auth_signed_out_tokens ORDER BY token_id')).rows.map((r) => r.token_id);
+    return (await this.pool.query<{ token_id: string }>('SELECT token_id FROM auth_signed_out_tokens WHERE expires_at > $1 ORDER BY token_id', [Math.trunc(now)]))
+      .rows.map((r) => r.token_id);
   }
 
   async removeVolunteerAccounts(volunteerId: string): Promise<number> {
