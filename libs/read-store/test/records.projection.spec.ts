@@ -56,6 +56,18 @@ describe.each(READ_STORE_ADAPTERS)('records projection: given events, then rows 
     expect(await volunteerHours(rm.models, 'nobody', [100])).toBeNull();
   });
 
+  it('counts a category whatever characters it holds (the deciders allow only codes, the projections take any log)', async () => {
+    await rm.apply([
+      ev('VolunteerRegistered.v1', { volunteerId: 'v1', displayName: '赵阿姨', homeOrgUnitId: 'c1', partyMember: false, senior: false, occupation: 'other', personalData: null }),
+      recorded('r1', 20, 'approved', '2026-11-18', 'a"b.c[0]'),
+      recorded('r2', 30, 'approved', '2026-11-18', 'a"b.c[0]'),
+      recorded('r3', 40, 'approved', '2026-11-18', '$'),
+    ]);
+    await rm.apply([ev('ServiceRevoked.v1', { recordId: 'r3', volunteerId: 'v1', previousStatus: 'approved', minutes: 40, reason: '误录' })]);
+    const { approvedMinutes, byCategory } = (await volunteerHours(rm.models, 'v1', [100]))!;
+    expect({ approvedMinutes, byCategory }).toEqual({ approvedMinutes: 50, byCategory: { 'a"b.c[0]': 50 } });
+  });
+
   it('never counts an event twice, whether redelivered in a later batch or replayed after a restart', async () => {
     const events = [
       ev('VolunteerRegistered.v1', { volunteerId: 'v1', displayName: '俞阿姨', homeOrgUnitId: 'c1', partyMember: false, senior: true, occupation: 'other', personalData: null }),

@@ -10,6 +10,70 @@ import { stmt } from '../sqlite/statements';
 
 type Data<E extends { data: unknown }> = E['data'];
 
+/** The JSON path of `key` (an SQL expression) in an object: quoted, whatever the key holds. */
+const at = (key: string) => `'$.' || json_quote(${key})`;
+
+/**
+ * A JSON object of minutes by key with one record's minutes added (sign 1) or taken away (sign -1):
+ * keys sorted, none at 0, as FROM_RECORDS makes it.
+ */
+const adjusted = (column: string, key: string, minutes: string) => `(SELECT json_group_object(key, value ORDER BY key) FROM json_each(
+  json_set(${column}, ${at(key)}, coalesce(json_extract(${column}, ${at(key)}), 0) + ${minutes})) WHERE value <> 0)`;
+
+/** The SET clause that counts (sign 1) or uncounts (sign -1) one record, `r` (NEW or OLD), in its volunteer's totals. */
+const counted = (r: 'NEW' | 'OLD', sign: 1 | -1) => `
+  approved_minutes = approved_minutes + CASE WHEN ${r}.status = 'approved' THEN ${sign} * ${r}.minutes ELSE 0 END,
+  pending_minutes = pending_minutes + CASE WHEN ${r}.status = 'pending' THEN ${sign} * ${r}.minutes ELSE 0 END,
+  approved_by_category = CASE WHEN ${r}.status = 'approved'
+    THEN ${adjusted('approved_by_category', `${r}.category`, `${sign} * ${r}.minutes`)} ELSE approved_by_category END,
+  approved_by_year = CASE WHEN ${r}.status = 'approved'
+    THEN ${adjusted('approved_by_year', `substr(${r}.service_date, 1, 4)`, `${sign} * ${r}.minutes`)} ELSE approved_by_year END`;
+
+const COUNTS = `status IN ('approved', 'pending')`;
+
+/** The SET clause of a volunteer's totals summed from their records: keys sorted, none at 0 (as `adjusted` keeps them). */
+const FROM_RECORDS = (volunteer: string) => `
+  approved_minutes = (SELECT coalesce(sum(minutes), 0) FROM service_records WHERE volunteer_n = ${volunteer} AND status = 'approved'),
+  pending_minutes = (SELECT coalesce(sum(minutes), 0) FROM service_records WHERE volunteer_n = ${volunteer} AND status = 'pending'),
+  approved_by_category = (SELECT coalesce(json_group_object(category, minutes ORDER BY category), '{}') FROM (SELECT category, sum(minutes) AS minutes
+    FROM service_records WHERE volunteer_n = ${volunteer} AND status = 'approved' GROUP BY category HAVING sum(minutes) <> 0)),
+  approved_by_year = (SELECT coalesce(json_group_object(year, minutes ORDER BY year), '{}') FROM (SELECT substr(service_date, 1, 4) AS year,
+    sum(minutes) AS minutes FROM service_records WHERE volunteer_n = ${volunteer} AND status = 'approved' GROUP BY year HAVING sum(minutes) <> 0))`;
+
+/**
+ * A volunteer's totals, kept by SQLite. The triggers count every change of a
+ * record into its volunteer's row, in the statement that changes the record:
+ * exact in every transaction, as an index is. Like the query indexes they are
+ * created after a rebuild's bulk load (which does not fire them): the first
+ * statement fills the totals from the records once, only while the triggers
+ * do not exist yet (a new file: nothing to fill; a rebuilt one: every row,
+ * 0.5 s for 100,000 volunteers; the condition is constant, so SQLite tests it
+ * before touching a row: 2 ms at every later start). A
+ * volunteer registered after records of theirs (a log the deciders would not
+ * write, but the projections must not miscount it) is filled the same way.
+ * A key whose minutes come to 0 is left out (minutes are at least 1, so
+ * that is a key with no records left), here and in the PostgreSQL sums.
+ */
+const VOLUNTEER_TOTALS = `
+  UPDATE volunteers SET ${FROM_RECORDS('volunteers.volunteer_n')}
+  WHERE NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'volunteer_totals_inserted')
+    AND EXISTS (SELECT 1 FROM service_records r WHERE r.volunteer_n = volunteers.volunteer_n AND r.${COUNTS});
+  CREATE TRIGGER IF NOT EXISTS volunteer_totals_inserted AFTER INSERT ON service_records WHEN NEW.${COUNTS} BEGIN
+    UPDATE volunteers SET ${counted('NEW', 1)} WHERE volunteer_n = NEW.volunteer_n;
+  END;
+  CREATE TRIGGER IF NOT EXISTS volunteer_totals_updated AFTER UPDATE OF volunteer_n, category, service_date, minutes, status ON service_records
+  WHEN OLD.${COUNTS} OR NEW.${COUNTS} BEGIN
+    UPDATE volunteers SET ${counted('OLD', -1)} WHERE volunteer_n = OLD.volunteer_n AND OLD.${COUNTS};
+    UPDATE volunteers SET ${counted('NEW', 1)} WHERE volunteer_n = NEW.volunteer_n AND NEW.${COUNTS};
+  END;
+  CREATE TRIGGER IF NOT EXISTS volunteer_totals_deleted AFTER DELETE ON service_records WHEN OLD.${COUNTS} BEGIN
+    UPDATE volunteers SET ${counted('OLD', -1)} WHERE volunteer_n = OLD.volunteer_n;
+  END;
+  CREATE TRIGGER IF NOT EXISTS volunteer_totals_registered AFTER INSERT ON volunteers BEGIN
+    UPDATE volunteers SET ${FROM_RECORDS('NEW.volunteer_n')} WHERE volunteer_n = NEW.volunteer_n;
+  END;
+`;
+
 /**
  * Volunteers and their service records as they stand now: what the figures
  * and lists need. A record's texts (activity title, place, description) and
@@ -30,74 +94,6 @@ type Data<E extends { data: unknown }> = E['data'];
  * serves the lists of a unit's records whatever their status. Adding an index changes no table
  * shape, so it needs no rebuild.
  */
-/** A record's minutes added to (sign 1) or taken from (sign -1) a JSON object of minutes by `key`; keys sorted, none at 0. */
-const adjusted = (column: string, key: string, minutes: string) => `(SELECT json_group_object(key, value ORDER BY key) FROM json_each(
-  json_set(${column}, '$."' || ${key} || '"', coalesce(json_extract(${column}, '$."' || ${key} || '"'), 0) + ${minutes})) WHERE value <> 0)`;
-
-/** The SET clause that counts (sign 1) or uncounts (sign -1) one record, `r` (NEW or OLD), in its volunteer's totals. */
-const counted = (r: 'NEW' | 'OLD', sign: 1 | -1) => `
-  approved_minutes = approved_minutes + CASE WHEN ${r}.status = 'approved' THEN ${sign} * ${r}.minutes ELSE 0 END,
-  pending_minutes = pending_minutes + CASE WHEN ${r}.status = 'pending' THEN ${sign} * ${r}.minutes ELSE 0 END,
-  approved_by_category = CASE WHEN ${r}.status = 'approved'
-    THEN ${adjusted('approved_by_category', `${r}.category`, `${sign} * ${r}.minutes`)} ELSE approved_by_category END,
-  approved_by_year = CASE WHEN ${r}.status = 'approved'
-    THEN ${adjusted('approved_by_year', `substr(${r}.service_date, 1, 4)`, `${sign} * ${r}.minutes`)} ELSE approved_by_year END`;
-
-const COUNTS = `status IN ('approved', 'pending')`;
-
-/**
- * A volunteer's totals summed from their records (for a volunteer registered after records of theirs were
- * projected: a log the deciders would not write, but the projections must not miscount it).
- */
-const FROM_RECORDS = (volunteer: string) => `
-  approved_minutes = (SELECT coalesce(sum(minutes), 0) FROM service_records WHERE volunteer_n = ${volunteer} AND status = 'approved'),
-  pending_minutes = (SELECT coalesce(sum(minutes), 0) FROM service_records WHERE volunteer_n = ${volunteer} AND status = 'pending'),
-  approved_by_category = (SELECT coalesce(json_group_object(category, minutes ORDER BY category), '{}') FROM (SELECT category, sum(minutes) AS minutes
-    FROM service_records WHERE volunteer_n = ${volunteer} AND status = 'approved' GROUP BY category)),
-  approved_by_year = (SELECT coalesce(json_group_object(year, minutes ORDER BY year), '{}') FROM (SELECT substr(service_date, 1, 4) AS year,
-    sum(minutes) AS minutes FROM service_records WHERE volunteer_n = ${volunteer} AND status = 'approved' GROUP BY year))`;
-
-/**
- * A volunteer's totals, kept by SQLite. The triggers count every change of a
- * record into its volunteer's row, in the statement that changes the record:
- * exact in every transaction, as an index is. Like the query indexes they are
- * created after a rebuild's bulk load (which does not fire them): the first
- * statement fills the totals from the records once, only while the triggers
- * do not exist yet (a new file: nothing to fill; a rebuilt one: every row).
- * Minutes are at least 1 (the domain refuses less), so a key at 0 has no
- * records left and is removed: the same object as summing the records.
- */
-const VOLUNTEER_TOTALS = `
-  UPDATE volunteers SET approved_minutes = t.approved, pending_minutes = t.pending,
-    approved_by_category = coalesce(c.minutes, '{}'), approved_by_year = coalesce(y.minutes, '{}')
-  FROM (SELECT volunteer_n, sum(CASE WHEN status = 'approved' THEN minutes ELSE 0 END) AS approved,
-          sum(CASE WHEN status = 'pending' THEN minutes ELSE 0 END) AS pending
-        FROM service_records WHERE ${COUNTS} GROUP BY volunteer_n) AS t
-  LEFT JOIN (SELECT volunteer_n, json_group_object(category, minutes ORDER BY category) AS minutes FROM (
-      SELECT volunteer_n, category, sum(minutes) AS minutes FROM service_records WHERE status = 'approved' GROUP BY volunteer_n, category)
-    GROUP BY volunteer_n) AS c ON c.volunteer_n = t.volunteer_n
-  LEFT JOIN (SELECT volunteer_n, json_group_object(year, minutes ORDER BY year) AS minutes FROM (
-      SELECT volunteer_n, substr(service_date, 1, 4) AS year, sum(minutes) AS minutes FROM service_records WHERE status = 'approved'
-      GROUP BY volunteer_n, year)
-    GROUP BY volunteer_n) AS y ON y.volunteer_n = t.volunteer_n
-  WHERE volunteers.volunteer_n = t.volunteer_n
-    AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'volunteer_totals_inserted');
-  CREATE TRIGGER IF NOT EXISTS volunteer_totals_inserted AFTER INSERT ON service_records WHEN NEW.${COUNTS} BEGIN
-    UPDATE volunteers SET ${counted('NEW', 1)} WHERE volunteer_n = NEW.volunteer_n;
-  END;
-  CREATE TRIGGER IF NOT EXISTS volunteer_totals_updated AFTER UPDATE OF volunteer_n, category, service_date, minutes, status ON service_records
-  WHEN OLD.${COUNTS} OR NEW.${COUNTS} BEGIN
-    UPDATE volunteers SET ${counted('OLD', -1)} WHERE volunteer_n = OLD.volunteer_n AND OLD.${COUNTS};
-    UPDATE volunteers SET ${counted('NEW', 1)} WHERE volunteer_n = NEW.volunteer_n AND NEW.${COUNTS};
-  END;
-  CREATE TRIGGER IF NOT EXISTS volunteer_totals_deleted AFTER DELETE ON service_records WHEN OLD.${COUNTS} BEGIN
-    UPDATE volunteers SET ${counted('OLD', -1)} WHERE volunteer_n = OLD.volunteer_n;
-  END;
-  CREATE TRIGGER IF NOT EXISTS volunteer_totals_registered AFTER INSERT ON volunteers BEGIN
-    UPDATE volunteers SET ${FROM_RECORDS('NEW.volunteer_n')} WHERE volunteer_n = NEW.volunteer_n;
-  END;
-`;
-
 export const recordsProjection: SqliteProjection = {
   name: 'records',
   version: 3,
