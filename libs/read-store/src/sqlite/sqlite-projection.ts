@@ -16,6 +16,10 @@ export interface SqliteProjection {
    * CREATE INDEX IF NOT EXISTS … that only the queries use. A rebuild creates
    * them once, after every row is in (a sort is far cheaper than keeping them
    * up to date row by row); adding one changes no table, so it needs no rebuild.
+   * Also the triggers that keep totals only the queries read, with a statement
+   * that fills those totals while the triggers do not exist yet (see
+   * records.projection.ts): run once more after a rebuild's bulk load, they
+   * must leave the same rows as triggers kept from the start.
    */
   readonly indexes?: string;
   /** The event types it reads (others are skipped cheaply). */
