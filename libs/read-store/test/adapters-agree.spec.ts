@@ -112,17 +112,17 @@ function eventsOf(steps: readonly Step[]): RecordedEvent[] {
   });
 });
 
-/**
- * SQLite keeps each volunteer's totals with triggers (records.projection.ts); they must always be what
- * summing the same file's records gives, whatever the order of events, the batches and the redeliveries
- * (a volunteer registered after their records, amendments of pending records, records of nobody).
- */
 /** Steps weighted towards volunteers and their records (any step still comes, a tenth of the time). */
 const recordsFirst = fc.oneof(
   { arbitrary: step, weight: 1 }, { arbitrary: registration, weight: 2 }, { arbitrary: recording, weight: 4 },
   { arbitrary: recordChange, weight: 2 }, { arbitrary: amendment, weight: 1 },
 );
 
+/**
+ * SQLite keeps each volunteer's totals with triggers (records.projection.ts); they must always be what
+ * summing the same file's records gives, whatever the order of events, the batches and the redeliveries
+ * (a volunteer registered after their records, amendments of pending records, records of nobody).
+ */
 describe('SQLite: the totals it keeps equal the sums over its records', () => {
   let sqlite: ReadStore;
   beforeAll(async () => {
