@@ -104,73 +104,61 @@ describePostgres('PostgreSQL event store: two writers on one database', () => {
   // unique constraints catch a memory gone stale. These appends alternate between two stores (two Haitang
   // processes) on the same streams, so every path is taken: memory right, memory behind, and lookups.
   const event = (eventId: string) => ({ eventId, type: 'Tested.v1', data: { eventId }, metadata: { actor: { id: 'staff-1' } } });
-
-  it('appends by expected version and by "any" correctly whatever the other writer did meanwhile', async () => {
+  /** Two stores on one fresh database (two Haitang processes), closed afterwards. */
+  const withTwoWriters = async (test: (a: PostgresEventStore, b: PostgresEventStore) => Promise<void>) => {
     const url = await freshDatabase('twowriters');
     const a = await PostgresEventStore.open({ url });
     const b = await PostgresEventStore.open({ url });
     try {
-      expect(await a.append([{ streamId: 's', expectedVersion: -1, events: [event('e1')] }])).toEqual({ position: 1, streams: [{ streamId: 's', version: 0 }] });
-      // b has not seen s: it looks the version up.
-      expect(await b.append([{ streamId: 's', expectedVersion: 'any', events: [event('e2')] }])).toEqual({ position: 2, streams: [{ streamId: 's', version: 1 }] });
-      // a remembers version 0, but the stream is at 1: the right expectation is accepted, not refused from memory.
-      expect(await a.append([{ streamId: 's', expectedVersion: 1, events: [event('e3')] }])).toEqual({ position: 3, streams: [{ streamId: 's', version: 2 }] });
-      expect(a.optimisticRetries).toBe(0);
-      // b remembers 1, the stream is at 2: its first insert meets the unique constraint, the group is written again.
-      expect(await b.append([{ streamId: 's', expectedVersion: 'any', events: [event('e4')] }])).toEqual({ position: 4, streams: [{ streamId: 's', version: 3 }] });
-      expect(b.optimisticRetries).toBe(1);
-      // A stale expectation is refused with the stream's real version, whatever a remembered.
-      await expect(a.append([{ streamId: 's', expectedVersion: 2, events: [event('e5')] }]))
-        .rejects.toMatchObject({ name: 'WrongExpectedVersionError', streamId: 's', expectedVersion: 2, actualVersion: 3 });
-
-      expect((await a.readStream('s')).map((e) => [e.position, e.streamVersion, e.eventId])).toEqual([[1, 0, 'e1'], [2, 1, 'e2'], [3, 2, 'e3'], [4, 3, 'e4']]);
-      expect(await b.headPosition()).toBe(4);
+      await test(a, b);
     } finally {
       await a.close();
       await b.close();
     }
-  });
+  };
 
-  it('checks a stream an append only checks (no events) against the database, not against memory', async () => {
-    const url = await freshDatabase('twowriters');
-    const a = await PostgresEventStore.open({ url });
-    const b = await PostgresEventStore.open({ url });
-    try {
-      await a.append([{ streamId: 's', expectedVersion: -1, events: [event('e1')] }]); // a remembers s at 0
-      await b.append([{ streamId: 's', expectedVersion: 'any', events: [event('e2')] }]); // s is at 1
-      await expect(a.append([{ streamId: 's', expectedVersion: 0, events: [] }, { streamId: 't', expectedVersion: 'any', events: [event('e3')] }]))
-        .rejects.toMatchObject({ name: 'WrongExpectedVersionError', streamId: 's', expectedVersion: 0, actualVersion: 1 });
-      expect(await a.append([{ streamId: 's', expectedVersion: 1, events: [] }, { streamId: 't', expectedVersion: 'any', events: [event('e3')] }]))
-        .toEqual({ position: 3, streams: [{ streamId: 's', version: 1 }, { streamId: 't', version: 0 }] });
-    } finally {
-      await a.close();
-      await b.close();
-    }
-  });
+  it('appends by expected version and by "any" correctly whatever the other writer did meanwhile', () => withTwoWriters(async (a, b) => {
+    expect(await a.append([{ streamId: 's', expectedVersion: -1, events: [event('e1')] }])).toEqual({ position: 1, streams: [{ streamId: 's', version: 0 }] });
+    // b has not seen s: it looks the version up.
+    expect(await b.append([{ streamId: 's', expectedVersion: 'any', events: [event('e2')] }])).toEqual({ position: 2, streams: [{ streamId: 's', version: 1 }] });
+    // a remembers version 0, but the stream is at 1: the right expectation is accepted, not refused from memory.
+    expect(await a.append([{ streamId: 's', expectedVersion: 1, events: [event('e3')] }])).toEqual({ position: 3, streams: [{ streamId: 's', version: 2 }] });
+    expect(a.optimisticRetries).toBe(0);
+    // b remembers 1, the stream is at 2: its first insert meets the unique constraint, the group is written again.
+    expect(await b.append([{ streamId: 's', expectedVersion: 'any', events: [event('e4')] }])).toEqual({ position: 4, streams: [{ streamId: 's', version: 3 }] });
+    expect(b.optimisticRetries).toBe(1);
+    // A stale expectation is refused with the stream's real version, whatever a remembered.
+    await expect(a.append([{ streamId: 's', expectedVersion: 2, events: [event('e5')] }]))
+      .rejects.toMatchObject({ name: 'WrongExpectedVersionError', streamId: 's', expectedVersion: 2, actualVersion: 3 });
 
-  it('never answers a refusal from memory: appends of one group that refer to each other get the answers a full lookup gives', async () => {
-    const url = await freshDatabase('twowriters');
-    const a = await PostgresEventStore.open({ url });
-    const b = await PostgresEventStore.open({ url });
-    try {
-      await a.append([{ streamId: 's', expectedVersion: -1, events: [event('e0')] }]); // a remembers s at 0
-      await b.append([{ streamId: 's', expectedVersion: 'any', events: [event('e1')] }]); // s is at 1
-      // One group (both sent in the same turn): the first is new, the second a retry of a stored event and the first's.
-      // Decided from memory alone, the second would reuse the first's event id; the full lookup knows e0 is stored.
-      const [fresh, retry] = await Promise.allSettled([
-        a.append([{ streamId: 's', expectedVersion: 'any', events: [event('e5')] }]),
-        a.append([{ streamId: 's', expectedVersion: 'any', events: [event('e1'), event('e5')] }]),
-      ]);
-      expect(fresh).toEqual({ status: 'fulfilled', value: { position: 3, streams: [{ streamId: 's', version: 2 }] } });
-      expect(retry).toEqual({ status: 'fulfilled', value: { position: 3, streams: [{ streamId: 's', version: 2 }] } });
-      expect(a.optimisticRetries).toBe(0);
-      expect((await a.readStream('s')).map((e) => e.eventId)).toEqual(['e0', 'e1', 'e5']);
-      expect(await b.headPosition()).toBe(3);
-    } finally {
-      await a.close();
-      await b.close();
-    }
-  });
+    expect((await a.readStream('s')).map((e) => [e.position, e.streamVersion, e.eventId])).toEqual([[1, 0, 'e1'], [2, 1, 'e2'], [3, 2, 'e3'], [4, 3, 'e4']]);
+    expect(await b.headPosition()).toBe(4);
+  }));
+
+  it('checks a stream an append only checks (no events) against the database, not against memory', () => withTwoWriters(async (a, b) => {
+    await a.append([{ streamId: 's', expectedVersion: -1, events: [event('e1')] }]); // a remembers s at 0
+    await b.append([{ streamId: 's', expectedVersion: 'any', events: [event('e2')] }]); // s is at 1
+    await expect(a.append([{ streamId: 's', expectedVersion: 0, events: [] }, { streamId: 't', expectedVersion: 'any', events: [event('e3')] }]))
+      .rejects.toMatchObject({ name: 'WrongExpectedVersionError', streamId: 's', expectedVersion: 0, actualVersion: 1 });
+    expect(await a.append([{ streamId: 's', expectedVersion: 1, events: [] }, { streamId: 't', expectedVersion: 'any', events: [event('e3')] }]))
+      .toEqual({ position: 3, streams: [{ streamId: 's', version: 1 }, { streamId: 't', version: 0 }] });
+  }));
+
+  it('never answers a refusal from memory: appends of one group that refer to each other get the answers a full lookup gives', () => withTwoWriters(async (a, b) => {
+    await a.append([{ streamId: 's', expectedVersion: -1, events: [event('e0')] }]); // a remembers s at 0
+    await b.append([{ streamId: 's', expectedVersion: 'any', events: [event('e1')] }]); // s is at 1
+    // One group (both sent in the same turn): the first is new, the second a retry of a stored event and the first's.
+    // Decided from memory alone, the second would reuse the first's event id; the full lookup knows e0 is stored.
+    const [fresh, retry] = await Promise.allSettled([
+      a.append([{ streamId: 's', expectedVersion: 'any', events: [event('e5')] }]),
+      a.append([{ streamId: 's', expectedVersion: 'any', events: [event('e1'), event('e5')] }]),
+    ]);
+    expect(fresh).toEqual({ status: 'fulfilled', value: { position: 3, streams: [{ streamId: 's', version: 2 }] } });
+    expect(retry).toEqual({ status: 'fulfilled', value: { position: 3, streams: [{ streamId: 's', version: 2 }] } });
+    expect(a.optimisticRetries).toBe(0);
+    expect((await a.readStream('s')).map((e) => e.eventId)).toEqual(['e0', 'e1', 'e5']);
+    expect(await b.headPosition()).toBe(3);
+  }));
 
   it('forgets what it remembered when its connection is replaced or the database holds less than it wrote (a restore)', async () => {
     const url = await freshDatabase('twowriters');

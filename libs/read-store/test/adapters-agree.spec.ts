@@ -67,6 +67,16 @@ function eventsOf(steps: readonly Step[]): RecordedEvent[] {
   return log.events;
 }
 
+/** The events cut into batches at `cuts` (positions in the list; those past its end are ignored), none empty. */
+function batchesOf(events: readonly RecordedEvent[], cuts: readonly number[]): RecordedEvent[][] {
+  const bounds = [0, ...new Set(cuts.filter((c) => c < events.length))].sort((a, b) => a - b).concat(events.length);
+  return bounds.slice(1).map((end, i) => events.slice(bounds[i], end)).filter((batch) => batch.length > 0);
+}
+
+/** Runs of the events delivered again, one per pair of (any) numbers: from the smaller to the larger, modulo the length. */
+const redeliveredOf = (events: readonly RecordedEvent[], pairs: readonly [number, number][]): RecordedEvent[][] =>
+  pairs.map(([a, b]) => events.slice(Math.min(a, b) % events.length, (Math.max(a, b) % events.length) + 1));
+
 /**
  * The PostgreSQL projections are a second implementation of the SQLite ones
  * (folds over rows in memory instead of SQL statements). For any sequence of
@@ -90,15 +100,9 @@ function eventsOf(steps: readonly Step[]): RecordedEvent[] {
       fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 2 }),
       async (steps, cuts, redeliveries) => {
         const events = eventsOf(steps);
-        const bounds = [0, ...new Set(cuts.filter((c) => c < events.length))].sort((a, b) => a - b).concat(events.length);
         await Promise.all([sqlite.reset(), postgres.reset()]);
-        for (let i = 0; i + 1 < bounds.length; i++) {
-          const batch = events.slice(bounds[i], bounds[i + 1]);
-          if (batch.length === 0) continue;
-          expect(await postgres.apply(batch)).toBe(await sqlite.apply(batch));
-        }
-        for (const [a, b] of redeliveries) {
-          const slice = events.slice(Math.min(a, b) % events.length, (Math.max(a, b) % events.length) + 1);
+        for (const batch of batchesOf(events, cuts)) expect(await postgres.apply(batch)).toBe(await sqlite.apply(batch));
+        for (const slice of redeliveredOf(events, redeliveries)) {
           await sqlite.deliver(slice);
           await postgres.deliver(slice);
         }
@@ -137,10 +141,9 @@ describe('SQLite: the totals it keeps equal the sums over its records', () => {
       fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 3 }),
       async (steps, cuts, redeliveries) => {
         const events = eventsOf(steps);
-        const bounds = [0, ...new Set(cuts.filter((c) => c < events.length))].sort((a, b) => a - b).concat(events.length);
         await sqlite.reset();
-        for (let i = 0; i + 1 < bounds.length; i++) if (bounds[i] < bounds[i + 1]) await sqlite.apply(events.slice(bounds[i], bounds[i + 1]));
-        for (const [a, b] of redeliveries) await sqlite.deliver(events.slice(Math.min(a, b) % events.length, (Math.max(a, b) % events.length) + 1));
+        for (const batch of batchesOf(events, cuts)) await sqlite.apply(batch);
+        for (const slice of redeliveredOf(events, redeliveries)) await sqlite.deliver(slice);
         for (const v of VOLUNTEERS) {
           const hours = await volunteerHours(sqlite.models, v, [100, 300]);
           const records = await sqlite.models.all<{ status: string; category: string; service_date: string; minutes: number }>(

@@ -9,31 +9,31 @@ describe('reporting calendar (Asia/Shanghai; working days with the State Council
 
   it('records are due by the 10th working day after the activity ended', () => {
     // Ended on a Wednesday in an ordinary month: Thu, Fri, then 8 more.
-    expect(recordsDueBy('2026-11-04')).toBe('2026-11-18');
+    expect(recordsDueBy('2026-11-04', CHINA_WORKING_DAYS)).toBe('2026-11-18');
     // 国庆 2026: 1–7 October off, Saturday 10 October a working day (调休). From Friday 2 October:
     // 8, 9, 10 (Sat), 12–16, 19, 20.
-    expect(recordsDueBy('2026-10-02')).toBe('2026-10-20');
-    expect(recordsDueBy('2026-10-03')).toBe('2026-10-20');
-    expect(recordsDueBy('2026-09-30')).toBe('2026-10-20');
+    expect(recordsDueBy('2026-10-02', CHINA_WORKING_DAYS)).toBe('2026-10-20');
+    expect(recordsDueBy('2026-10-03', CHINA_WORKING_DAYS)).toBe('2026-10-20');
+    expect(recordsDueBy('2026-09-30', CHINA_WORKING_DAYS)).toBe('2026-10-20');
     // Counting Monday to Friday only, as before the schedules were known, it was 14 October: six days early.
     expect(recordsDueBy('2026-09-30', mondayToFriday)).toBe('2026-10-14');
     // Sunday 20 September 2026 is a working day; 中秋 25–27 September and 国庆 are not.
-    expect(recordsDueBy('2026-09-18')).toBe('2026-10-09');
+    expect(recordsDueBy('2026-09-18', CHINA_WORKING_DAYS)).toBe('2026-10-09');
     // 春节 2026: 15–23 February off, Saturdays 14 and 28 February working days.
-    expect(recordsDueBy('2026-02-13')).toBe('2026-03-05');
+    expect(recordsDueBy('2026-02-13', CHINA_WORKING_DAYS)).toBe('2026-03-05');
     // 2025: 国庆 and 中秋 together, 1–8 October; Sunday 28 September and Saturday 11 October working days.
-    expect(recordsDueBy('2025-09-30')).toBe('2025-10-21');
-    expect(recordsDueBy('2025-09-26')).toBe('2025-10-16');
+    expect(recordsDueBy('2025-09-30', CHINA_WORKING_DAYS)).toBe('2025-10-21');
+    expect(recordsDueBy('2025-09-26', CHINA_WORKING_DAYS)).toBe('2025-10-16');
   });
 
   it('an activity is overdue from the day after its due day, weekends included', () => {
-    expect(isOverdue('2026-10-02', '2026-10-20')).toBe(false);
-    expect(isOverdue('2026-10-02', '2026-10-21')).toBe(true);
+    expect(isOverdue('2026-10-02', '2026-10-20', CHINA_WORKING_DAYS)).toBe(false);
+    expect(isOverdue('2026-10-02', '2026-10-21', CHINA_WORKING_DAYS)).toBe(true);
     expect(isOverdue('2026-10-02', '2026-10-17', mondayToFriday)).toBe(true);
     // Every activity that ended 30 September to 7 October is due on 20 October; 29 September's on the 19th.
-    expect(latestOverdueEndDate('2026-10-20')).toBe('2026-09-29');
-    expect(latestOverdueEndDate('2026-10-21')).toBe('2026-10-07');
-    expect(latestOverdueEndDate('2026-11-19')).toBe('2026-11-04');
+    expect(latestOverdueEndDate('2026-10-20', CHINA_WORKING_DAYS)).toBe('2026-09-29');
+    expect(latestOverdueEndDate('2026-10-21', CHINA_WORKING_DAYS)).toBe('2026-10-07');
+    expect(latestOverdueEndDate('2026-11-19', CHINA_WORKING_DAYS)).toBe('2026-11-04');
     expect(latestOverdueEndDate('2026-10-17', mondayToFriday)).toBe('2026-10-04');
   });
 
@@ -50,7 +50,7 @@ describe('reporting calendar (Asia/Shanghai; working days with the State Council
     // (without it: 3–6, 9–13, 16).
     expect(recordsDueBy('2026-09-30', calendar)).toBe('2026-10-20');
     expect(recordsDueBy('2026-03-02', calendar)).toBe('2026-03-17');
-    expect(recordsDueBy('2026-03-02')).toBe('2026-03-16');
+    expect(recordsDueBy('2026-03-02', CHINA_WORKING_DAYS)).toBe('2026-03-16');
     expect(CHINA_WORKING_DAYS.covers(2027)).toBe(false);
     expect(calendar.covers(2027)).toBe(true);
     // At start Haitang warns about a year it does not know: this year's, and in December next year's.
@@ -81,7 +81,7 @@ describe('reporting calendar (Asia/Shanghai; working days with the State Council
     const day = fc.integer({ min: 0, max: 3000 }).map((n) => addDays('2024-01-01', n));
     fc.assert(fc.property(day, fc.integer({ min: 0, max: 60 }), (end, after) => {
       const today = addDays(end, after);
-      expect(isOverdue(end, today)).toBe(end <= latestOverdueEndDate(today));
+      expect(isOverdue(end, today, CHINA_WORKING_DAYS)).toBe(end <= latestOverdueEndDate(today, CHINA_WORKING_DAYS));
     }), { numRuns: 500 });
   });
 

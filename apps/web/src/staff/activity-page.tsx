@@ -128,7 +128,6 @@ function CompletionSummary({ completion, nameOf }: { completion: Schema<'Complet
 const keptForLater = (error: unknown) => error instanceof ApiError && (error.status === 0 || error.status >= 500 || error.code === 'outcome-unknown');
 
 /** The roster: one tap checks a volunteer in or out, at the time chosen above it (now, by default). */
-
 function Roster({ activity, onChanged }: { activity: Schema<'ActivityAnswer'>; onChanged: () => void }) {
   const { t, lang } = useI18n();
   const account = useAccount();

@@ -11,11 +11,11 @@ export interface Principal extends AccountView {
   readonly tokenId: string | null;
 }
 
-/** The actor recorded in the metadata of every event the principal causes. */
 /** A token's id as Principal.tokenId holds it: the issuer's prefix and the `jti`, or null when the token has none. */
 export const tokenIdOf = (source: Principal['source'], jti: unknown): string | null =>
   (typeof jti === 'string' && jti !== '' ? `${source}:${jti}` : null);
 
+/** The actor recorded in the metadata of every event the principal causes. */
 export function actorOf(p: Principal): Actor {
   return p.role === 'volunteer' && p.volunteerId !== null
     ? { id: p.id, role: p.role, orgUnitId: null, volunteerId: p.volunteerId }

@@ -1,4 +1,4 @@
-import { addDays, CHINA_WORKING_DAYS, invalid, isCalendarDate, shanghaiDate, type WorkingDayCalendar } from '@haitang/domain';
+import { addDays, invalid, isCalendarDate, shanghaiDate, type WorkingDayCalendar } from '@haitang/domain';
 
 export { addDays };
 
@@ -16,7 +16,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const PERIOD_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** The last day on which the records of an activity that ended on `endDate` are on time: its 10th working day after. */
-export function recordsDueBy(endDate: string, calendar: WorkingDayCalendar = CHINA_WORKING_DAYS): string {
+export function recordsDueBy(endDate: string, calendar: WorkingDayCalendar): string {
   return calendar.dueBy(endDate, RECORDS_DUE_WORKING_DAYS);
 }
 
@@ -25,13 +25,13 @@ export function recordsDueBy(endDate: string, calendar: WorkingDayCalendar = CHI
  * `today` is past its `recordsDueBy` day, so every end date up to this one is.
  * (`recordsDueBy` never decreases as the end date moves on, so one bound suffices.)
  */
-export function latestOverdueEndDate(today: string, calendar: WorkingDayCalendar = CHINA_WORKING_DAYS): string {
+export function latestOverdueEndDate(today: string, calendar: WorkingDayCalendar): string {
   let date = addDays(today, -1);
   while (recordsDueBy(date, calendar) >= today) date = addDays(date, -1);
   return date;
 }
 
-export function isOverdue(endDate: string, today: string, calendar: WorkingDayCalendar = CHINA_WORKING_DAYS): boolean {
+export function isOverdue(endDate: string, today: string, calendar: WorkingDayCalendar): boolean {
   return recordsDueBy(endDate, calendar) < today;
 }
 
